@@ -1,0 +1,36 @@
+package org.saddlescope.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every subcommand takes (mix in with {@code @Mixin CommonOptions common;}). */
+public final class CommonOptions {
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<command>-<time>).")
+    public Path out;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for every random draw (default: ${DEFAULT-VALUE}).")
+    public Long seed;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64.")
+    public String dtype;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for BLAS and parallel loops (default: all cores).")
+    public Integer threads;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only errors and the final summary line.")
+    public boolean quiet;
+
+    @Option(names = "--verbose", description = "Stack traces on errors.")
+    public boolean verbose;
+
+    public int threadsOrDefault() {
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** runs/<prefix>-<yyyyMMdd-HHmmss> unless --out was given. */
+    public Path outOr(String prefix) {
+        if (out != null) return out;
+        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return Path.of("runs", prefix + "-" + stamp);
+    }
+}

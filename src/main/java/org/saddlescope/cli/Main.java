@@ -1,0 +1,87 @@
+package org.saddlescope.cli;
+
+import java.io.PrintWriter;
+import org.saddlescope.data.DataFileException;
+import org.saddlescope.experiment.BadInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code saddlescope} command. Exit codes (DESIGN.md): 0 success, 1 failure while running, 2 bad input
+ * (config, arguments, data files) with a one-line message and no stack trace unless --verbose.
+ */
+@Command(name = "saddlescope", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Escape directions, saddle-to-saddle training and escape times of deep bias-free networks.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(Main::badArguments);
+        cl.setExecutionExceptionHandler(Main::failure);
+        return cl;
+    }
+
+    private static int badArguments(CommandLine.ParameterException ex, String[] args) {
+        PrintWriter err = ex.getCommandLine().getErr();
+        err.println("saddlescope: " + ex.getMessage());
+        err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+        return BAD_INPUT;
+    }
+
+    private static int failure(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        boolean verbose = parsed.hasMatchedOption("--verbose")
+                || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
+        Throwable t = ex;
+        if (isBadInput(t)) {
+            err.println("saddlescope: " + oneLine(t.getMessage()));
+            if (verbose) t.printStackTrace(err);
+            return BAD_INPUT;
+        }
+        err.println("saddlescope: failed: " + oneLine(t.getClass().getSimpleName() + ": " + t.getMessage()));
+        if (verbose) t.printStackTrace(err); else err.println("(run with --verbose for the stack trace)");
+        return FAILED;
+    }
+
+    /** Bad input anywhere in the stack: our own exceptions, data file problems, argument checks. */
+    static boolean isBadInput(Throwable t) {
+        return t instanceof BadInputException || t instanceof DataFileException || t instanceof IllegalArgumentException
+                || t instanceof com.fasterxml.jackson.core.JsonProcessingException;
+    }
+
+    static String oneLine(String s) {
+        if (s == null) return "(no message)";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"saddlescope " + org.saddlescope.experiment.Version.VERSION};
+        }
+    }
+}

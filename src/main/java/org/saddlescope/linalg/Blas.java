@@ -1,0 +1,119 @@
+package org.saddlescope.linalg;
+
+import static org.bytedeco.openblas.global.openblas.CblasColMajor;
+import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas.CblasTrans;
+
+import org.bytedeco.openblas.global.openblas;
+import org.bytedeco.openblas.global.openblas_full;
+
+/**
+ * Level-1/3 BLAS on {@link Matrix}, through the OpenBLAS bundled by the JavaCPP presets. All matrices in one
+ * call must share a dtype. Column-major throughout; a transposed operand is passed as a flag, never copied.
+ */
+public final class Blas {
+    private Blas() {}
+
+    private static volatile boolean loaded;
+
+    /** Loads the native library and fixes the BLAS thread count (results are reproducible for a fixed count). */
+    public static synchronized void init(int threads) {
+        ensureLoaded();
+        openblas_full.openblas_set_num_threads(Math.max(1, threads));
+    }
+
+    public static int threads() {
+        ensureLoaded();
+        return openblas_full.openblas_get_num_threads();
+    }
+
+    /** OpenBLAS build and the kernel it picked for this CPU, for run manifests. */
+    public static String config() {
+        ensureLoaded();
+        return openblas_full.openblas_get_config().getString() + " core=" + openblas_full.openblas_get_corename().getString();
+    }
+
+    static void ensureLoaded() {
+        if (!loaded) {
+            synchronized (Blas.class) {
+                if (!loaded) {
+                    org.bytedeco.javacpp.Loader.load(openblas_full.class);
+                    loaded = true;
+                }
+            }
+        }
+    }
+
+    /** C := alpha·op(A)·op(B) + beta·C, op = transpose when the flag is set. */
+    public static void gemm(boolean transA, boolean transB, double alpha, Matrix a, Matrix b, double beta, Matrix c) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("gemm shapes: op(A) " + m + "x" + k + ", op(B) " + kb + "x" + n
+                    + ", C " + c.shape());
+        }
+        sameType(a, b, c);
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (beta == 0) c.fill(0); else c.scale(beta);
+            return;
+        }
+        ensureLoaded();
+        int ta = transA ? CblasTrans : CblasNoTrans;
+        int tb = transB ? CblasTrans : CblasNoTrans;
+        int lda = Math.max(1, a.rows());
+        int ldb = Math.max(1, b.rows());
+        int ldc = Math.max(1, c.rows());
+        if (a.dtype() == DType.F32) {
+            openblas.cblas_sgemm(CblasColMajor, ta, tb, m, n, k, (float) alpha, a.fp, lda, b.fp, ldb, (float) beta, c.fp, ldc);
+        } else {
+            openblas.cblas_dgemm(CblasColMajor, ta, tb, m, n, k, alpha, a.dp, lda, b.dp, ldb, beta, c.dp, ldc);
+        }
+    }
+
+    /** Convenience: a new matrix op(A)·op(B). */
+    public static Matrix multiply(boolean transA, Matrix a, boolean transB, Matrix b) {
+        int m = transA ? a.cols() : a.rows();
+        int n = transB ? b.rows() : b.cols();
+        Matrix c = Matrix.zeros(a.dtype(), m, n);
+        gemm(transA, transB, 1.0, a, b, 0.0, c);
+        return c;
+    }
+
+    /** Σ x_k y_k over all entries, accumulated in double for either dtype (float32 through dsdot). */
+    public static double dot(Matrix x, Matrix y) {
+        sameType(x, y, y);
+        int n = x.size();
+        if (n == 0) return 0;
+        ensureLoaded();
+        if (x.dtype() == DType.F32) return openblas.cblas_dsdot(n, x.fp, 1, y.fp, 1);
+        return openblas.cblas_ddot(n, x.dp, 1, y.dp, 1);
+    }
+
+    /** y += a·x. */
+    public static void axpy(double a, Matrix x, Matrix y) {
+        sameType(x, y, y);
+        int n = x.size();
+        if (n == 0) return;
+        ensureLoaded();
+        if (x.dtype() == DType.F32) openblas.cblas_saxpy(n, (float) a, x.fp, 1, y.fp, 1);
+        else openblas.cblas_daxpy(n, a, x.dp, 1, y.dp, 1);
+    }
+
+    /** x *= a. */
+    public static void scal(double a, Matrix x) {
+        int n = x.size();
+        if (n == 0) return;
+        ensureLoaded();
+        if (x.dtype() == DType.F32) openblas.cblas_sscal(n, (float) a, x.fp, 1);
+        else openblas.cblas_dscal(n, a, x.dp, 1);
+    }
+
+    private static void sameType(Matrix a, Matrix b, Matrix c) {
+        if (a.dtype() != b.dtype() || a.dtype() != c.dtype()) {
+            throw new IllegalArgumentException("mixed dtypes in one BLAS call: " + a.dtype() + ", " + b.dtype() + ", " + c.dtype());
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package org.saddlescope.net;
+
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.saddlescope.linalg.Matrix;
+
+/**
+ * Initialisations. Every draw comes from one {@link SplittableRandom} seeded by the caller, layer 1 first and
+ * each matrix in column-major order, so a seed fixes θ0 bit for bit.
+ */
+public final class Init {
+    private Init() {}
+
+    /** i.i.d. N(0, σ0²) entries (the paper's θ0 ~ N(0, σ0²); σ0 = 1/1000 in appendices B and C). */
+    public static void gaussian(Network net, double sigma0, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int l = 1; l <= net.depth(); l++) fill(net.weight(l), sigma0, rng);
+    }
+
+    /** He-normal: W_ℓ entries N(0, 2/n_{ℓ-1}). */
+    public static void heNormal(Network net, long seed) {
+        heNormalScaled(net, Set.of(), 1.0, seed);
+    }
+
+    /**
+     * He-normal with the layers in {@code smallLayers} (1-based) multiplied by ε: the companion paper's
+     * "r bottleneck layers" at scale ε (r = smallLayers.size()).
+     */
+    public static void heNormalScaled(Network net, Set<Integer> smallLayers, double epsilon, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int l = 1; l <= net.depth(); l++) {
+            double std = Math.sqrt(2.0 / net.width(l - 1));
+            if (smallLayers.contains(l)) std *= epsilon;
+            fill(net.weight(l), std, rng);
+        }
+    }
+
+    /** θ := θ·(target/‖θ‖). */
+    public static void rescaleTo(Network net, double targetNorm) {
+        double n = net.norm();
+        if (n == 0) throw new IllegalArgumentException("cannot rescale the zero network");
+        net.scale(targetNorm / n);
+    }
+
+    /** θ0 = α ρ/‖ρ‖: a start aligned with a direction ρ (an escape direction, say). */
+    public static void aligned(Network net, Network direction, double alpha) {
+        net.copyFrom(direction);
+        rescaleTo(net, alpha);
+    }
+
+    private static void fill(Matrix w, double std, SplittableRandom rng) {
+        for (int k = 0, n = w.size(); k < n; k++) w.setFlat(k, std * rng.nextGaussian());
+    }
+}

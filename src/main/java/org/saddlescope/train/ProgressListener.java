@@ -1,0 +1,12 @@
+package org.saddlescope.train;
+
+/**
+ * How long loops below {@code experiment} report progress: they never print. {@code status} is a short
+ * human-readable line (current loss, plateau, ...); implementations decide whether to show it.
+ */
+@FunctionalInterface
+public interface ProgressListener {
+    void progress(long done, long total, String status);
+
+    ProgressListener NONE = (d, t, s) -> { };
+}
