@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * When a probe fires: every n steps ({@code "steps:N"} or just {@code "N"}), every n epochs ({@code "epoch"},
- * {@code "epoch:N"}), or at log-spaced steps ({@code "log:P"}, P points per decade: step t fires when
+ * {@code "epoch:N"}), or at log-spaced steps ({@code "log:P"}, P points per decade, {@code "log"} = 20: step t fires when
  * ⌊P·log10 t⌋ &gt; ⌊P·log10 (t−1)⌋, so early steps are dense and late ones sparse, as a log-time axis wants).
  */
 public sealed interface Cadence {
@@ -25,8 +25,8 @@ public sealed interface Cadence {
         public EveryEpochs {
             if (n <= 0) throw new IllegalArgumentException("cadence epochs must be positive, got " + n);
         }
-        /** {@code epoch} is the 0-based epoch the step belongs to. */
-        public boolean due(long step, long epoch, boolean epochEnd) { return epochEnd && (epoch + 1) % n == 0; }
+        /** On an epoch's last step the trainer reports {@code epoch} = epochs completed (1, 2, …). */
+        public boolean due(long step, long epoch, boolean epochEnd) { return epochEnd && epoch % n == 0; }
         public String spec() { return n == 1 ? "epoch" : "epoch:" + n; }
     }
 
@@ -42,7 +42,10 @@ public sealed interface Cadence {
         public String spec() { return "log:" + perDecade; }
     }
 
-    String FORMS = "N, steps:N, epoch, epoch:N, log:P";
+    String FORMS = "N, steps:N, epoch, epoch:N, log, log:P";
+
+    /** Points per decade of {@code "log"}. */
+    int DEFAULT_PER_DECADE = 20;
 
     static Cadence parse(String spec) {
         String s = spec.trim().toLowerCase(Locale.ROOT);
@@ -50,6 +53,7 @@ public sealed interface Cadence {
             if (s.equals("epoch")) return new EveryEpochs(1);
             if (s.startsWith("epoch:")) return new EveryEpochs(Long.parseLong(s.substring(6).trim()));
             if (s.startsWith("steps:")) return new EverySteps(Long.parseLong(s.substring(6).trim()));
+            if (s.equals("log")) return new LogSpaced(DEFAULT_PER_DECADE);
             if (s.startsWith("log:")) return new LogSpaced(Integer.parseInt(s.substring(4).trim()));
             return new EverySteps(Long.parseLong(s));
         } catch (NumberFormatException e) {

@@ -20,6 +20,9 @@ public final class LossHistory implements TrainingObserver {
     private double[] sumStep = new double[64];
     private double[] sumLoss = new double[64];
     private double[] sumNorm2 = new double[64];
+    private double[] sumSqDiff = new double[64]; // Σ (ℓ_t − ℓ_{t−1})² of consecutive measured steps: the noise level
+    private long[] diffCount = new long[64];
+    private double previousLoss = Double.NaN;
     private int maxBin = -1;
     // linear bins of width linWidth steps
     private long linWidth = 1;
@@ -54,6 +57,12 @@ public final class LossHistory implements TrainingObserver {
         }
         if (!Double.isFinite(loss)) return;
         if (Double.isNaN(firstLoss)) firstLoss = loss;
+        if (!Double.isNaN(previousLoss)) {
+            double d = loss - previousLoss;
+            sumSqDiff[b] += d * d;
+            diffCount[b]++;
+        }
+        previousLoss = loss;
         count[b]++;
         sumStep[b] += step;
         sumLoss[b] += loss;
@@ -68,6 +77,8 @@ public final class LossHistory implements TrainingObserver {
         sumStep = Arrays.copyOf(sumStep, n);
         sumLoss = Arrays.copyOf(sumLoss, n);
         sumNorm2 = Arrays.copyOf(sumNorm2, n);
+        sumSqDiff = Arrays.copyOf(sumSqDiff, n);
+        diffCount = Arrays.copyOf(diffCount, n);
     }
 
     private void addLinear(long step, double loss) {
@@ -93,8 +104,15 @@ public final class LossHistory implements TrainingObserver {
         linCount[i] = n;
     }
 
-    /** The log-binned series: mean step, mean loss, steps averaged, mean ‖θ‖² (NaN if not measured). */
-    public record Series(double[] step, double[] loss, long[] count, double[] normSquared) {
+    /**
+     * The log-binned series: mean step, mean loss, steps averaged, mean ‖θ‖² (NaN if not measured), and the
+     * per-step noise variance of the loss, Σ(ℓ_t − ℓ_{t−1})²/2n (white noise of variance v gives differences of
+     * variance 2v; a trend adds only its squared per-step change, negligible outside escapes); NaN if unknown.
+     */
+    public record Series(double[] step, double[] loss, long[] count, double[] normSquared, double[] noiseVariance) {
+        public Series(double[] step, double[] loss, long[] count, double[] normSquared) {
+            this(step, loss, count, normSquared, null);
+        }
         public int size() { return step.length; }
     }
 
@@ -102,7 +120,7 @@ public final class LossHistory implements TrainingObserver {
     public Series logBinned() {
         int n = 0;
         for (int b = 0; b <= maxBin; b++) if (count[b] > 0) n++;
-        double[] st = new double[n], lo = new double[n], no = new double[n];
+        double[] st = new double[n], lo = new double[n], no = new double[n], nv = new double[n];
         long[] c = new long[n];
         int i = 0;
         for (int b = 0; b <= maxBin; b++) {
@@ -111,9 +129,10 @@ public final class LossHistory implements TrainingObserver {
             lo[i] = sumLoss[b] / count[b];
             c[i] = count[b];
             no[i] = normCount[b] > 0 ? sumNorm2[b] / normCount[b] : Double.NaN;
+            nv[i] = diffCount[b] > 0 ? sumSqDiff[b] / (2.0 * diffCount[b]) : Double.NaN;
             i++;
         }
-        return new Series(st, lo, c, no);
+        return new Series(st, lo, c, no, nv);
     }
 
     /** Loss against steps in at most 4096 equal-width bins (for linear-time plots). */

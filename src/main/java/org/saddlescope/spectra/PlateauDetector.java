@@ -11,16 +11,19 @@ import java.util.Locale;
  * <ol>
  * <li>y = ln(loss + f·loss_0) (a floor f, default 1e-3, so that convergence to zero reads as a final plateau,
  *     not an endless drop), averaged over log-spaced step bins ({@link LossHistory}) and then smoothed with a
- *     Gaussian kernel of width {@code smoothing} in u (never narrower than the spacing of integer steps, 1/t),
- *     which takes out SGD noise;</li>
+ *     Gaussian kernel in u of width at least {@code smoothing}, at least the spacing of integer steps (1/t), and
+ *     widened (up to {@code maxSmoothing}) until the smoothed value's noise, estimated from the step-to-step
+ *     scatter of the loss, is below {@code noiseTarget}: full-batch runs stay sharp, SGD runs are averaged over
+ *     as many steps as their noise needs (early on, where a log-time window holds few steps, that is wide);</li>
  * <li>the log-time slope S = −dy/du (S = a means the loss falls like t^−a);</li>
  * <li>hysteresis: a drop starts where S rises above {@code exit} and reaches {@code enter}, and ends where S
- *     falls back below {@code exit}. It is an escape if it lowers y by at least {@code minDrop} and is sharp:
+ *     falls back below {@code exit} for at least {@code minPlateau}. It is an escape if it lowers y by at least {@code minDrop} and is sharp:
  *     the central 20%–80% of its fall takes at most {@code maxWidth} in u. Sharpness is what separates a saddle
  *     escape (a long plateau, then a fall that is quick compared with the time already spent) from the smooth
  *     descent of a run without saddles, which also looks flat at early log-times but falls over decades;</li>
  * <li>plateaus: runs of S ≤ exit at least {@code minPlateau} long in u that sit right before or right after
- *     an escape (no drop of minDrop in between).</li>
+ *     an escape (no drop of minDrop in between); flat runs split by blips that move the level by less than
+ *     minDrop are joined first.</li>
  * </ol>
  * Plateau k (0-based) is the saddle reached after k escapes; plateau 0 is the origin when the run starts from
  * small initialization.
@@ -28,16 +31,13 @@ import java.util.Locale;
 public final class PlateauDetector {
 
     /** Thresholds; see the class comment. Lengths are in ln-time units (0.23 = a tenth of a decade). */
-    public record Settings(double floorFraction, double smoothing, int gridPerDecade, double enter, double exit,
-                           double minDrop, double maxWidth, double minPlateau) {
+    public record Settings(double floorFraction, double smoothing, double maxSmoothing, double noiseTarget,
+                           int gridPerDecade, double enter, double exit, double minDrop, double maxWidth, double minPlateau) {
         public static Settings defaults() {
-            return new Settings(1e-3, 0.05, 60, 1.0, 0.25, 0.1, 1.0, 0.2);
+            return new Settings(1e-3, 0.05, 1.0, 0.03, 60, 1.0, 0.25, 0.1, 1.0, 0.2);
         }
         public Settings withMinPlateau(double v) {
-            return new Settings(floorFraction, smoothing, gridPerDecade, enter, exit, minDrop, maxWidth, v);
-        }
-        public Settings withSmoothing(double v) {
-            return new Settings(floorFraction, v, gridPerDecade, enter, exit, minDrop, maxWidth, minPlateau);
+            return new Settings(floorFraction, smoothing, maxSmoothing, noiseTarget, gridPerDecade, enter, exit, minDrop, maxWidth, v);
         }
     }
 
@@ -99,38 +99,58 @@ public final class PlateauDetector {
         double h = Math.log(10) / p.gridPerDecade();
         int g = Math.max(3, (int) Math.floor((u[nb - 1] - u[0]) / h) + 1);
         if (u[nb - 1] - u[0] < 2 * h) return Result.empty();
+        // Noise variance of y per bin (delta method: Var ln(ℓ + floor) ≈ Var ℓ / (ℓ + floor)²); 0 if unknown.
+        double[] vy = new double[nb];
+        for (int b = 0; b < nb; b++) {
+            double v = s.noiseVariance() == null ? Double.NaN : s.noiseVariance()[b];
+            double m = Math.max(s.loss()[b], 0) + floor;
+            vy[b] = Double.isFinite(v) ? v / (m * m) : 0.0;
+        }
         double[] gu = new double[g], gy = new double[g], gs = new double[g];
+        double target2 = p.noiseTarget() * p.noiseTarget();
         for (int j = 0; j < g; j++) {
             gu[j] = u[0] + j * h;
+            // Kernel width: at least `smoothing`, at least the spacing of integer steps (1/t), and wide enough that
+            // the kernel average of the noise has standard deviation ≤ noiseTarget (SGD: wider early, where a
+            // log-time window holds few steps).
             double sigma = Math.max(p.smoothing(), 1.0 / Math.exp(gu[j]));
-            double wsum = 0, ysum = 0;
-            for (int b = 0; b < nb; b++) {
-                double d = (u[b] - gu[j]) / sigma;
-                if (d > 5 || d < -5) continue;
-                double w = s.count()[b] * Math.exp(-0.5 * d * d);
-                wsum += w;
-                ysum += w * y[b];
+            double[] est = kernel(u, y, vy, s.count(), gu[j], sigma);
+            while (est[2] > target2 && sigma < p.maxSmoothing()) {
+                sigma = Math.min(p.maxSmoothing(), sigma * 1.25);
+                est = kernel(u, y, vy, s.count(), gu[j], sigma);
             }
-            gy[j] = wsum > 0 ? ysum / wsum : (j > 0 ? gy[j - 1] : y[0]);
+            gy[j] = est[1] > 0 ? est[0] : (j > 0 ? gy[j - 1] : y[0]);
         }
         for (int j = 0; j < g; j++) {
             int a = Math.max(0, j - 1), c = Math.min(g - 1, j + 1);
             gs[j] = -(gy[c] - gy[a]) / (gu[c] - gu[a]);
         }
 
-        // Hysteresis: runs with S > exit that reach enter.
-        List<int[]> drops = new ArrayList<>();
+        // Hysteresis: runs with S > exit, joined when the flat gap between them is shorter than a plateau (so a
+        // noise dip inside a fall does not split it), kept if they reach enter.
+        List<int[]> runs = new ArrayList<>();
         for (int j = 0; j < g; ) {
             if (gs[j] <= p.exit()) { j++; continue; }
             int a = j;
-            double peak = gs[j];
-            while (j < g && gs[j] > p.exit()) { peak = Math.max(peak, gs[j]); j++; }
-            if (peak >= p.enter()) drops.add(new int[] {Math.max(0, a - 1), Math.min(g - 1, j)});
+            while (j < g && gs[j] > p.exit()) j++;
+            int[] run = {Math.max(0, a - 1), Math.min(g - 1, j)};
+            if (!runs.isEmpty() && gu[run[0]] - gu[runs.get(runs.size() - 1)[1]] < p.minPlateau()) {
+                runs.get(runs.size() - 1)[1] = run[1];
+            } else {
+                runs.add(run);
+            }
+        }
+        List<int[]> drops = new ArrayList<>();
+        for (int[] run : runs) {
+            double peak = Double.NEGATIVE_INFINITY;
+            for (int j = run[0]; j <= run[1]; j++) peak = Math.max(peak, gs[j]);
+            if (peak >= p.enter()) drops.add(run);
         }
         List<int[]> accepted = new ArrayList<>();
         List<Double> widths = new ArrayList<>();
         List<Integer> mids = new ArrayList<>();
-        for (int[] d : drops) {
+        for (int[] run : drops) {
+            int[] d = run;
             double fall = gy[d[0]] - gy[d[1]];
             if (fall < p.minDrop()) continue;
             int j20 = firstBelow(gy, d[0], d[1], gy[d[0]] - 0.2 * fall);
@@ -138,6 +158,11 @@ public final class PlateauDetector {
             int j80 = firstBelow(gy, d[0], d[1], gy[d[0]] - 0.8 * fall);
             double width = gu[j80] - gu[j20];
             if (width > p.maxWidth()) continue;
+            // Tighten to the sub-run of S > exit around the main fall (joining may have pulled in noise blips).
+            int a = j20, b = j80;
+            while (a > d[0] && gs[a] > p.exit()) a--;
+            while (b < d[1] && gs[b] > p.exit()) b++;
+            d = new int[] {a, b};
             accepted.add(d);
             widths.add(width);
             mids.add(j50);
@@ -149,9 +174,25 @@ public final class PlateauDetector {
             if (gs[j] > p.exit()) { j++; continue; }
             int a = j;
             while (j < g && gs[j] <= p.exit()) j++;
-            int b = j - 1;
-            if (gu[b] - gu[a] >= p.minPlateau()) flats.add(new int[] {a, b});
+            flats.add(new int[] {a, j - 1});
         }
+        // Join flat runs split by blips that are not escapes (the level moves by less than minDrop), then keep
+        // the long ones.
+        List<int[]> joined = new ArrayList<>();
+        for (int[] f : flats) {
+            if (!joined.isEmpty()) {
+                int[] last = joined.get(joined.size() - 1);
+                boolean escapeBetween = false;
+                for (int[] d : accepted) if (d[0] >= last[1] && d[1] <= f[0]) escapeBetween = true;
+                if (!escapeBetween && Math.abs(gy[last[1]] - gy[f[0]]) < p.minDrop()) {
+                    last[1] = f[1];
+                    continue;
+                }
+            }
+            joined.add(f);
+        }
+        flats.clear();
+        for (int[] f : joined) if (gu[f[1]] - gu[f[0]] >= p.minPlateau()) flats.add(f);
         boolean[] keep = new boolean[flats.size()];
         int[] before = new int[accepted.size()], after = new int[accepted.size()];
         for (int e = 0; e < accepted.size(); e++) {
@@ -208,6 +249,22 @@ public final class PlateauDetector {
             smoothed[j] = Math.exp(gy[j]) - floor;
         }
         return new Result(List.copyOf(plateaus), List.copyOf(escapes), gridStep, smoothed, gs, endsOnPlateau);
+    }
+
+    /** Kernel-weighted mean of y at u0, total weight, and the variance of that mean under per-bin noise vy. */
+    private static double[] kernel(double[] u, double[] y, double[] vy, long[] count, double u0, double sigma) {
+        double wsum = 0, ysum = 0, var = 0;
+        for (int b = 0; b < u.length; b++) {
+            double d = (u[b] - u0) / sigma;
+            if (d > 4 || d < -4) continue;
+            double k = Math.exp(-0.5 * d * d);
+            double w = count[b] * k;
+            wsum += w;
+            ysum += w * y[b];
+            var += count[b] * k * k * vy[b]; // Var Σ_b w_b ȳ_b with Var ȳ_b = vy_b / n_b
+        }
+        if (wsum <= 0) return new double[] {0, 0, Double.POSITIVE_INFINITY};
+        return new double[] {ysum / wsum, wsum, var / (wsum * wsum)};
     }
 
     private static double len(double[] gu, int[] run) { return gu[run[1]] - gu[run[0]]; }
