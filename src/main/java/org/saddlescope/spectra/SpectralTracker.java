@@ -77,6 +77,9 @@ public final class SpectralTracker implements TrainingObserver, AutoCloseable {
         return s;
     }
 
+    /** The estimator of layer ℓ (null before the first snapshot). */
+    public TopSingularValues estimator(int l) { return perLayer == null ? null : perLayer[l - 1]; }
+
     public List<SpectrumSnapshot> snapshots() { return Collections.unmodifiableList(snapshots); }
 
     /** Wall time spent computing snapshots, in seconds (for the overhead report). */
