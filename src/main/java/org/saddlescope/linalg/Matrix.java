@@ -165,8 +165,10 @@ public final class Matrix implements AutoCloseable {
         int n = size();
         if (src.dtype == dtype) {
             if (n == 0) return;
-            if (fp != null) Pointer.memcpy(fp, src.fp, (long) n * 4);
-            else Pointer.memcpy(dp, src.dp, (long) n * 8);
+            // Bulk buffer copy, not Pointer.memcpy: memcpy's Pointer arguments take their position in bytes,
+            // so on a view (position = element offset) it copied from the wrong address.
+            if (fb != null) fb.put(0, src.fb, 0, n);
+            else db.put(0, src.db, 0, n);
         } else if (fb != null) {
             for (int k = 0; k < n; k++) fb.put(k, (float) src.db.get(k));
         } else {
@@ -195,14 +197,9 @@ public final class Matrix implements AutoCloseable {
         for (int k = 0; k < cols; k++) {
             int j = idx[offset + k];
             if (src.dtype == dtype) {
-                long bytes = (long) rows * dtype.bytes;
-                if (fp != null) {
-                    Pointer.memcpy(new FloatPointer(fp).position(fp.position() + (long) k * rows),
-                            new FloatPointer(src.fp).position(src.fp.position() + (long) j * rows), bytes);
-                } else {
-                    Pointer.memcpy(new DoublePointer(dp).position(dp.position() + (long) k * rows),
-                            new DoublePointer(src.dp).position(src.dp.position() + (long) j * rows), bytes);
-                }
+                // bulk buffer copy (see copyFrom: Pointer.memcpy read element offsets as byte offsets)
+                if (fb != null) fb.put(k * rows, src.fb, j * rows, rows);
+                else db.put(k * rows, src.db, j * rows, rows);
             } else {
                 for (int i = 0; i < rows; i++) set(i, k, src.get(i, j));
             }
