@@ -21,11 +21,18 @@ public record Standardize(boolean perFeature, double[] mean, double[] std) {
     public static Standardize fitScalar(Matrix x) {
         int n = x.size();
         if (n == 0) throw new IllegalArgumentException("cannot standardise an empty data set");
+        double[] chunk = new double[CHUNK];
         double s = 0;
-        for (int k = 0; k < n; k++) s += x.getFlat(k);
+        for (int k0 = 0; k0 < n; k0 += CHUNK) {
+            int len = read(x, k0, chunk);
+            for (int q = 0; q < len; q++) s += chunk[q];
+        }
         double mu = s / n;
-        double v = 0;
-        for (int k = 0; k < n; k++) { double e = x.getFlat(k) - mu; v += e * e; } // two passes: no cancellation
+        double v = 0; // second pass around the mean: no cancellation
+        for (int k0 = 0; k0 < n; k0 += CHUNK) {
+            int len = read(x, k0, chunk);
+            for (int q = 0; q < len; q++) { double e = chunk[q] - mu; v += e * e; }
+        }
         double sd = Math.sqrt(v / n);
         return new Standardize(false, new double[] {mu}, new double[] {sd > 0 ? sd : 1.0});
     }
@@ -35,11 +42,38 @@ public record Standardize(boolean perFeature, double[] mean, double[] std) {
         int d = x.rows(), n = x.cols();
         if (n == 0) throw new IllegalArgumentException("cannot standardise an empty data set");
         double[] mu = new double[d], sd = new double[d];
-        for (int j = 0; j < n; j++) for (int i = 0; i < d; i++) mu[i] += x.getFlat(i + j * d);
+        double[] col = new double[d];
+        for (int j = 0; j < n; j++) { readColumn(x, j, col); for (int i = 0; i < d; i++) mu[i] += col[i]; }
         for (int i = 0; i < d; i++) mu[i] /= n;
-        for (int j = 0; j < n; j++) for (int i = 0; i < d; i++) { double e = x.getFlat(i + j * d) - mu[i]; sd[i] += e * e; }
+        for (int j = 0; j < n; j++) {
+            readColumn(x, j, col);
+            for (int i = 0; i < d; i++) { double e = col[i] - mu[i]; sd[i] += e * e; }
+        }
         for (int i = 0; i < d; i++) { sd[i] = Math.sqrt(sd[i] / n); if (!(sd[i] > 0)) sd[i] = 1.0; }
         return new Standardize(true, mu, sd);
+    }
+
+    private static final int CHUNK = 1 << 16;
+
+    private static int read(Matrix x, int k0, double[] chunk) {
+        int len = Math.min(chunk.length, x.size() - k0);
+        if (x.dtype() == DType.F64) {
+            x.doubleBuffer().get(k0, chunk, 0, len);
+        } else {
+            FloatBuffer b = x.floatBuffer();
+            for (int q = 0; q < len; q++) chunk[q] = b.get(k0 + q);
+        }
+        return len;
+    }
+
+    private static void readColumn(Matrix x, int j, double[] col) {
+        int d = x.rows();
+        if (x.dtype() == DType.F64) {
+            x.doubleBuffer().get(j * d, col, 0, d);
+        } else {
+            FloatBuffer b = x.floatBuffer();
+            for (int i = 0; i < d; i++) col[i] = b.get(j * d + i);
+        }
     }
 
     public double scalarMean() { return mean[0]; }
@@ -51,17 +85,27 @@ public record Standardize(boolean perFeature, double[] mean, double[] std) {
         if (perFeature && mean.length != d) {
             throw new IllegalArgumentException("standardisation fitted on " + mean.length + " inputs, data has " + d);
         }
+        double[] shift = new double[d], inv = new double[d];
+        for (int i = 0; i < d; i++) {
+            int f = perFeature ? i : 0;
+            shift[i] = mean[f];
+            inv[i] = 1.0 / std[f];
+        }
         if (x.dtype() == DType.F32) {
             FloatBuffer b = x.floatBuffer();
-            for (int j = 0; j < n; j++) for (int i = 0; i < d; i++) {
-                int k = i + j * d, f = perFeature ? i : 0;
-                b.put(k, (float) ((b.get(k) - mean[f]) / std[f]));
+            float[] col = new float[d];
+            for (int j = 0; j < n; j++) {
+                b.get(j * d, col, 0, d);
+                for (int i = 0; i < d; i++) col[i] = (float) ((col[i] - shift[i]) * inv[i]);
+                b.put(j * d, col, 0, d);
             }
         } else {
             DoubleBuffer b = x.doubleBuffer();
-            for (int j = 0; j < n; j++) for (int i = 0; i < d; i++) {
-                int k = i + j * d, f = perFeature ? i : 0;
-                b.put(k, (b.get(k) - mean[f]) / std[f]);
+            double[] col = new double[d];
+            for (int j = 0; j < n; j++) {
+                b.get(j * d, col, 0, d);
+                for (int i = 0; i < d; i++) col[i] = (col[i] - shift[i]) * inv[i];
+                b.put(j * d, col, 0, d);
             }
         }
     }
