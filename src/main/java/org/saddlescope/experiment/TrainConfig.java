@@ -62,6 +62,39 @@ public final class TrainConfig {
     /** Spectra cadence: "epoch", "log" (log-spaced steps), or a number of steps. */
     public String spectra_every = "log";
 
+    /** One line of help per field, shown by {@code saddlescope train --help}. */
+    public static final Map<String, String> HELP = new LinkedHashMap<>();
+
+    static {
+        HELP.put("dataset", "Dataset spec (fashion-mnist, mnist:DIR, cifar10:DIR, teacher:..., example1).");
+        HELP.put("subset", "Training samples to use (0 = all).");
+        HELP.put("test_subset", "Test samples to evaluate (0 = all, -1 = none).");
+        HELP.put("hidden", "Hidden widths, comma-separated (n_0 and n_L come from the data).");
+        HELP.put("activation", "Activation: relu, identity, leaky_relu[:slope], tanh, sigmoid, softplus, gelu, silu.");
+        HELP.put("cost", "Cost: mse or cross_entropy.");
+        HELP.put("init", "Initialisation: gaussian, he, he_scaled, npz.");
+        HELP.put("init_scale", "sigma_0 of the gaussian initialisation.");
+        HELP.put("epsilon", "Scale of the small layers for he_scaled.");
+        HELP.put("small_layers", "Layers (1-based, comma-separated) scaled by epsilon for he_scaled.");
+        HELP.put("init_norm", "If > 0, rescale theta_0 to this norm.");
+        HELP.put("init_file", ".npz file with W1..WL for init=npz.");
+        HELP.put("batch", "Minibatch size (0 = full-batch gradient descent).");
+        HELP.put("lr", "Learning-rate constant c in lr = c/|theta|^p.");
+        HELP.put("lr_power", "Power p in lr = c/|theta|^p (0 = constant; L-2 = normalised time).");
+        HELP.put("steps", "Step budget (0 = none).");
+        HELP.put("epochs", "Epoch budget (0 = none).");
+        HELP.put("loss_target", "Stop when the logged loss reaches this (0 = never).");
+        HELP.put("log_every", "Steps between rows of metrics.csv.");
+        HELP.put("eval_every", "Steps between evaluations (train/test loss, accuracy, speed).");
+        HELP.put("checkpoint_every", "Steps between checkpoints (0 = none).");
+        HELP.put("eval_samples", "Training samples used by the evaluation probes (0 = all).");
+        HELP.put("seed", "Seed for every random draw.");
+        HELP.put("dtype", "float32 or float64.");
+        HELP.put("spectra_k", "Top singular values tracked per layer (0 = off).");
+        HELP.put("spectra_every", "Spectra cadence: epoch, log (log-spaced steps) or a step count.");
+        HELP.put("preset", "(set by --preset)");
+    }
+
     /** Merges maps in order (later wins) onto the defaults and checks every key and value type. */
     public static TrainConfig merge(List<Map<String, Object>> layers, String where) {
         Map<String, Object> merged = new LinkedHashMap<>();

@@ -164,9 +164,6 @@ public final class Matrix implements AutoCloseable {
         requireShape(src, rows, cols);
         int n = size();
         if (src.dtype == dtype) {
-            if (n == 0) return;
-            // Bulk buffer copy, not Pointer.memcpy: memcpy's Pointer arguments take their position in bytes,
-            // so on a view (position = element offset) it copied from the wrong address.
             if (fb != null) fb.put(0, src.fb, 0, n);
             else db.put(0, src.db, 0, n);
         } else if (fb != null) {
@@ -197,7 +194,7 @@ public final class Matrix implements AutoCloseable {
         for (int k = 0; k < cols; k++) {
             int j = idx[offset + k];
             if (src.dtype == dtype) {
-                // bulk buffer copy (see copyFrom: Pointer.memcpy read element offsets as byte offsets)
+                // Bulk buffer copies index in elements (Pointer.memcpy would take positions in bytes).
                 if (fb != null) fb.put(k * rows, src.fb, j * rows, rows);
                 else db.put(k * rows, src.db, j * rows, rows);
             } else {
@@ -212,14 +209,14 @@ public final class Matrix implements AutoCloseable {
         return t;
     }
 
-    /** Squared Frobenius norm, accumulated in double whatever the dtype (BLAS dsdot/ddot). */
+    /** Squared Frobenius norm (BLAS ddot, or dsdot for float32: see {@link Blas#dot}). */
     public double frobeniusNorm2() {
         return Blas.dot(this, this);
     }
 
     public double frobeniusNorm() { return Math.sqrt(frobeniusNorm2()); }
 
-    /** Frobenius inner product Tr[thisᵀ other], accumulated in double (BLAS dsdot/ddot). */
+    /** Frobenius inner product Tr[thisᵀ other] (BLAS ddot/dsdot, see {@link Blas#dot}). */
     public double dot(Matrix other) {
         requireShape(other, rows, cols);
         if (other.dtype != dtype) {
