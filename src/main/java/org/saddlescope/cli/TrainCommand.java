@@ -114,6 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private int report(TrainRun.Outcome o) {
         org.saddlescope.report.TrainFigures.write(o.folder());
+        org.saddlescope.report.SpectraFigures.write(o.folder());
         new org.saddlescope.report.HtmlReport(o.folder()).title("saddlescope train: " + o.folder().getFileName())
                 .note(o.summary()).write();
         if (o.diverged()) {

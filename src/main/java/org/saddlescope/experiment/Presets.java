@@ -39,6 +39,7 @@ public final class Presets {
         demo.put("dtype", "float64");
         demo.put("spectra_every", "log");
         add("teacher-demo", "rank-one teacher, depth 4, full-batch GD on normalised time: plateau then escape in seconds", demo);
+        SaddlePresets.register();
     }
 
     private static Map<String, Object> paper(String dataset, int hiddenLayers, double c, long epochs) {

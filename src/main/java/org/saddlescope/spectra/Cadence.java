@@ -42,12 +42,29 @@ public sealed interface Cadence {
         public String spec() { return "log:" + perDecade; }
     }
 
-    String FORMS = "N, steps:N, epoch, epoch:N, log, log:P";
+    /** Fires when any of its parts fires (spec {@code "log+steps:500"}: dense early, regular later). */
+    record Any(java.util.List<Cadence> parts) implements Cadence {
+        public boolean due(long step, long epoch, boolean epochEnd) {
+            for (Cadence c : parts) if (c.due(step, epoch, epochEnd)) return true;
+            return false;
+        }
+        public String spec() {
+            return String.join("+", parts.stream().map(Cadence::spec).toList());
+        }
+    }
+
+    String FORMS = "N, steps:N, epoch, epoch:N, log, log:P, or several joined by '+'";
 
     /** Points per decade of {@code "log"}. */
     int DEFAULT_PER_DECADE = 20;
 
     static Cadence parse(String spec) {
+        if (spec == null || spec.isBlank()) throw new IllegalArgumentException("empty cadence (use " + FORMS + ")");
+        if (spec.contains("+")) {
+            java.util.List<Cadence> parts = new java.util.ArrayList<>();
+            for (String part : spec.split("\\+")) parts.add(parse(part));
+            return new Any(java.util.List.copyOf(parts));
+        }
         String s = spec.trim().toLowerCase(Locale.ROOT);
         try {
             if (s.equals("epoch")) return new EveryEpochs(1);

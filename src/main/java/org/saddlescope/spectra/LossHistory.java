@@ -69,6 +69,15 @@ public final class LossHistory implements TrainingObserver {
         addLinear(step, loss);
     }
 
+    /**
+     * Adds a logged window (metrics.csv row) as {@code steps} steps of loss {@code meanLoss} ending at
+     * {@code step}: rebuilds an approximate history on resume (coarser than per-step, same log-time picture).
+     */
+    public void addWindow(long step, double meanLoss, long steps, double normSquared) {
+        long n = Math.max(1, steps);
+        for (long t = step - n + 1; t <= step; t++) add(t, meanLoss, t == step ? normSquared : Double.NaN);
+    }
+
     private void ensure(int b) {
         if (b < count.length) return;
         int n = Math.max(b + 1, count.length * 2);

@@ -77,6 +77,14 @@ public final class SpectralTracker implements TrainingObserver, AutoCloseable {
         return s;
     }
 
+    /** Snapshots taken before a resume (read back from spectra.csv): kept, and not taken again. */
+    public void preload(List<SpectrumSnapshot> earlier) {
+        for (SpectrumSnapshot s : earlier) {
+            snapshots.add(s);
+            lastStep = s.step();
+        }
+    }
+
     /** The estimator of layer ℓ (null before the first snapshot). */
     public TopSingularValues estimator(int l) { return perLayer == null ? null : perLayer[l - 1]; }
 
