@@ -71,7 +71,11 @@ public final class PlateauDetector {
                 return "plateau " + k + (plateaus.isEmpty() ? "" : String.format(Locale.ROOT, " since step %.0f",
                         plateaus.get(plateaus.size() - 1).startStep()));
             }
-            return slope[slope.length - 1] > 0 ? "escaping from plateau " + escapes.size() : "between plateaus";
+            // An escape still under way may already be counted (its fall is done, the next plateau not yet long).
+            int done = escapes.size();
+            boolean lastCounted = done > 0 && escapes.get(done - 1).toPlateau() < 0;
+            int k = lastCounted ? done : done + 1;
+            return slope[slope.length - 1] > 0 ? "escape " + k + " under way" : "after escape " + done + ", between plateaus";
         }
     }
 
