@@ -47,8 +47,8 @@ class TopSingularValuesTest {
 
     @Test
     void matchesFullSvdOnLayerLikeSpectrumFloat64() {
-        double[] s = layerLike(200);
-        Matrix a = withSpectrum(DType.F64, 300, 200, s, 11);
+        double[] s = layerLike(100);
+        Matrix a = withSpectrum(DType.F64, 160, 100, s, 11);
         TopSingularValues t = new TopSingularValues(10, 10, 20, 1e-10, 5);
         double[] got = t.compute(a);
         double[] exact = Svd.singularValues(a);
@@ -68,7 +68,7 @@ class TopSingularValuesTest {
     @Test
     void ritzValuesNeverExceedTheTrueValuesOnAFlatGaussianSpectrum() {
         // Hardest case (init-like layer): flat Marchenko–Pastur bulk, tiny gaps. Interlacing still holds.
-        Matrix a = gaussian(DType.F64, 400, 300, 3);
+        Matrix a = gaussian(DType.F64, 200, 150, 3);
         TopSingularValues t = new TopSingularValues(10, 10, 3, 1e-4, 9);
         double[] got = t.compute(a);
         double[] exact = Svd.singularValues(a);
@@ -82,9 +82,9 @@ class TopSingularValuesTest {
 
     @Test
     void warmStartTracksASlowlyChangingMatrixWithFewIterations() {
-        double[] s = layerLike(150);
-        Matrix a = withSpectrum(DType.F64, 250, 150, s, 21);
-        Matrix drift = gaussian(DType.F64, 250, 150, 22);
+        double[] s = layerLike(100);
+        Matrix a = withSpectrum(DType.F64, 160, 100, s, 21);
+        Matrix drift = gaussian(DType.F64, 160, 100, 22);
         TopSingularValues t = new TopSingularValues(3, 10, 8, 1e-6, 1);
         t.compute(a);
         int coldIterations = t.lastIterations();
@@ -102,13 +102,13 @@ class TopSingularValuesTest {
 
     @Test
     void float32LayerAgreesWithFloat64FullSvd() {
-        double[] s = layerLike(200);
-        Matrix a32 = withSpectrum(DType.F32, 300, 200, s, 31);
+        double[] s = layerLike(100);
+        Matrix a32 = withSpectrum(DType.F32, 160, 100, s, 31);
         Matrix a64 = a32.to(DType.F64);
         TopSingularValues t = new TopSingularValues(3, 10, 10, 1e-6, 2);
         double[] got = t.compute(a32);
         double[] exact = Svd.singularValues(a64);
-        // float32 GEMMs over 300 terms: relative rounding ≲ 300·6e-8 ≈ 2e-5; allow 1e-4 of σ_1.
+        // float32 GEMMs over 160 terms: relative rounding ≲ 160·6e-8 ≈ 1e-5; allow 1e-4 of σ_1.
         for (int i = 0; i < 3; i++) assertEquals(exact[i], got[i], 1e-4 * exact[0]);
         t.close(); a32.close(); a64.close();
     }
