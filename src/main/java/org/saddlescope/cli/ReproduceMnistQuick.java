@@ -1,6 +1,5 @@
 package org.saddlescope.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.saddlescope.data.Idx;
 import org.saddlescope.experiment.Presets;
-import org.saddlescope.experiment.RunFolder;
 import org.saddlescope.experiment.TrainConfig;
 import org.saddlescope.experiment.TrainRun;
 import org.saddlescope.report.HtmlReport;
@@ -76,36 +74,19 @@ public final class ReproduceMnistQuick implements Callable<Integer> {
         }
         TrainFigures.write(o.folder());
         SpectraFigures.write(o.folder());
-        String table = readText(o.folder().resolve("low_rank_by_depth.md"));
-        String summary = summary(o.folder());
+        List<String> notes = SpectraFigures.notes(o.folder());
         HtmlReport report = new HtmlReport(o.folder()).title("saddlescope reproduce mnist-quick: " + o.folder().getFileName())
-                .note("Saddle-to-saddle training on a Fashion-MNIST subset from small initialization (paper section 3.3, "
-                        + "appendix B, scaled down). " + summary)
+                .note("Saddle-to-saddle training on a Fashion-MNIST subset from small initialization (paper section 3.3 and "
+                        + "appendix B, scaled down: preset " + PRESET + ").")
                 .note(o.summary());
-        for (String line : table.split("\n")) if (line.startsWith("- ")) report.note(line.substring(2));
+        for (String n : notes) report.note(n);
         report.write();
         if (!common.quiet) {
-            System.out.println(summary);
-            System.out.println(table);
+            for (String n : notes) System.out.println(n);
+            System.out.println(readText(o.folder().resolve("low_rank_by_depth.md")));
         }
         System.out.println(o.summary());
         return o.diverged() ? Main.FAILED : Main.OK;
-    }
-
-    static String summary(Path run) {
-        try {
-            JsonNode s = RunFolder.JSON.readTree(run.resolve("saddles.json").toFile());
-            StringBuilder sb = new StringBuilder();
-            sb.append(s.get("escapes").asInt()).append(" escape(s), ").append(s.get("plateaus").asInt()).append(" plateau(s)");
-            for (JsonNode p : s.get("plateau_ranks")) {
-                sb.append(String.format(java.util.Locale.ROOT, "; plateau %d: steps %d-%d, loss %.4g, bottleneck rank %d",
-                        p.get("plateau").asInt(), p.get("start_step").asLong(), p.get("end_step").asLong(),
-                        p.get("loss").asDouble(), p.get("bottleneck_rank").asInt()));
-            }
-            return sb.append('.').toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String readText(Path p) {

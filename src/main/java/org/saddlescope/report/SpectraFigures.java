@@ -118,6 +118,33 @@ public final class SpectraFigures {
         return saved;
     }
 
+    /**
+     * One-line findings for report.html: the saddles found (with the bottleneck rank on each plateau) and the
+     * low-rank-by-depth verdicts. Empty when the run wrote no saddles.json.
+     */
+    public static List<String> notes(Path run) {
+        List<String> out = new ArrayList<>();
+        JsonNode s = readJson(run.resolve("saddles.json"));
+        if (s == null) return out;
+        StringBuilder sb = new StringBuilder();
+        sb.append(s.path("escapes").asInt()).append(" escape(s), ").append(s.path("plateaus").asInt()).append(" plateau(s)");
+        for (JsonNode p : s.path("plateau_ranks")) {
+            sb.append(String.format(Locale.ROOT, "; plateau %d: steps %d-%d, loss %.4g, bottleneck rank %d",
+                    p.get("plateau").asInt(), p.get("start_step").asLong(), p.get("end_step").asLong(),
+                    p.get("loss").asDouble(), p.get("bottleneck_rank").asInt()));
+        }
+        out.add(sb.append('.').toString());
+        Path md = run.resolve("low_rank_by_depth.md");
+        if (Files.exists(md)) {
+            try {
+                for (String line : Files.readAllLines(md)) if (line.startsWith("- ")) out.add(line.substring(2));
+            } catch (IOException e) {
+                // the table itself is in the folder; the note is a convenience
+            }
+        }
+        return out;
+    }
+
     private static double[] indexes(int n) {
         double[] x = new double[n];
         for (int i = 0; i < n; i++) x[i] = i + 1;
