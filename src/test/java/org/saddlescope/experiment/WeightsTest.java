@@ -21,7 +21,7 @@ class WeightsTest {
     @TempDir Path dir;
 
     @Test
-    void saveLoadRoundTripAndShapeChecks() {
+    void saveLoadRoundTripAndShapeChecks() throws java.io.IOException {
         Network net = new Network(new int[] {5, 4, 3, 2}, Activation.RELU, DType.F32);
         Init.heNormal(net, 3);
         Path f = dir.resolve("w.npz");
