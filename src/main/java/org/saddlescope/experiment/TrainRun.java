@@ -164,13 +164,9 @@ public final class TrainRun {
         DType dtype = DType.parse(cfg.dtype);
         Activation act = Activation.parse(cfg.activation);
         Cost cost = Cost.parse(cfg.cost);
-        DataSource.Options o = DataSource.Options.defaults(dtype).withSubset(cfg.subset, Math.max(0, cfg.test_subset));
+        DataSource.Options o = DataSource.Options.defaults(dtype).withSubset(cfg.subset, cfg.test_subset);
         o = new DataSource.Options(o.subset(), o.testSubset(), o.subsetKind(), cfg.standardize, dtype, cfg.seed);
-        DataSource.Loaded data = DataSource.load(cfg.dataset, o);
-        if (cfg.test_subset < 0 && data.test() != null) {
-            data = new DataSource.Loaded(data.train(), null, data.g(), data.standardization(), data.info());
-        }
-        return new Setup(data, cost, act, dtype);
+        return new Setup(DataSource.load(cfg.dataset, o), cost, act, dtype);
     }
 
     private static Map<String, Object> manifestExtra(TrainConfig cfg, Network net, Setup setup, int threads, Trainer.Result r) {
