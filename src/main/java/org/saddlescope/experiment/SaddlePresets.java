@@ -35,7 +35,7 @@ final class SaddlePresets {
         f.put("eval_samples", 2000);
         f.put("dtype", "float32");
         f.put("spectra_k", 10);
-        f.put("spectra_every", "log+steps:500");
+        f.put("spectra_every", "log:10+steps:1000");
         Presets.add("fashion-quick", "Fashion-MNIST 2000 images, depth 6 width 100, lr 140/|θ|^4, batch 32: origin plateau, "
                 + "escape, rank-one saddle, next escape in ~1-2 min", f);
 
