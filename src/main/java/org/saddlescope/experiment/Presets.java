@@ -59,7 +59,7 @@ public final class Presets {
         m.put("checkpoint_every", 18750);
         m.put("eval_samples", 10000);
         m.put("dtype", "float32");
-        m.put("spectra_every", "epoch");
+        m.put("spectra_every", "log+epoch"); // log-spaced early (the escape from the origin), then once an epoch
         return m;
     }
 

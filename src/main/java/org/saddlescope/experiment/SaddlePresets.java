@@ -36,8 +36,7 @@ final class SaddlePresets {
         f.put("dtype", "float32");
         f.put("spectra_k", 10);
         f.put("spectra_every", "log:10+steps:1000");
-        Presets.add("fashion-quick", "Fashion-MNIST 2000 images, depth 6 width 100, lr 140/|θ|^4, batch 32: origin plateau, "
-                + "escape, rank-one saddle, next escape in ~1-2 min", f);
+        Presets.add("fashion-quick", "Fashion-MNIST 2000 images, depth 6 width 100, lr 140/|θ|^4, batch 32: two saddles in ~1 min", f);
 
         // Three single-neuron ReLU modes of strengths 4, 2, 1: three escapes, rank 1, 2, 3 on the plateaus
         // (the detector's own test bed, PlateauDetectorTest), a few seconds.
@@ -57,7 +56,6 @@ final class SaddlePresets {
         t.put("dtype", "float64");
         t.put("spectra_k", 5);
         t.put("spectra_every", "log+steps:500");
-        Presets.add("teacher-saddles", "three ReLU modes (strengths 4, 2, 1), depth 4 width 16, full-batch GD on normalised time: "
-                + "three escapes, rank 1, 2, 3 on the plateaus, seconds", t);
+        Presets.add("teacher-saddles", "3 ReLU modes (4, 2, 1), depth 4 width 16, full-batch GD: 3 escapes, rank 1, 2, 3, seconds", t);
     }
 }
