@@ -17,13 +17,14 @@ import java.util.Locale;
  *     as many steps as their noise needs (early on, where a log-time window holds few steps, that is wide);</li>
  * <li>the log-time slope S = −dy/du (S = a means the loss falls like t^−a);</li>
  * <li>hysteresis: a drop starts where S rises above {@code exit} and reaches {@code enter}, and ends where S
- *     falls back below {@code exit} for at least {@code minPlateau}. It is an escape if it lowers y by at least {@code minDrop} and is sharp:
+ *     falls back below {@code exit} for at least {@code minPlateau}, or below a third of its peak slope (so a
+ *     fall that continues into a slow power-law descent ends where the fall does). It is an escape if it lowers y by at least {@code minDrop} and is sharp:
  *     the central 20%–80% of its fall takes at most {@code maxWidth} in u. Sharpness is what separates a saddle
  *     escape (a long plateau, then a fall that is quick compared with the time already spent) from the smooth
  *     descent of a run without saddles, which also looks flat at early log-times but falls over decades;</li>
- * <li>plateaus: runs of S ≤ exit at least {@code minPlateau} long in u that sit right before or right after
- *     an escape (no drop of minDrop in between); flat runs split by blips that move the level by less than
- *     minDrop are joined first.</li>
+ * <li>plateaus: runs of S ≤ exit at least {@code minPlateau} long in u that sit right before an escape (no
+ *     fall of minDrop in between) or are the first after it (before the next one); flat runs split by blips
+ *     that move the level by less than minDrop are joined first.</li>
  * </ol>
  * Plateau k (0-based) is the saddle reached after k escapes; plateau 0 is the origin when the run starts from
  * small initialization.
@@ -144,11 +145,20 @@ public final class PlateauDetector {
                 runs.add(run);
             }
         }
+        // Each kept run ends where S falls below max(exit, peak/3) after its steepest point: a fall that runs on
+        // into a slow power-law descent (cross-entropy after the last escape) ends where the fall does. Its start
+        // stays where S first rose above exit, so a descent that was already under way (no plateau before it)
+        // keeps its long ramp and fails the sharpness test.
         List<int[]> drops = new ArrayList<>();
         for (int[] run : runs) {
-            double peak = Double.NEGATIVE_INFINITY;
-            for (int j = run[0]; j <= run[1]; j++) peak = Math.max(peak, gs[j]);
-            if (peak >= p.enter()) drops.add(run);
+            int peakAt = run[0];
+            for (int j = run[0]; j <= run[1]; j++) if (gs[j] > gs[peakAt]) peakAt = j;
+            double peak = gs[peakAt];
+            if (peak < p.enter()) continue;
+            double core = Math.max(p.exit(), peak / 3);
+            int b = peakAt;
+            while (b < run[1] && gs[b + 1] >= core) b++;
+            drops.add(new int[] {run[0], Math.min(run[1], b + 1)});
         }
         List<int[]> accepted = new ArrayList<>();
         List<Double> widths = new ArrayList<>();
@@ -203,13 +213,18 @@ public final class PlateauDetector {
             int[] d = accepted.get(e);
             before[e] = -1;
             after[e] = -1;
+            // The plateau before: the last flat run ending at the escape's start, with no other fall of minDrop in
+            // between. The plateau after: the first flat run after its end and before the next escape (the loss
+            // may settle a little further first, e.g. converging after the last escape).
+            int prevEnd = e > 0 ? accepted.get(e - 1)[1] : 0;
+            int nextStart = e + 1 < accepted.size() ? accepted.get(e + 1)[0] : g - 1;
             for (int f = 0; f < flats.size(); f++) {
                 int[] fl = flats.get(f);
-                if (fl[1] <= d[0] && gy[fl[1]] - gy[d[0]] < p.minDrop()) before[e] = f; // last one wins
+                if (fl[1] <= d[0] && fl[0] >= prevEnd && gy[fl[1]] - gy[d[0]] < p.minDrop()) before[e] = f; // last wins
             }
             for (int f = flats.size() - 1; f >= 0; f--) {
                 int[] fl = flats.get(f);
-                if (fl[0] >= d[1] && gy[d[1]] - gy[fl[0]] < p.minDrop()) after[e] = f;   // first one wins
+                if (fl[0] >= d[1] && fl[1] <= nextStart) after[e] = f;   // first one wins
             }
             if (before[e] >= 0) keep[before[e]] = true;
             if (after[e] >= 0) keep[after[e]] = true;

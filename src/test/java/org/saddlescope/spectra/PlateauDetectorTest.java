@@ -128,6 +128,22 @@ class PlateauDetectorTest {
     }
 
     @Test
+    void anEscapeThatRunsIntoAPowerLawTailIsStillOneEscape() {
+        // Cross-entropy after its last escape keeps falling like 1/t: the escape must not drown in that tail.
+        SplittableRandom rng = new SplittableRandom(7);
+        LossHistory h = new LossHistory();
+        for (long t = 1; t <= 100000; t++) {
+            double w = 1 / (1 + Math.exp(-(Math.log(t) - Math.log(300)) / 0.05));
+            double after = 1.0 * Math.min(1.0, 600.0 / t);
+            h.add(t, (2.3 + (after - 2.3) * w) * (1 + 0.1 * rng.nextGaussian()), Double.NaN);
+        }
+        PlateauDetector.Result r = new PlateauDetector().detect(h);
+        assertEquals(1, r.escapes().size(), r.escapes().toString());
+        assertEquals(Math.log(300), Math.log(r.escapes().get(0).middleStep()), 0.15);
+        assertEquals(0, r.escapes().get(0).fromPlateau());
+    }
+
+    @Test
     void smoothDescentsWithoutSaddlesHaveNoEscape() {
         SplittableRandom rng = new SplittableRandom(5);
         LossHistory power = new LossHistory(), exp = new LossHistory();
