@@ -153,7 +153,17 @@ public final class TrainRun {
                     Weights.load(Path.of(cfg.init_file), net);
                     break;
                 }
-                default: throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled, npz)");
+                case "aligned": {
+                    // θ0 = α ρ/‖ρ‖ with ρ read from init_file (an escape direction, say) and α = init_norm.
+                    if (cfg.init_file == null || !(cfg.init_norm > 0)) {
+                        throw new BadInputException("init=aligned needs init_file (the direction) and init_norm > 0 (alpha)");
+                    }
+                    Network direction = new Network(widths, activation, dtype);
+                    Weights.load(Path.of(cfg.init_file), direction);
+                    Init.aligned(net, direction, cfg.init_norm);
+                    break;
+                }
+                default: throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled, npz, aligned)");
             }
             if (cfg.init_norm > 0) Init.rescaleTo(net, cfg.init_norm);
             return net;
