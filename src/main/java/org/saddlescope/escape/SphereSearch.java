@@ -38,7 +38,7 @@ public final class SphereSearch {
     public record Options(Solver solver, int iterations, double lr, double shift, double tolerance,
                           boolean prune, boolean polish, int polishIterations, int traceEvery) {
         public static Options defaults() {
-            return new Options(Solver.RGD, 2000, 0.05, 20.0, 1e-10, true, true, 150, 0);
+            return new Options(Solver.RGD, 2000, 0.05, 20.0, 1e-10, true, true, 60, 0);
         }
         public Options withSolver(Solver s) { return new Options(s, iterations, lr, shift, tolerance, prune, polish, polishIterations, traceEvery); }
         public Options withIterations(int n) { return new Options(solver, n, lr, shift, tolerance, prune, polish, polishIterations, traceEvery); }
