@@ -28,10 +28,10 @@ public final class DepthExtension {
         if (k < 1) throw new IllegalArgumentException("extend by k >= 1 layers, got " + k);
         // The identity-like layers need σ(σ(z)) = σ(z) and σ(z) ≥ 0 on their inputs: ReLU (or identity).
         // For leaky ReLU σ(σ(z)) = slope²z ≠ σ(z) on z < 0 and the construction does not apply.
-        var act = net.activation();
-        boolean relu = act.positivelyHomogeneous() && act.value(-1.0) == 0.0 && act.value(1.0) == 1.0;
-        if (!relu && act != org.saddlescope.net.Activation.IDENTITY) {
-            throw new IllegalArgumentException("the depth extension of appendix A.4 needs ReLU (or identity), got " + act);
+        var sigma = net.activation();
+        boolean relu = sigma.positivelyHomogeneous() && sigma.value(-1.0) == 0.0 && sigma.value(1.0) == 1.0;
+        if (!relu && sigma != org.saddlescope.net.Activation.IDENTITY) {
+            throw new IllegalArgumentException("the depth extension of appendix A.4 needs ReLU (or identity), got " + sigma);
         }
         int[] w = net.widths();
         int nOut = w[L], nHid = w[L - 1], nPrev = w[L - 2];
