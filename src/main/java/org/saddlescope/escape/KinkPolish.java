@@ -24,7 +24,7 @@ final class KinkPolish {
 
     static final double[] TOLERANCES = {0.2, 0.05, 0.01, 1e-3, 1e-6};
     /** Above this many kinks the projection (Gram–Schmidt over the constraint gradients) is skipped as too costly. */
-    static final int MAX_KINKS = 100;
+    static final int MAX_KINKS = 64;
     static final boolean DEBUG = Boolean.getBoolean("saddlescope.debugPolish");
 
     static Outcome polish(SmallNetKernel k, SmallNetKernel.Workspace ws, double[] theta0, int maxIter) {

@@ -72,6 +72,7 @@ public final class SphereSearch {
 
     static void scaleToSphere(double[] t, int depth) {
         double n2 = SmallNetKernel.norm2(t);
+        if (n2 == 0) return; // the zero network (all units removed) has no direction
         double f = Math.sqrt(depth / n2);
         for (int i = 0; i < t.length; i++) t[i] *= f;
     }
@@ -101,19 +102,34 @@ public final class SphereSearch {
         }
         double speedSolver = -k.value(theta, ws);
         int pruned = 0;
-        if (o.prune() && k.slope() == 0.0) pruned = pruneInactive(k, ws, theta);
+        if (o.prune() && k.slope() == 0.0 && speedSolver > 0) pruned = pruneInactive(k, ws, theta);
         if (pruned > 0 || (o.polish() && o.solver() != Solver.RGD)) {
             if (trace != null) trace.offset = iters;
             iters += rgd(k, ws, theta, grad, o.withIterations(Math.max(50, o.iterations() / 10)), trace, null);
         }
         double kinkResidual = Double.NaN;
         int kinks = 0;
-        if (o.polish()) {
+        if (o.polish() && -k.value(theta, ws) > 0) {
             KinkPolish.Outcome p = KinkPolish.polish(k, ws, theta, o.polishIterations());
-            System.arraycopy(p.theta(), 0, theta, 0, theta.length);
-            kinkResidual = p.kinkResidual();
-            kinks = p.kinks();
             iters += p.iterations();
+            if (k.slope() == 0.0 && !(p.kinkResidual() < 1e-6)) {
+                // Wide nets spread one unit over many nearly parallel copies: too many kinks to polish. Merge the
+                // copies (this never raises ‖θ‖ for the same function, see mergeParallelUnits), re-solve, polish again.
+                double[] merged = theta.clone();
+                if (mergeParallelUnits(k, merged, 1e-2) > 0) {
+                    scaleToSphere(merged, L);
+                    pruneInactive(k, ws, merged);
+                    iters += rgd(k, ws, merged, grad, o.withIterations(Math.max(50, o.iterations() / 10)), null, null);
+                    KinkPolish.Outcome q = KinkPolish.polish(k, ws, merged, o.polishIterations());
+                    iters += q.iterations();
+                    if (k.value(q.theta(), ws) < k.value(p.theta(), ws)) p = q;
+                }
+            }
+            if (k.value(p.theta(), ws) <= k.value(theta, ws)) {
+                System.arraycopy(p.theta(), 0, theta, 0, theta.length);
+                kinkResidual = p.kinkResidual();
+                kinks = p.kinks();
+            }
             if (o.prune() && k.slope() == 0.0) pruned += pruneInactive(k, ws, theta);
         }
         double l0 = k.valueAndGradient(theta, grad, ws);
@@ -242,6 +258,55 @@ public final class SphereSearch {
         if (removed > 0) scaleToSphere(theta, L);
         return removed;
     }
+
+    /**
+     * Merges hidden units whose incoming rows are nearly positively parallel (cosine > 1 − eps), layer by layer.
+     * For ReLU, units with rows r_a = c·r_b (c > 0) compute proportional outputs, so Σ u_a σ(r_a·h) over a cluster
+     * equals U σ(r̂·h) with U = Σ ‖r_a‖ u_a; one unit carrying it with balanced norms costs 2‖U‖ ≤ Σ 2‖u_a‖‖r_a‖
+     * ≤ Σ (‖u_a‖² + ‖r_a‖²) of ‖θ‖², so exact merging keeps L0 and lowers ‖θ‖ (raising s after rescaling).
+     * With eps > 0 the merge is approximate; the caller re-solves and keeps the result only if it is better.
+     */
+    static int mergeParallelUnits(SmallNetKernel k, double[] theta, double eps) {
+        final int L = k.depth();
+        final int[] w = k.widths();
+        int merged = 0;
+        for (int l = 1; l < L; l++) {
+            int nout = w[l], nin = w[l - 1], nnext = w[l + 1];
+            int o = k.offset(l), on = k.offset(l + 1);
+            double[] rn = new double[nout];
+            for (int i = 0; i < nout; i++) {
+                double a = 0;
+                for (int c = 0; c < nin; c++) a += theta[o + c * nout + i] * theta[o + c * nout + i];
+                rn[i] = Math.sqrt(a);
+            }
+            for (int i = 0; i < nout; i++) {
+                if (rn[i] == 0) continue;
+                double[] u = new double[nnext];
+                for (int r = 0; r < nnext; r++) u[r] = theta[on + i * nnext + r] * rn[i];
+                boolean any = false;
+                for (int j = i + 1; j < nout; j++) {
+                    if (rn[j] == 0) continue;
+                    double d = 0;
+                    for (int c = 0; c < nin; c++) d += theta[o + c * nout + i] * theta[o + c * nout + j];
+                    if (d / (rn[i] * rn[j]) <= 1 - eps) continue;
+                    for (int r = 0; r < nnext; r++) { u[r] += theta[on + j * nnext + r] * rn[j]; theta[on + j * nnext + r] = 0; }
+                    for (int c = 0; c < nin; c++) theta[o + c * nout + j] = 0;
+                    rn[j] = 0;
+                    any = true;
+                    merged++;
+                }
+                if (!any) continue;
+                double un = Math.sqrt(norm2(u));
+                double a = Math.sqrt(un); // balanced: ‖incoming‖ = ‖outgoing‖ = sqrt(‖U‖)
+                for (int c = 0; c < nin; c++) theta[o + c * nout + i] *= a / rn[i];
+                for (int r = 0; r < nnext; r++) theta[on + i * nnext + r] = un == 0 ? 0 : u[r] / a;
+                rn[i] = a;
+            }
+        }
+        return merged;
+    }
+
+    private static double norm2(double[] v) { return SmallNetKernel.norm2(v); }
 
     /** Restarts 0..count-1 on a fixed pool of threads; results in index order. */
     public static List<Result> restarts(SmallNetKernel k, int count, long seed, Options o, int threads, ProgressListener progress) {
