@@ -29,6 +29,9 @@ public final class SphereSearch {
 
     public enum Solver { PGD, RGD, POWER }
 
+    /** Cosine gaps 1 − cos below which units are merged before the polish, tried in turn. */
+    static final double[] MERGE_EPS = {1e-2, 5e-2};
+
     /**
      * @param lr fixed step for PGD, first step for RGD
      * @param shift α of the power iteration
@@ -110,20 +113,36 @@ public final class SphereSearch {
         double kinkResidual = Double.NaN;
         int kinks = 0;
         if (o.polish() && -k.value(theta, ws) > 0) {
-            KinkPolish.Outcome p = KinkPolish.polish(k, ws, theta, o.polishIterations());
-            iters += p.iterations();
-            if (k.slope() == 0.0 && !(p.kinkResidual() < 1e-6)) {
-                // Wide nets spread one unit over many nearly parallel copies: too many kinks to polish. Merge the
-                // copies (this never raises ‖θ‖ for the same function, see mergeParallelUnits), re-solve, polish again.
-                double[] merged = theta.clone();
-                if (mergeParallelUnits(k, merged, 1e-2) > 0) {
-                    scaleToSphere(merged, L);
-                    pruneInactive(k, ws, merged);
-                    iters += rgd(k, ws, merged, grad, o.withIterations(Math.max(50, o.iterations() / 10)), null, null);
-                    KinkPolish.Outcome q = KinkPolish.polish(k, ws, merged, o.polishIterations());
+            KinkPolish.Outcome p = null;
+            if (k.slope() == 0.0) {
+                // Wide nets spread one unit over many nearly parallel copies, too many kinks to polish. Merge the
+                // copies first (never raises ‖θ‖ for the same function, see mergeParallelUnits), re-solve, polish.
+                for (double eps : MERGE_EPS) {
+                    double[] merged = theta.clone();
+                    int rounds = 0;
+                    // merging one layer moves the next layer's rows: alternate merge and re-solve until nothing
+                    // merges; the re-solve runs on the compacted net (zero units removed), which is tiny
+                    for (; rounds < 4 && mergeParallelUnits(k, merged, eps) > 0; rounds++) {
+                        scaleToSphere(merged, L);
+                        pruneInactive(k, ws, merged);
+                        Compact c = Compact.of(k, merged);
+                        iters += rgd(c.kernel, c.kernel.workspace(), c.theta, new double[c.theta.length],
+                                o.withIterations(Math.max(50, o.iterations() / 10)), null, null);
+                        merged = c.scatter(c.theta);
+                    }
+                    if (rounds == 0) continue;
+                    Compact c = Compact.of(k, merged);
+                    KinkPolish.Outcome q = KinkPolish.polish(c.kernel, c.kernel.workspace(), c.theta, o.polishIterations());
+                    q = new KinkPolish.Outcome(c.scatter(q.theta()), q.kinkResidual(), q.kinks(), q.iterations());
                     iters += q.iterations();
-                    if (k.value(q.theta(), ws) < k.value(p.theta(), ws)) p = q;
+                    if (p == null || k.value(q.theta(), ws) < k.value(p.theta(), ws)) p = q;
+                    if (p.kinkResidual() < 1e-6) break;
                 }
+            }
+            if (p == null || !(p.kinkResidual() < 1e-6)) {
+                KinkPolish.Outcome q = KinkPolish.polish(k, ws, theta, o.polishIterations());
+                iters += q.iterations();
+                if (p == null || k.value(q.theta(), ws) < k.value(p.theta(), ws)) p = q;
             }
             if (k.value(p.theta(), ws) <= k.value(theta, ws)) {
                 System.arraycopy(p.theta(), 0, theta, 0, theta.length);
@@ -278,6 +297,23 @@ public final class SphereSearch {
                 double a = 0;
                 for (int c = 0; c < nin; c++) a += theta[o + c * nout + i] * theta[o + c * nout + i];
                 rn[i] = Math.sqrt(a);
+            }
+            // units that carry almost nothing (‖u_i‖‖r_i‖ below 1e-4 of the largest) are dropped: PGD leaves many
+            // such remnants in wide nets and each adds kinks to the polish
+            double[] carry = new double[nout];
+            double maxCarry = 0;
+            for (int i = 0; i < nout; i++) {
+                double un = 0;
+                for (int r = 0; r < nnext; r++) un += theta[on + i * nnext + r] * theta[on + i * nnext + r];
+                carry[i] = Math.sqrt(un) * rn[i];
+                maxCarry = Math.max(maxCarry, carry[i]);
+            }
+            for (int i = 0; i < nout; i++) {
+                if (rn[i] == 0 || carry[i] >= 1e-4 * maxCarry) continue;
+                for (int c = 0; c < nin; c++) theta[o + c * nout + i] = 0;
+                for (int r = 0; r < nnext; r++) theta[on + i * nnext + r] = 0;
+                rn[i] = 0;
+                merged++;
             }
             for (int i = 0; i < nout; i++) {
                 if (rn[i] == 0) continue;
