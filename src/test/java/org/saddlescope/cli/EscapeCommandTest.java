@@ -22,7 +22,9 @@ class EscapeCommandTest {
                 "figures/final_speeds.svg", "figures/solvers.png", "weights/best.npz")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
-        assertTrue(Files.readString(out.resolve("rank_two.json")).contains("\"speed\" : 0.5"));
+        double speed = org.saddlescope.experiment.RunFolder.JSON.readTree(out.resolve("rank_two.json").toFile()).get("speed").asDouble();
+        assertEquals(0.5, speed, 1e-15); // sin/cos of multiples of π/4 are exact to an ulp
+        assertEquals("0.5", Example1Command.num(speed)); // what the command prints
         // config.yaml reruns it
         Path again = dir.resolve("again");
         assertEquals(Main.OK, Main.execute("reproduce", "example1", "--config", out.resolve("config.yaml").toString(),
