@@ -266,12 +266,12 @@ public final class EscapeCommand implements Callable<Integer> {
         for (int i = 0; i < L; i++) {
             Diagnostics.Layer l = rep.layers().get(i);
             layer[i] = l.layer();
-            tw[i] = l.tailW();
-            tz[i] = l.tailZ();
-            nl[i] = l.nonlinearity();
+            tw[i] = floor(l.tailW());
+            tz[i] = floor(l.tailZ());
+            nl[i] = floor(l.nonlinearity());
             bound[i] = l.bound();
         }
-        Figures.Panel p = Figures.panel("Rank structure of the best direction (Theorem 3.1)", "layer ℓ", "ratio").logY()
+        Figures.Panel p = Figures.panel("Rank structure of the best direction (Theorem 3.1; exact 0 drawn at 1e-16)", "layer ℓ", "ratio").logY()
                 .series("tail ratio W_ℓ", layer, tw, Figures.Style.LINE_MARKERS, null)
                 .series("tail ratio Z_ℓ^σ", layer, tz, Figures.Style.LINE_MARKERS, null)
                 .series("nonlinearity ‖Z^σ−Z‖²/‖Z‖²", layer, nl, Figures.Style.LINE_MARKERS, null);
@@ -285,6 +285,11 @@ public final class EscapeCommand implements Callable<Integer> {
         for (int i = 0; i < idx.length; i++) idx[i] = i + 1;
         Figures.save(Figures.panel("Speeds of all starts (√L sphere), sorted", "start (sorted)", "speed s")
                 .series("s", idx, sorted, Figures.Style.SCATTER, null), folder.figures(), "speeds");
+    }
+
+    /** Exact zeros (rank one, no nonlinearity) cannot sit on a log axis: draw them at 1e-16. */
+    private static double floor(double v) {
+        return Double.isFinite(v) ? Math.max(v, 1e-16) : v;
     }
 
     static void writeSweep(RunFolder folder, List<DepthSweep.Row> sweep) {

@@ -78,6 +78,7 @@ public final class SmallNetKernel {
         final double[][] a = new double[depth + 1][];
         final double[] d1 = new double[maxWidth * samples];
         final double[] d2 = new double[maxWidth * samples];
+        final int[] idx = new int[Math.max(maxWidth, samples)];
 
         Workspace() {
             a[0] = x;
@@ -107,12 +108,26 @@ public final class SmallNetKernel {
         final int N = samples;
         final int nout = widths[l], nin = widths[l - 1], o = offset[l];
         final double[] h = ws.a[l - 1], z = ws.z[l];
+        final int[] idx = ws.idx;
         for (int j = 0; j < N; j++) {
             final int zo = j * nout, ho = j * nin;
+            // ReLU zeros: skip those columns of W_ℓ; take the rest four at a time, so that each load and store
+            // of z serves four multiply-adds (the loop over i is vectorised by the JIT)
+            int m = 0;
+            for (int k = 0; k < nin; k++) if (h[ho + k] != 0.0) idx[m++] = k;
             for (int i = 0; i < nout; i++) z[zo + i] = 0.0;
-            for (int k = 0; k < nin; k++) {
+            int q = 0;
+            for (; q + 3 < m; q += 4) {
+                final int k0 = idx[q], k1 = idx[q + 1], k2 = idx[q + 2], k3 = idx[q + 3];
+                final double h0 = h[ho + k0], h1 = h[ho + k1], h2 = h[ho + k2], h3 = h[ho + k3];
+                final int w0 = o + k0 * nout, w1 = o + k1 * nout, w2 = o + k2 * nout, w3 = o + k3 * nout;
+                for (int i = 0; i < nout; i++) {
+                    z[zo + i] += theta[w0 + i] * h0 + theta[w1 + i] * h1 + theta[w2 + i] * h2 + theta[w3 + i] * h3;
+                }
+            }
+            for (; q < m; q++) {
+                final int k = idx[q];
                 final double hv = h[ho + k];
-                if (hv == 0.0) continue; // ReLU zeros: skip a whole column of W_ℓ
                 final int wo = o + k * nout;
                 for (int i = 0; i < nout; i++) z[zo + i] += theta[wo + i] * hv;
             }
@@ -182,14 +197,27 @@ public final class SmallNetKernel {
             final int nout = widths[l], nin = widths[l - 1], o = offset[l];
             final double[] h = ws.a[l - 1];
             // gradient of W_ℓ
-            for (int k = o, end = o + nout * nin; k < end; k++) grad[k] = 0.0;
-            for (int j = 0; j < N; j++) {
-                final int dOff = j * nout, ho = j * nin;
-                for (int k = 0; k < nin; k++) {
-                    final double hv = h[ho + k];
-                    if (hv == 0.0) continue;
-                    final int go = o + k * nout;
-                    for (int i = 0; i < nout; i++) grad[go + i] += delta[dOff + i] * hv;
+            // ∂L0/∂W_ℓ[:,k] = Σ_j δ_ℓ[:,j] h[k,j] over the samples with h[k,j] ≠ 0, four samples at a time
+            final int[] idx = ws.idx;
+            for (int k = 0; k < nin; k++) {
+                final int go = o + k * nout;
+                int m = 0;
+                for (int j = 0; j < N; j++) if (h[j * nin + k] != 0.0) idx[m++] = j;
+                for (int i = 0; i < nout; i++) grad[go + i] = 0.0;
+                int q = 0;
+                for (; q + 3 < m; q += 4) {
+                    final int j0 = idx[q], j1 = idx[q + 1], j2 = idx[q + 2], j3 = idx[q + 3];
+                    final double h0 = h[j0 * nin + k], h1 = h[j1 * nin + k], h2 = h[j2 * nin + k], h3 = h[j3 * nin + k];
+                    final int d0 = j0 * nout, e1 = j1 * nout, e2 = j2 * nout, e3 = j3 * nout;
+                    for (int i = 0; i < nout; i++) {
+                        grad[go + i] += delta[d0 + i] * h0 + delta[e1 + i] * h1 + delta[e2 + i] * h2 + delta[e3 + i] * h3;
+                    }
+                }
+                for (; q < m; q++) {
+                    final int j = idx[q];
+                    final double hv = h[j * nin + k];
+                    final int d0 = j * nout;
+                    for (int i = 0; i < nout; i++) grad[go + i] += delta[d0 + i] * hv;
                 }
             }
             if (l > 1) {
