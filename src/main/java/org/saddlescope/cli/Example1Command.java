@@ -1,0 +1,343 @@
+package org.saddlescope.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.saddlescope.escape.Example1;
+import org.saddlescope.escape.Example1Experiment;
+import org.saddlescope.escape.SphereSearch;
+import org.saddlescope.experiment.CsvWriter;
+import org.saddlescope.experiment.RunFolder;
+import org.saddlescope.experiment.Weights;
+import org.saddlescope.report.Figures;
+import org.saddlescope.report.HtmlReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code saddlescope reproduce example1}: section 4 and appendix D.1 of the paper (Figures 2, 7, 8), plus what the
+ * paper leaves open: whether the search reaches the rank-two speed 1/2 exactly and whether anything beats it.
+ * {@code --bench} instead measures projected steps/s of the paper's PGD beside the PyTorch peer script.
+ */
+@Command(name = "example1", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Example 1 (section 4, appendix D.1): rank-one speed against the angle (equation 6, Figure 7), the",
+                "rank-two construction of equation 2 (speed 1/2), the width sweep of Figures 2 and 8 with the paper's projected",
+                "gradient descent followed by dead-unit pruning and the kink-aware polish, and a solver comparison.",
+                "--bench: projected steps/s beside shared/bench/torch_sphere_pgd.py (--torch-script)."})
+public final class Example1Command implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file; keys are the long option names without dashes.")
+    Path config;
+
+    @Option(names = "--widths", split = ",", defaultValue = "2,4,8,16,32,64", description = "Hidden widths of the sweep (default: ${DEFAULT-VALUE}).")
+    List<Integer> widths;
+
+    @Option(names = "--runs", defaultValue = "100", description = "Runs per width (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--steps", defaultValue = "2000", description = "Projected gradient steps per run (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--lr", defaultValue = "0.05", description = "Step size of projected gradient descent (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--curve-points", defaultValue = "720", description = "Angles for the equation-6 curve (default: ${DEFAULT-VALUE}).")
+    int curvePoints;
+
+    @Option(names = "--compare-width", defaultValue = "16", description = "Width of the solver comparison (default: ${DEFAULT-VALUE}).")
+    int compareWidth;
+
+    @Option(names = "--compare-runs", defaultValue = "3", description = "Starts per solver in the comparison, 0 = skip (default: ${DEFAULT-VALUE}).")
+    int compareRuns;
+
+    @Option(names = "--compare-iterations", defaultValue = "3000", description = "Iterations per solver in the comparison (default: ${DEFAULT-VALUE}).")
+    int compareIterations;
+
+    @Option(names = "--bench", description = "Only measure projected steps/s (same widths, runs and steps as the PyTorch script).")
+    boolean bench;
+
+    @Option(names = "--bench-runs", defaultValue = "10", description = "Runs per width in --bench (default: ${DEFAULT-VALUE}, as the torch script's usage).")
+    int benchRuns;
+
+    @Option(names = "--torch-script", paramLabel = "FILE", description = "shared/bench/torch_sphere_pgd.py, run beside --bench.")
+    Path torchScript;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default: ${DEFAULT-VALUE}).")
+    String python;
+
+    @Override
+    public Integer call() {
+        if (config != null) YamlOptions.apply(spec, config);
+        for (int w : widths) if (w < 1) throw new IllegalArgumentException("--widths must be positive, got " + w);
+        if (runs < 1 || steps < 0 || curvePoints < 2) throw new IllegalArgumentException("--runs >= 1, --steps >= 0, --curve-points >= 2");
+        long seed = common.seed == null ? 0 : common.seed;
+        int threads = common.threadsOrDefault();
+        return bench ? bench(seed, threads) : reproduce(seed, threads);
+    }
+
+    /** 0.5 prints as 0.5: 12 significant digits, trailing zeros dropped. */
+    static String num(double v) {
+        if (!Double.isFinite(v)) return Double.toString(v);
+        return new BigDecimal(v).round(new MathContext(12)).stripTrailingZeros().toPlainString();
+    }
+
+    private int reproduce(long seed, int threads) {
+        Instant start = Instant.now();
+        ConsoleProgress progress = new ConsoleProgress("example1", common.quiet);
+        RunFolder folder = RunFolder.create(common.outOr("example1"));
+        folder.writeYaml("config.yaml", YamlOptions.snapshot(spec));
+        int[] ws = widths.stream().mapToInt(Integer::intValue).toArray();
+        Example1Experiment.Settings s = new Example1Experiment.Settings(ws, runs, steps, lr, seed, threads, curvePoints,
+                compareWidth, compareRuns, compareIterations);
+
+        // Equation 6 / Figure 7
+        List<Example1Experiment.CurvePoint> curve = Example1Experiment.curve(curvePoints);
+        double maxDiff = 0, maxSpeed = 0;
+        double[] phi = new double[curve.size()], net = new double[curve.size()], eq6 = new double[curve.size()], r1 = new double[curve.size()];
+        try (CsvWriter csv = new CsvWriter(folder.path("equation6.csv"), new String[] {"phi", "network_speed", "equation6"}, false)) {
+            for (int i = 0; i < curve.size(); i++) {
+                Example1Experiment.CurvePoint p = curve.get(i);
+                csv.row(p.phi(), p.networkSpeed(), p.equation6());
+                phi[i] = p.phi();
+                net[i] = p.networkSpeed();
+                eq6[i] = p.equation6();
+                r1[i] = Example1.RANK_ONE_SPEED;
+                maxDiff = Math.max(maxDiff, Math.abs(p.networkSpeed() - p.equation6()));
+                maxSpeed = Math.max(maxSpeed, p.networkSpeed());
+            }
+        }
+        Figures.save(Figures.panel("Rank-one speed against the angle φ (equation 6, Figure 7)", "φ", "speed s (√L sphere)")
+                .line("network W1=[cos φ, sin φ], W2=[1], W3=[±1]", phi, net).dashed("equation 6", phi, eq6)
+                .dashed("√2 − 1", phi, r1), folder.figures(), "equation6");
+
+        Example1Experiment.RankTwo rt = Example1Experiment.rankTwo();
+        folder.writeJson("rank_two.json", rt);
+        Weights.save(Example1.rankTwoNetwork(4), folder.weights().resolve("rank_two_equation2.npz"));
+
+        // Width sweep (Figures 2 and 8)
+        List<Example1Experiment.WidthResult> sweep = new ArrayList<>();
+        List<Map<String, Object>> table = new ArrayList<>();
+        SphereSearch.Result overallBest = null;
+        int overallWidth = 0;
+        try (CsvWriter speeds = new CsvWriter(folder.path("speeds.csv"), new String[] {"width", "run", "speed_pgd", "speed_final",
+                "residual", "kink_residual", "kinks", "pruned_units", "iterations", "seconds"}, false);
+             CsvWriter tab = new CsvWriter(folder.path("success.csv"), new String[] {"width", "runs", "success_pgd", "success_final",
+                     "fraction_pgd", "fraction_final", "at_half", "above_half", "best", "closest_gap_to_half", "seconds"}, false)) {
+            for (int w : ws) {
+                progress.info("width " + w + ": " + runs + " runs x " + steps + " projected steps, then pruning and polish");
+                Example1Experiment.WidthResult r = Example1Experiment.sweepWidth(w, s, progress);
+                sweep.add(r);
+                for (SphereSearch.Result x : r.results()) {
+                    speeds.row(w, x.index(), x.speedSolver(), x.speed(), x.residual(), x.kinkResidual(), x.kinks(),
+                            x.prunedUnits(), x.iterations(), x.nanos() / 1e9);
+                    if (overallBest == null || x.speed() > overallBest.speed()) { overallBest = x; overallWidth = w; }
+                }
+                tab.row(w, runs, r.successesSolver(), r.successes(), (double) r.successesSolver() / runs, (double) r.successes() / runs,
+                        r.atHalf(), r.aboveHalf(), r.best(), r.closestGap(), r.seconds());
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("width", w);
+                row.put("runs", runs);
+                row.put("fraction_pgd_above_rank_one", (double) r.successesSolver() / runs);
+                row.put("fraction_final_above_rank_one", (double) r.successes() / runs);
+                row.put("runs_at_half", r.atHalf());
+                row.put("runs_above_half", r.aboveHalf());
+                row.put("best", r.best());
+                row.put("closest_gap_to_half", r.closestGap());
+                table.add(row);
+            }
+        }
+        if (overallBest != null) {
+            Weights.save(Example1.kernel(overallWidth).toNetwork(overallBest.theta(), org.saddlescope.net.Activation.RELU,
+                    org.saddlescope.linalg.DType.F64), folder.weights().resolve("best.npz"));
+        }
+        sweepFigures(folder, sweep);
+
+        List<Example1Experiment.SolverTrace> traces = compareRuns > 0 ? Example1Experiment.compareSolvers(s) : List.of();
+        if (!traces.isEmpty()) solverFigures(folder, traces);
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("rank_one_max_network", maxSpeed);
+        summary.put("rank_one_max_theory", Example1.RANK_ONE_SPEED);
+        summary.put("equation6_max_abs_difference", maxDiff);
+        summary.put("rank_two", rt);
+        summary.put("sweep", table);
+        summary.put("half_tolerance", Example1Experiment.HALF_TOLERANCE);
+        summary.put("speed_normalisation", "sqrt(L)-sphere (||theta||^2 = 3); unit-sphere speed = s * 3^(-3/2)");
+        folder.writeJson("summary.json", summary);
+        folder.writeManifest("reproduce example1", seed, start, Instant.now(), null);
+
+        List<String> lines = new ArrayList<>();
+        lines.add("rank-one speed (network, max over " + curvePoints + " angles): " + num(maxSpeed) + "  (√2 − 1 = "
+                + num(Example1.RANK_ONE_SPEED) + "; max |network − equation 6| = " + String.format(Locale.ROOT, "%.1e", maxDiff) + ")");
+        lines.add("rank-two construction (equation 2) speed: " + num(rt.speed()) + "  (‖θ‖² = " + num(rt.normSquared())
+                + "; residual with σ'(0)=0: " + String.format(Locale.ROOT, "%.3g", rt.residual())
+                + ", on the kink manifold: " + String.format(Locale.ROOT, "%.2g", rt.kinkResidual()) + ", " + rt.kinks() + " kinks)");
+        for (Example1Experiment.WidthResult r : sweep) {
+            lines.add(String.format(Locale.ROOT, "width %3d: %3d/%d runs above √2−1 after polish (PGD alone %d), %d reach 1/2 within %.0e, %d above 1/2, best %s, closest |s − 1/2| = %.1e  [%.1f s]",
+                    r.width(), r.successes(), runs, r.successesSolver(), r.atHalf(), Example1Experiment.HALF_TOLERANCE, r.aboveHalf(),
+                    num(r.best()), r.closestGap(), r.seconds()));
+        }
+        lines.add("run folder: " + folder.root());
+        HtmlReport html = new HtmlReport(folder.root()).title("saddlescope reproduce example1");
+        for (String l : lines) html.note(l);
+        html.write();
+        for (String l : lines) System.out.println(l);
+        return Main.OK;
+    }
+
+    private void sweepFigures(RunFolder folder, List<Example1Experiment.WidthResult> sweep) {
+        int n = sweep.size();
+        double[] w = new double[n], fp = new double[n], ff = new double[n], fh = new double[n];
+        List<Figures.Panel> hist = new ArrayList<>();
+        List<Double> sx = new ArrayList<>(), sy = new ArrayList<>(), px = new ArrayList<>(), py = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Example1Experiment.WidthResult r = sweep.get(i);
+            w[i] = r.width();
+            fp[i] = (double) r.successesSolver() / runs;
+            ff[i] = (double) r.successes() / runs;
+            fh[i] = (double) r.atHalf() / runs;
+            hist.add(Figures.panel("width " + r.width(), "final speed s", "runs")
+                    .histogram("PGD " + steps + " steps", r.solverSpeeds(), 40)
+                    .histogram("after pruning + polish", r.speeds(), 40));
+            for (int j = 0; j < r.speeds().length; j++) {
+                double jitter = 1 + 0.25 * ((j + 0.5) / r.speeds().length - 0.5); // spread runs around the width
+                px.add(r.width() * jitter);
+                py.add(r.solverSpeeds()[j]);
+                sx.add(r.width() * jitter);
+                sy.add(r.speeds()[j]);
+            }
+        }
+        Figures.save(Figures.panel("Fraction of runs faster than rank one (Figure 2, right)", "hidden width", "fraction of runs").logX()
+                .series("PGD: s > √2 − 1", w, fp, Figures.Style.LINE_MARKERS, null)
+                .series("after pruning + polish: s > √2 − 1", w, ff, Figures.Style.LINE_MARKERS, null)
+                .series("after pruning + polish: s = 1/2 (±1e-9)", w, fh, Figures.Style.LINE_MARKERS, null)
+                .yRange(0, 1.05), folder.figures(), "success_fraction");
+        double[] wl = {w[0] * 0.8, w[n - 1] * 1.25};
+        Figures.save(Figures.panel("Final speeds of all runs (Figure 8)", "hidden width (runs spread around it)", "speed s").logX()
+                .scatter("PGD", toArray(px), toArray(py)).scatter("after pruning + polish", toArray(sx), toArray(sy))
+                .dashed("√2 − 1", wl, new double[] {Example1.RANK_ONE_SPEED, Example1.RANK_ONE_SPEED})
+                .dashed("1/2", wl, new double[] {0.5, 0.5}), folder.figures(), "final_speeds");
+        Figures.grid("Distribution of final speeds per width", hist, Math.min(3, n), folder.figures(), "speed_histograms");
+    }
+
+    private void solverFigures(RunFolder folder, List<Example1Experiment.SolverTrace> traces) {
+        Figures.Panel sp = Figures.panel("Speed against iteration (width " + compareWidth + ")", "iteration", "speed s");
+        Figures.Panel rp = Figures.panel("Stationarity residual ‖∇L0 + sρ‖/s", "iteration", "residual").logY();
+        try (CsvWriter csv = new CsvWriter(folder.path("solvers.csv"), new String[] {"solver", "start", "iteration", "speed", "residual"}, false)) {
+            for (Example1Experiment.SolverTrace t : traces) {
+                SphereSearch.Trace tr = t.trace();
+                double[] it = new double[tr.iteration().length];
+                for (int i = 0; i < it.length; i++) {
+                    it[i] = tr.iteration()[i];
+                    csv.row(t.solver(), t.restart(), tr.iteration()[i], tr.speed()[i], tr.residual()[i]);
+                }
+                String name = t.solver() + " #" + t.restart();
+                sp.line(name, it, tr.speed());
+                rp.line(name, it, tr.residual());
+            }
+        }
+        Figures.grid("Solvers on Example 1 (pgd: lr 0.05; rgd: Armijo steps; power: α = 20)", List.of(sp, rp), 2,
+                folder.figures(), "solvers");
+    }
+
+    private static double[] toArray(List<Double> l) {
+        double[] a = new double[l.size()];
+        for (int i = 0; i < a.length; i++) a[i] = l.get(i);
+        return a;
+    }
+
+    private static final Pattern STEPS = Pattern.compile("([0-9.]+) projected steps/s");
+
+    private int bench(long seed, int threads) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<String> log = new ArrayList<>();
+        for (int w : widths) {
+            // untimed warm-up on the same shape (at least 2 full repetitions and 0.5 s): the JIT must reach its
+            // optimised code for this width's trip counts, as it does in any real sweep of 100 runs
+            long warm0 = System.nanoTime();
+            for (int rep = 0; rep < 2 || System.nanoTime() - warm0 < 500_000_000L; rep++) {
+                SphereSearch.benchPgd(Example1.kernel(w), benchRuns, steps, lr, seed, rep % 2 == 0 ? threads : 1, null);
+            }
+            // each timing is short (tens of ms) on a shared machine: median of 5 identical measurements
+            double ours = median(w, threads, seed);
+            double ours1 = median(w, 1, seed);
+            Double torch = torch(w, log);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("width", w);
+            row.put("runs", benchRuns);
+            row.put("steps", steps);
+            row.put("steps_per_second", ours);
+            row.put("steps_per_second_1_thread", ours1);
+            row.put("torch_steps_per_second", torch);
+            row.put("ratio", torch == null ? null : ours / torch);
+            rows.add(row);
+            System.out.println(String.format(Locale.ROOT, "width %3d: %,.0f projected steps/s (%d threads), %,.0f (1 thread)%s", w, ours,
+                    threads, ours1, torch == null ? "" : String.format(Locale.ROOT, "; torch %,.0f -> ratio %.0fx", torch, ours / torch)));
+        }
+        for (String l : log) System.out.println("  peer: " + l);
+        if (common.out != null) {
+            RunFolder f = RunFolder.create(common.out);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rows", rows);
+            m.put("peer_runs", log);
+            m.put("threads", threads);
+            f.writeJson("bench.json", m);
+            f.writeManifest("reproduce example1 --bench", seed, Instant.now(), Instant.now(), null);
+        }
+        return Main.OK;
+    }
+
+    private double median(int w, int threads, long seed) {
+        double[] v = new double[5];
+        for (int i = 0; i < v.length; i++) v[i] = SphereSearch.benchPgd(Example1.kernel(w), benchRuns, steps, lr, seed, threads, null);
+        java.util.Arrays.sort(v);
+        return v[v.length / 2];
+    }
+
+    /** Runs the torch script for one width (same runs and steps); null when it cannot run. */
+    private Double torch(int width, List<String> log) {
+        if (torchScript == null) return null;
+        if (!Files.exists(torchScript)) throw new IllegalArgumentException("--torch-script: no such file " + torchScript);
+        List<String> cmd = List.of(python, torchScript.toString(), Integer.toString(width), Integer.toString(benchRuns), Integer.toString(steps));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            StringBuilder out = new StringBuilder();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) out.append(line).append('\n');
+            }
+            int code = p.waitFor();
+            String text = out.toString().trim();
+            String last = text.isEmpty() ? "" : text.substring(text.lastIndexOf('\n') + 1);
+            log.add(String.join(" ", cmd) + " -> " + last);
+            Matcher m = STEPS.matcher(last);
+            return code == 0 && m.find() ? Double.parseDouble(m.group(1)) : null;
+        } catch (IOException e) {
+            log.add(String.join(" ", cmd) + " -> " + e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.saddlescope.escape;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.saddlescope.linalg.DType;
+import org.saddlescope.linalg.Matrix;
+import org.saddlescope.net.Activation;
+import org.saddlescope.net.Network;
+
+class PaperBoundsTest {
+
+    @Test
+    void theorem31ConstantAndBoundOnAHandMadeCase() {
+        // ‖X‖_F = e^{1/2}, ‖G‖_F = 1, s = 1: r = e^{1/2}, log r = 1/2, so c = e^{1/2}·sqrt(1) and c² = e ≈ 2.718.
+        double c = PaperBounds.theorem31C(Math.exp(0.5), 1.0, 1.0);
+        assertEquals(Math.exp(0.5), c, 1e-15);
+        assertTrue(Double.isNaN(PaperBounds.theorem31Bound(c, 1)), "layer 1 <= c^2: vacuous");
+        assertTrue(Double.isNaN(PaperBounds.theorem31Bound(c, 2)), "layer 2 <= c^2: vacuous");
+        // layer 3: 8c/(1 − c/√3)/√3 = 8·1.6487212707/(1 − 0.9518898)/1.7320508 = 158.30... (by hand)
+        double b3 = 8 * 1.6487212707001282 / (1 - 1.6487212707001282 / 1.7320508075688772) / 1.7320508075688772;
+        assertEquals(b3, PaperBounds.theorem31Bound(c, 3), 1e-12 * b3);
+        assertEquals(158.3, PaperBounds.theorem31Bound(c, 3), 0.1);
+        // large ℓ: bound ~ 8c/√ℓ
+        assertEquals(8 * c / 1000 / (1 - c / 1000), PaperBounds.theorem31Bound(c, 1_000_000), 1e-12);
+        // Proposition 3.4: 2·(1/2)/(pL) = 1/(pL)
+        assertEquals(1.0 / (0.5 * 10), PaperBounds.proposition34Threshold(Math.exp(0.5), 1.0, 1.0, 0.5, 10), 1e-15);
+        assertEquals(5.0, PaperBounds.proposition34Guarantee(0.5, 10), 1e-15);
+    }
+
+    @Test
+    void tailRatioAndRank() {
+        assertEquals(0.0, PaperBounds.tailRatio(new double[] {3, 0, 0}), 0.0);
+        assertEquals(1.0 / 2, PaperBounds.tailRatio(new double[] {1, 1}), 1e-15);
+        assertEquals(2, PaperBounds.numericalRank(new double[] {1, 1e-3, 1e-17}, 3, 3));
+    }
+
+    @Test
+    void diagnosticsOfTheRankTwoDirection() {
+        Network net = Example1.rankTwoNetwork(4);
+        Matrix x = Example1.xMatrix(), g = Example1.gMatrix();
+        Diagnostics.Report r = Diagnostics.analyse(net, x, g, 4);
+        assertEquals(0.5, r.speed(), 1e-15);
+        assertEquals(0.5 * Math.pow(3, -1.5), r.speedUnit(), 1e-15);
+        // ‖X‖_F = sqrt(8), ‖G‖_F = sqrt(8): r = 8/0.5 = 16, c = 16·sqrt(2 ln 16) ≈ 37.7, c² ≈ 1420 > 3: all vacuous
+        assertEquals(16 * Math.sqrt(2 * Math.log(16)), r.c(), 1e-12);
+        for (Diagnostics.Layer l : r.layers()) {
+            assertTrue(Double.isNaN(l.bound()));
+            assertNull(l.belowBound());
+            assertEquals(1.0, l.normW(), 1e-15); // balanced: ‖W_ℓ‖_F = 1
+        }
+        Diagnostics.Layer l1 = r.layers().get(0);
+        assertEquals(2, l1.rankW()); // rank two in the first layer (section 4)
+        assertEquals(0.5, l1.tailW(), 1e-15); // singular values (1/√2, 1/√2)
+        assertEquals(1, r.layers().get(1).rankW());
+        assertFalse(r.prop34().isEmpty());
+    }
+
+    @Test
+    void nonlinearityRatioOfALinearLayerIsZero() {
+        Network net = new Network(new int[] {2, 1, 1}, Activation.RELU, DType.F64);
+        net.weight(1).set(0, 0, 1);
+        net.weight(2).set(0, 0, -1);
+        Matrix x = Matrix.of(DType.F64, new double[][] {{1, 2, 3}, {0, 0, 0}}); // W_1 x ≥ 0: ReLU acts as identity
+        Matrix g = Matrix.of(DType.F64, new double[][] {{1, 1, 1}});
+        Diagnostics.Report r = Diagnostics.analyse(net, x, g, 2);
+        assertEquals(0.0, r.layers().get(0).nonlinearity(), 0.0);
+        assertEquals(6.0, r.speed(), 1e-12);
+    }
+}
