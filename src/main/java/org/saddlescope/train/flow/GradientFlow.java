@@ -1,0 +1,315 @@
+package org.saddlescope.train.flow;
+
+import java.nio.DoubleBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.math3.exception.MaxCountExceededException;
+import org.apache.commons.math3.exception.NumberIsTooSmallException;
+import org.apache.commons.math3.ode.FirstOrderDifferentialEquations;
+import org.apache.commons.math3.ode.events.EventHandler;
+import org.apache.commons.math3.ode.nonstiff.DormandPrince853Integrator;
+import org.apache.commons.math3.ode.sampling.StepHandler;
+import org.apache.commons.math3.ode.sampling.StepInterpolator;
+import org.saddlescope.linalg.DType;
+import org.saddlescope.linalg.Matrix;
+import org.saddlescope.loss.Cost;
+import org.saddlescope.net.Network;
+import org.saddlescope.train.ProgressListener;
+
+/**
+ * Gradient flow θ' = −∇L(θ), L(θ) = C(Y_θ), integrated by the adaptive embedded Dormand–Prince 8(5,3)
+ * Runge–Kutta method of commons-math3 (local error control with relative and absolute tolerances, dense output
+ * of order 7 between steps). The state is a double[] packing every W_ℓ in column-major order, followed by one
+ * extra component holding the other clock; gradients come from {@link Network#backward} in float64.
+ *
+ * <p>Clocks (paper section 2.1): real time t, or normalised time q with dq = ‖θ‖^(L−2) dt. In q the equation
+ * is dθ/dq = −‖θ‖^(2−L) ∇L(θ) (the paper's time-dependent rate η_q = ‖θ‖^(2−L)), and the extra component is
+ * t with dt/dq = ‖θ‖^(2−L); in t it is q with dq/dt = ‖θ‖^(L−2). Both clocks start at 0.
+ *
+ * <p>Probes are taken from the dense output at the requested clock values; stop events (located to the
+ * integrator's accuracy by commons-math's event finder): outputs ‖Y_θ‖_F reaching a size r, the loss falling
+ * by a fraction f of its initial value, ‖θ‖ reaching a blow-up norm, non-finite values.
+ * One instance owns its network copy and buffers: use one per thread.
+ */
+public final class GradientFlow {
+    public enum Clock { REAL, NORMALISED }
+
+    /** Why an integration ended. */
+    public enum Stop { END_OF_TIME, OUTPUT_ESCAPE, LOSS_ESCAPE, BLOW_UP, NON_FINITE, MAX_EVALUATIONS }
+
+    /**
+     * @param clock          the independent variable (probe times and maxTime are in it)
+     * @param maxTime        end of integration in that clock
+     * @param probeTimes     increasing clock values at which to probe (may be empty)
+     * @param relTol         relative local error tolerance per component
+     * @param absTol         absolute local error tolerance per component; NaN picks 1e-6·relTol·max|θ0 entry|
+     * @param escapeOutput   r of the output escape time (‖Y_θ‖_F = r), NaN to skip
+     * @param lossDrop       f of the loss escape time (L ≤ (1−f)·L(θ0)), NaN to skip
+     * @param stopAtEscape   stop at the later of the requested escape events (else continue to maxTime)
+     * @param blowUpNorm     stop when ‖θ‖ reaches this (infinity to skip)
+     * @param maxEvaluations bound on gradient evaluations
+     */
+    public record Options(Clock clock, double maxTime, double[] probeTimes, double relTol, double absTol,
+                          double escapeOutput, double lossDrop, boolean stopAtEscape, double blowUpNorm,
+                          int maxEvaluations) {
+        public static Options realTime(double maxTime) {
+            return new Options(Clock.REAL, maxTime, new double[0], 1e-10, Double.NaN, Double.NaN, Double.NaN, false,
+                    Double.POSITIVE_INFINITY, 5_000_000);
+        }
+        public Options withClock(Clock c) { return new Options(c, maxTime, probeTimes, relTol, absTol, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, maxEvaluations); }
+        public Options withProbes(double[] p) { return new Options(clock, maxTime, p.clone(), relTol, absTol, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, maxEvaluations); }
+        public Options withTolerances(double rel, double abs) { return new Options(clock, maxTime, probeTimes, rel, abs, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, maxEvaluations); }
+        public Options withEscape(double r, double f, boolean stop) { return new Options(clock, maxTime, probeTimes, relTol, absTol, r, f, stop, blowUpNorm, maxEvaluations); }
+        public Options withBlowUp(double norm) { return new Options(clock, maxTime, probeTimes, relTol, absTol, escapeOutput, lossDrop, stopAtEscape, norm, maxEvaluations); }
+        public Options withMaxEvaluations(int n) { return new Options(clock, maxTime, probeTimes, relTol, absTol, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, n); }
+    }
+
+    /** One probe: both clocks, loss, ‖θ‖, ‖Y_θ‖_F, D_ℓ and the identity's dD_ℓ/dt (ℓ = 1..L−1). */
+    public record Probe(double t, double q, double loss, double norm, double outputNorm, double[] imbalance,
+                        double[] imbalanceRate) { }
+
+    /** An escape time in both clocks (NaN when not reached). */
+    public record Time(double t, double q) {
+        public static final Time NONE = new Time(Double.NaN, Double.NaN);
+        public boolean reached() { return !Double.isNaN(t); }
+    }
+
+    public record Result(List<Probe> probes, Time outputEscape, Time lossEscape, Time end, Stop stop,
+                         double initialLoss, int evaluations, Network finalNetwork) { }
+
+    private final Network net;
+    private final Matrix x, targets;
+    private final Cost cost;
+    private final Network.Workspace ws;
+    private final Matrix dY;
+    private final Matrix[] grads;
+    private final int P, L;
+    private int evaluations;
+
+    /** Copies {@code start} to float64; x and targets are converted to float64 too. */
+    public GradientFlow(Network start, Matrix x, Matrix targets, Cost cost) {
+        this.net = start.to(DType.F64);
+        this.x = x.to(DType.F64);
+        this.targets = targets == null ? null : targets.to(DType.F64);
+        this.cost = cost;
+        this.ws = net.workspace(x.cols());
+        this.dY = Matrix.zeros(DType.F64, net.width(net.depth()), x.cols());
+        this.grads = net.zerosLike();
+        this.P = (int) net.parameterCount();
+        this.L = net.depth();
+    }
+
+    public int parameterCount() { return P; }
+
+    /** θ packed as the flow's state (without the clock component). */
+    public static double[] pack(Network n) {
+        double[] y = new double[(int) n.parameterCount()];
+        int off = 0;
+        for (int l = 1; l <= n.depth(); l++) {
+            Matrix w = n.weight(l);
+            double[] a = w.toDoubleArray();
+            System.arraycopy(a, 0, y, off, a.length);
+            off += a.length;
+        }
+        return y;
+    }
+
+    /** Writes the first P entries of y into the network's weights. */
+    public static void unpack(double[] y, Network n) {
+        int off = 0;
+        for (int l = 1; l <= n.depth(); l++) {
+            Matrix w = n.weight(l);
+            int size = w.size();
+            if (n.dtype() == DType.F64) {
+                w.doubleBuffer().put(0, y, off, size);
+            } else {
+                for (int k = 0; k < size; k++) w.setFlat(k, y[off + k]);
+            }
+            off += size;
+        }
+    }
+
+    private static double norm2(double[] y, int p) {
+        double s = 0;
+        for (int k = 0; k < p; k++) s += y[k] * y[k];
+        return s;
+    }
+
+    /** Loss at the state y (forward pass only). */
+    private double loss(double[] y) {
+        unpack(y, net);
+        Matrix out = net.forward(x, ws);
+        return cost.value(out, targets);
+    }
+
+    private double outputNorm(double[] y) {
+        unpack(y, net);
+        return net.forward(x, ws).frobeniusNorm();
+    }
+
+    /** −∇L(θ) into yDot[0..P), returns the loss. */
+    private double negativeGradient(double[] y, double[] yDot) {
+        unpack(y, net);
+        Matrix out = net.forward(x, ws);
+        double value = cost.gradient(out, targets, dY);
+        net.backward(ws, dY, grads);
+        int off = 0;
+        for (Matrix g : grads) {
+            DoubleBuffer b = g.doubleBuffer();
+            int size = g.size();
+            b.get(0, yDot, off, size);
+            off += size;
+        }
+        for (int k = 0; k < P; k++) yDot[k] = -yDot[k];
+        evaluations++;
+        return value;
+    }
+
+    private final class Equations implements FirstOrderDifferentialEquations {
+        final Clock clock;
+        Equations(Clock clock) { this.clock = clock; }
+        @Override public int getDimension() { return P + 1; }
+        @Override
+        public void computeDerivatives(double time, double[] y, double[] yDot) {
+            negativeGradient(y, yDot);
+            double n2 = norm2(y, P);
+            // ‖θ‖^(L−2) = (‖θ‖²)^((L−2)/2)
+            double speedUp = Math.pow(n2, 0.5 * (L - 2));
+            if (clock == Clock.REAL) {
+                yDot[P] = speedUp;
+            } else {
+                double inv = 1.0 / speedUp;
+                for (int k = 0; k < P; k++) yDot[k] *= inv;
+                yDot[P] = inv;
+            }
+            for (int k = 0; k <= P; k++) if (!Double.isFinite(yDot[k])) throw new NonFinite(time);
+        }
+    }
+
+    private static final class NonFinite extends RuntimeException {
+        final double time;
+        NonFinite(double time) { super("non-finite gradient at clock " + time, null, false, false); this.time = time; }
+    }
+
+    /** Probe at a state: loss, norms, D_ℓ and the identity's rate. */
+    public Probe probe(double time, double[] y, Clock clock) {
+        unpack(y, net);
+        Matrix out = net.forward(x, ws);
+        double value = cost.gradient(out, targets, dY);
+        double[] rates = Imbalance.rates(net, ws, dY);
+        double t = clock == Clock.REAL ? time : y[P];
+        double q = clock == Clock.REAL ? y[P] : time;
+        return new Probe(t, q, value, Math.sqrt(norm2(y, P)), out.frobeniusNorm(), Imbalance.values(net), rates);
+    }
+
+    /** Integrates from the start network. */
+    public Result run(Options o) {
+        return run(o, ProgressListener.NONE);
+    }
+
+    public Result run(Options o, ProgressListener progress) {
+        evaluations = 0;
+        double[] theta0 = pack(net);
+        final double[] y0 = Arrays.copyOf(theta0, P + 1);
+        double maxAbs = 0;
+        for (int k = 0; k < P; k++) maxAbs = Math.max(maxAbs, Math.abs(theta0[k]));
+        double absTol = Double.isNaN(o.absTol()) ? Math.max(1e-300, 1e-6 * o.relTol() * maxAbs) : o.absTol();
+        DormandPrince853Integrator integrator = new DormandPrince853Integrator(0.0, Math.abs(o.maxTime()), absTol, o.relTol());
+        integrator.setMaxEvaluations(o.maxEvaluations());
+        final double initialLoss = loss(y0);
+        final Clock clock = o.clock();
+        final Time[] escapes = {Time.NONE, Time.NONE};
+        final Stop[] stop = {Stop.END_OF_TIME};
+        boolean wantOut = !Double.isNaN(o.escapeOutput());
+        boolean wantLoss = !Double.isNaN(o.lossDrop());
+
+        if (wantOut) {
+            integrator.addEventHandler(new Event(clock, y -> outputNorm(y) - o.escapeOutput(), (t, y) -> {
+                escapes[0] = times(clock, t, y);
+                if (o.stopAtEscape() && (!wantLoss || escapes[1].reached())) { stop[0] = Stop.OUTPUT_ESCAPE; return true; }
+                return false;
+            }), Double.MAX_VALUE, eventTolerance(o.maxTime()), 200);
+        }
+        if (wantLoss) {
+            double level = (1 - o.lossDrop()) * initialLoss;
+            integrator.addEventHandler(new Event(clock, y -> loss(y) - level, (t, y) -> {
+                escapes[1] = times(clock, t, y);
+                if (o.stopAtEscape() && (!wantOut || escapes[0].reached())) { stop[0] = Stop.LOSS_ESCAPE; return true; }
+                return false;
+            }), Double.MAX_VALUE, eventTolerance(o.maxTime()), 200);
+        }
+        if (Double.isFinite(o.blowUpNorm())) {
+            double b2 = o.blowUpNorm() * o.blowUpNorm();
+            integrator.addEventHandler(new Event(clock, y -> Math.log(norm2(y, P) / b2), (t, y) -> {
+                stop[0] = Stop.BLOW_UP;
+                return true;
+            }), Double.MAX_VALUE, eventTolerance(o.maxTime()), 200);
+        }
+
+        final List<Probe> probes = new ArrayList<>();
+        final double[] probeTimes = o.probeTimes();
+        integrator.addStepHandler(new StepHandler() {
+            int next = 0;
+            @Override public void init(double t0, double[] y, double t) { }
+            @Override
+            public void handleStep(StepInterpolator interp, boolean isLast) {
+                double cur = interp.getCurrentTime();
+                while (next < probeTimes.length && probeTimes[next] <= cur) {
+                    interp.setInterpolatedTime(probeTimes[next]);
+                    probes.add(probe(probeTimes[next], interp.getInterpolatedState().clone(), clock));
+                    next++;
+                }
+                progress.progress(Math.round(1000 * Math.min(1, cur / o.maxTime())), 1000, null);
+            }
+        });
+
+        double[] y = y0.clone();
+        double endTime;
+        try {
+            endTime = integrator.integrate(new Equations(clock), 0.0, y0, o.maxTime(), y);
+        } catch (NonFinite e) {
+            stop[0] = Stop.NON_FINITE;
+            endTime = e.time;
+        } catch (MaxCountExceededException e) {
+            stop[0] = Stop.MAX_EVALUATIONS;
+            endTime = Double.NaN;
+        } catch (NumberIsTooSmallException e) {
+            // the step size underflowed: the solution blew up before maxTime
+            stop[0] = Stop.BLOW_UP;
+            endTime = Double.NaN;
+        }
+        Network last = net.copy();
+        unpack(y, last);
+        Time end = Double.isNaN(endTime) ? Time.NONE : times(clock, endTime, y);
+        return new Result(probes, escapes[0], escapes[1], end, stop[0], initialLoss, evaluations, last);
+    }
+
+    private double eventTolerance(double maxTime) {
+        return Math.max(1e-300, 1e-13 * Math.abs(maxTime));
+    }
+
+    private Time times(Clock clock, double time, double[] y) {
+        return clock == Clock.REAL ? new Time(time, y[P]) : new Time(y[P], time);
+    }
+
+    private interface G { double value(double[] y); }
+    private interface Occurred { boolean stop(double time, double[] y); }
+
+    /** Records the first crossing of g = 0 (upward or downward) and optionally stops. */
+    private static final class Event implements EventHandler {
+        final G g;
+        final Occurred occurred;
+        boolean fired;
+        Event(Clock clock, G g, Occurred occurred) { this.g = g; this.occurred = occurred; }
+        @Override public void init(double t0, double[] y0, double t) { fired = false; }
+        @Override public double g(double t, double[] y) { return g.value(y); }
+        @Override
+        public Action eventOccurred(double t, double[] y, boolean increasing) {
+            if (fired) return Action.CONTINUE;
+            fired = true;
+            return occurred.stop(t, y) ? Action.STOP : Action.CONTINUE;
+        }
+        @Override public void resetState(double t, double[] y) { }
+    }
+}
