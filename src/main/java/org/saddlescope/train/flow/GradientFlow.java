@@ -183,8 +183,21 @@ public final class GradientFlow {
                 for (int k = 0; k < P; k++) yDot[k] *= inv;
                 yDot[P] = inv;
             }
-            for (int k = 0; k <= P; k++) if (!Double.isFinite(yDot[k])) throw new NonFinite(time);
+            boolean finite = true;
+            for (int k = 0; k <= P && finite; k++) finite = Math.abs(yDot[k]) < 1e100; // false for NaN too
+            if (finite) {
+                badEvaluations = 0;
+                return;
+            }
+            // A trial stage past a blow-up overflows (or nearly: squares in the error norm overflow to inf/inf = NaN,
+            // which the integrator accepts). Return a huge finite slope so the error estimate rejects
+            // the step; give up after many rejections in a row.
+            if (++badEvaluations > 1200) throw new NonFinite(time);
+            // The slope changes from one bad stage to the next: a constant slope is integrated exactly by every RK
+            // scheme, so its error estimate would be zero and the step accepted.
+            Arrays.fill(yDot, 1e50 * badEvaluations);
         }
+        private int badEvaluations;
     }
 
     private static final class NonFinite extends RuntimeException {
@@ -285,8 +298,12 @@ public final class GradientFlow {
         return new Result(probes, escapes[0], escapes[1], end, stop[0], initialLoss, evaluations, last);
     }
 
-    private double eventTolerance(double maxTime) {
-        return Math.max(1e-300, 1e-13 * Math.abs(maxTime));
+    /**
+     * Absolute convergence of the event finder, a few ulps of the clock: commons-math skips a root closer than this
+     * to the step start, and steps before a blow-up get that short.
+     */
+    private static double eventTolerance(double maxTime) {
+        return Math.max(1e-300, 8 * Math.ulp(Math.abs(maxTime)));
     }
 
     private Time times(Clock clock, double time, double[] y) {
