@@ -82,7 +82,11 @@ public final class Blas {
         return c;
     }
 
-    /** Σ x_k y_k over all entries, accumulated in double for either dtype (float32 through dsdot). */
+    /**
+     * Σ x_k y_k over all entries, returned in double. float32 goes through BLAS dsdot, whose OpenBLAS kernel
+     * keeps partial sums in float lanes: relative error is below float32's epsilon (5e-9 measured on 3000
+     * integers, MatrixTest), not the double accuracy its name suggests.
+     */
     public static double dot(Matrix x, Matrix y) {
         sameType(x, y, y);
         int n = x.size();

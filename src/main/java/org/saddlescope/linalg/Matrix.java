@@ -164,9 +164,8 @@ public final class Matrix implements AutoCloseable {
         requireShape(src, rows, cols);
         int n = size();
         if (src.dtype == dtype) {
-            if (n == 0) return;
-            if (fp != null) Pointer.memcpy(fp, src.fp, (long) n * 4);
-            else Pointer.memcpy(dp, src.dp, (long) n * 8);
+            if (fb != null) fb.put(0, src.fb, 0, n);
+            else db.put(0, src.db, 0, n);
         } else if (fb != null) {
             for (int k = 0; k < n; k++) fb.put(k, (float) src.db.get(k));
         } else {
@@ -195,14 +194,9 @@ public final class Matrix implements AutoCloseable {
         for (int k = 0; k < cols; k++) {
             int j = idx[offset + k];
             if (src.dtype == dtype) {
-                long bytes = (long) rows * dtype.bytes;
-                if (fp != null) {
-                    Pointer.memcpy(new FloatPointer(fp).position(fp.position() + (long) k * rows),
-                            new FloatPointer(src.fp).position(src.fp.position() + (long) j * rows), bytes);
-                } else {
-                    Pointer.memcpy(new DoublePointer(dp).position(dp.position() + (long) k * rows),
-                            new DoublePointer(src.dp).position(src.dp.position() + (long) j * rows), bytes);
-                }
+                // Bulk buffer copies index in elements (Pointer.memcpy would take positions in bytes).
+                if (fb != null) fb.put(k * rows, src.fb, j * rows, rows);
+                else db.put(k * rows, src.db, j * rows, rows);
             } else {
                 for (int i = 0; i < rows; i++) set(i, k, src.get(i, j));
             }
@@ -215,14 +209,14 @@ public final class Matrix implements AutoCloseable {
         return t;
     }
 
-    /** Squared Frobenius norm, accumulated in double whatever the dtype (BLAS dsdot/ddot). */
+    /** Squared Frobenius norm (BLAS ddot, or dsdot for float32: see {@link Blas#dot}). */
     public double frobeniusNorm2() {
         return Blas.dot(this, this);
     }
 
     public double frobeniusNorm() { return Math.sqrt(frobeniusNorm2()); }
 
-    /** Frobenius inner product Tr[thisᵀ other], accumulated in double (BLAS dsdot/ddot). */
+    /** Frobenius inner product Tr[thisᵀ other] (BLAS ddot/dsdot, see {@link Blas#dot}). */
     public double dot(Matrix other) {
         requireShape(other, rows, cols);
         if (other.dtype != dtype) {

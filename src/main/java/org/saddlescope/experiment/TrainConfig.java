@@ -1,0 +1,154 @@
+package org.saddlescope.experiment;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything that defines a training run; config.yaml is this object, so a run folder's config reruns it.
+ * Field names are the long option names of {@code saddlescope train} with dashes as underscores.
+ */
+@JsonPropertyOrder(alphabetic = false)
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public final class TrainConfig {
+    /** Preset this config started from (informational; its fields are already merged in). */
+    public String preset;
+    /** Dataset spec, see data.DataSource (e.g. fashion-mnist, mnist:DIR, cifar10:DIR, teacher, example1). */
+    public String dataset = "teacher";
+    /** Training samples to use (0 = all). */
+    public int subset = 0;
+    /** Test samples to evaluate (0 = all, -1 = none). */
+    public int test_subset = 0;
+    /** Hidden widths n_1..n_{L-1}; n_0 and n_L come from the data. */
+    public List<Integer> hidden = new ArrayList<>(List.of(50, 50, 50));
+    public String activation = "relu";
+    public String cost = "mse";
+    /** gaussian (N(0, init_scale²)), he, he_scaled (He-normal with small_layers × epsilon), npz (init_file). */
+    public String init = "gaussian";
+    public double init_scale = 1e-3;
+    public double epsilon = 1e-2;
+    public List<Integer> small_layers = new ArrayList<>();
+    /** If > 0, rescale θ0 to this norm after drawing it. */
+    public double init_norm = 0;
+    public String init_file;
+    /** Minibatch size; 0 = full-batch gradient descent. */
+    public int batch = 0;
+    /** Learning-rate law lr = lr / ‖θ‖^lr_power (lr_power 0: constant). */
+    public double lr = 0.05;
+    public double lr_power = 0;
+    /** Budgets: steps and/or epochs (0 = unlimited); the smaller one ends the run. */
+    public long steps = 0;
+    public long epochs = 0;
+    /** Stop once the logged loss is at or below this (0 = never). */
+    public double loss_target = 0;
+    public long log_every = 10;
+    public long eval_every = 100;
+    public long checkpoint_every = 0;
+    /** Training samples used for the evaluation probes (train loss/accuracy, speed); 0 = all. */
+    public int eval_samples = 10000;
+    public long seed = 0;
+    public String dtype = "float64";
+    /** Top singular values per layer tracked into spectra.csv (0 = off). */
+    public int spectra_k = 10;
+    /** Spectra cadence: "epoch", "log" (log-spaced steps), or a number of steps. */
+    public String spectra_every = "log";
+
+    /** One line of help per field, shown by {@code saddlescope train --help}. */
+    public static final Map<String, String> HELP = new LinkedHashMap<>();
+
+    static {
+        HELP.put("dataset", "Dataset spec (fashion-mnist, mnist:DIR, cifar10:DIR, teacher:..., example1).");
+        HELP.put("subset", "Training samples to use (0 = all).");
+        HELP.put("test_subset", "Test samples to evaluate (0 = all, -1 = none).");
+        HELP.put("hidden", "Hidden widths, comma-separated (n_0 and n_L come from the data).");
+        HELP.put("activation", "Activation: relu, identity, leaky_relu[:slope], tanh, sigmoid, softplus, gelu, silu.");
+        HELP.put("cost", "Cost: mse or cross_entropy.");
+        HELP.put("init", "Initialisation: gaussian, he, he_scaled, npz.");
+        HELP.put("init_scale", "sigma_0 of the gaussian initialisation.");
+        HELP.put("epsilon", "Scale of the small layers for he_scaled.");
+        HELP.put("small_layers", "Layers (1-based, comma-separated) scaled by epsilon for he_scaled.");
+        HELP.put("init_norm", "If > 0, rescale theta_0 to this norm.");
+        HELP.put("init_file", ".npz file with W1..WL for init=npz.");
+        HELP.put("batch", "Minibatch size (0 = full-batch gradient descent).");
+        HELP.put("lr", "Learning-rate constant c in lr = c/|theta|^p.");
+        HELP.put("lr_power", "Power p in lr = c/|theta|^p (0 = constant; L-2 = normalised time).");
+        HELP.put("steps", "Step budget (0 = none).");
+        HELP.put("epochs", "Epoch budget (0 = none).");
+        HELP.put("loss_target", "Stop when the logged loss reaches this (0 = never).");
+        HELP.put("log_every", "Steps between rows of metrics.csv.");
+        HELP.put("eval_every", "Steps between evaluations (train/test loss, accuracy, speed).");
+        HELP.put("checkpoint_every", "Steps between checkpoints (0 = none).");
+        HELP.put("eval_samples", "Training samples used by the evaluation probes (0 = all).");
+        HELP.put("seed", "Seed for every random draw.");
+        HELP.put("dtype", "float32 or float64.");
+        HELP.put("spectra_k", "Top singular values tracked per layer (0 = off).");
+        HELP.put("spectra_every", "Spectra cadence: epoch, log (log-spaced steps) or a step count.");
+        HELP.put("preset", "(set by --preset)");
+    }
+
+    /** Merges maps in order (later wins) onto the defaults and checks every key and value type. */
+    public static TrainConfig merge(List<Map<String, Object>> layers, String where) {
+        Map<String, Object> merged = new LinkedHashMap<>();
+        for (Map<String, Object> m : layers) if (m != null) merged.putAll(m);
+        try {
+            return RunFolder.YAML.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .convertValue(merged, TrainConfig.class);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(where + ": " + describe(e.getCause() != null ? e.getCause() : e));
+        }
+    }
+
+    /** Reads a YAML file into a map; bad YAML or a missing file is bad input. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> readYaml(Path file) {
+        if (!Files.isRegularFile(file)) throw new BadInputException("config file not found: " + file);
+        try {
+            Object v = RunFolder.YAML.readValue(file.toFile(), Object.class);
+            if (v == null) return new LinkedHashMap<>();
+            if (!(v instanceof Map)) throw new BadInputException(file + ": expected a mapping of field: value");
+            return (Map<String, Object>) v;
+        } catch (IOException e) {
+            throw new BadInputException(file + ": " + describe(e));
+        }
+    }
+
+    public Map<String, Object> toMap() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = RunFolder.YAML.convertValue(this, LinkedHashMap.class);
+        return m;
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            return "unknown field '" + u.getPropertyName() + "' (known: " + String.join(", ", knownFields()) + ")";
+        }
+        if (e instanceof JsonMappingException j && !j.getPath().isEmpty()) {
+            String field = j.getPath().get(0).getFieldName();
+            return "bad value for '" + field + "': " + firstLine(j.getOriginalMessage());
+        }
+        return firstLine(e.getMessage());
+    }
+
+    static List<String> knownFields() {
+        List<String> names = new ArrayList<>();
+        for (java.lang.reflect.Field f : TrainConfig.class.getFields()) {
+            if (!java.lang.reflect.Modifier.isStatic(f.getModifiers())) names.add(f.getName());
+        }
+        return names;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "invalid";
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
+    }
+}

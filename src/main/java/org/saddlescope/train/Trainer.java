@@ -1,0 +1,238 @@
+package org.saddlescope.train;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.saddlescope.data.Dataset;
+import org.saddlescope.linalg.Matrix;
+import org.saddlescope.loss.Cost;
+import org.saddlescope.loss.LocalizedLoss;
+import org.saddlescope.net.Network;
+
+/**
+ * Full-batch gradient descent and minibatch SGD (batches reshuffled each epoch from the seed) with the learning
+ * rate law c/‖θ‖^p, probes at a cadence, and exact resume: the permutation of epoch e depends only on (seed, e),
+ * the tracked ‖θ‖² is part of the state, so a run resumed from a checkpoint makes the same steps bit for bit.
+ */
+public final class Trainer {
+
+    /** Why a run ended. */
+    public enum Stop { BUDGET, LOSS_TARGET, DIVERGED }
+
+    /** How to train. batch ≤ 0 or ≥ N means full-batch gradient descent. Cadences in steps; 0 disables. */
+    public record Settings(int batch, LearningRate lr, long maxSteps, long maxEpochs, double lossTarget,
+                           long logEvery, long evalEvery, long checkpointEvery, int evalSamples, long seed) {
+        public Settings {
+            if (maxSteps <= 0 && maxEpochs <= 0) throw new IllegalArgumentException("give a step or epoch budget");
+            if (logEvery < 0 || evalEvery < 0 || checkpointEvery < 0) throw new IllegalArgumentException("cadences must be ≥ 0");
+        }
+    }
+
+    public record Result(Stop stop, TrainState state, String message) { }
+
+    /** Exact ‖θ‖² is recomputed this often; between resyncs it is tracked by {@link Network#gradientStepTrackingNorm}. */
+    static final long NORM_RESYNC_EVERY = 100;
+
+    private final Network net;
+    private final Cost cost;
+    private final Dataset train;
+    private final Dataset test;
+    private final Settings s;
+    private final TrainingSink sink;
+    private final ProgressListener progress;
+    private final List<TrainingObserver> observers;
+    private final int batch;
+    private final long stepsPerEpoch;
+    private final Dataset evalSet;
+    private final LocalizedLoss localized;
+    private final Map<Integer, Network.Workspace> evalWorkspaces = new HashMap<>();
+    private final List<String> columns = new ArrayList<>();
+
+    public Trainer(Network net, Cost cost, Dataset train, Dataset test, Settings settings, TrainingSink sink,
+                   ProgressListener progress, List<TrainingObserver> observers) {
+        if (train.inputDim() != net.width(0)) {
+            throw new IllegalArgumentException("network input width " + net.width(0) + " but data has " + train.inputDim() + " features");
+        }
+        if (train.outputDim() != net.width(net.depth())) {
+            throw new IllegalArgumentException("network output width " + net.width(net.depth()) + " but targets have " + train.outputDim() + " rows");
+        }
+        if (train.dtype() != net.dtype()) throw new IllegalArgumentException("data is " + train.dtype() + " but the network is " + net.dtype());
+        this.net = net;
+        this.cost = cost;
+        this.train = train;
+        this.test = test;
+        this.s = settings;
+        this.sink = sink;
+        this.progress = progress;
+        this.observers = List.copyOf(observers);
+        int n = train.size();
+        this.batch = settings.batch() <= 0 || settings.batch() >= n ? n : settings.batch();
+        this.stepsPerEpoch = n / batch; // a trailing partial batch is dropped, as with drop_last
+        this.evalSet = settings.evalSamples() > 0 && settings.evalSamples() < n ? train.head(settings.evalSamples()) : train;
+        this.localized = LocalizedLoss.of(cost, evalSet.targets());
+        columns.addAll(List.of("step", "epoch", "time_s", "lr", "loss", "norm"));
+        for (int l = 1; l <= net.depth(); l++) columns.add("w_norm_" + l);
+        columns.addAll(List.of("train_loss", "train_acc", "test_loss", "test_acc", "speed", "speed_unit"));
+    }
+
+    public boolean fullBatch() { return batch == train.size(); }
+    public long stepsPerEpoch() { return stepsPerEpoch; }
+    public int batchSize() { return batch; }
+    public List<String> columns() { return List.copyOf(columns); }
+
+    /** Total steps of the budget (the smaller of the step and epoch budgets). */
+    public long totalSteps() {
+        long a = s.maxSteps() > 0 ? s.maxSteps() : Long.MAX_VALUE;
+        long b = s.maxEpochs() > 0 ? s.maxEpochs() * stepsPerEpoch : Long.MAX_VALUE;
+        return Math.min(a, b);
+    }
+
+    /** Trains from {@code state} (TrainState.initial for a new run, a checkpoint's state to resume). */
+    public Result run(TrainState state) {
+        long total = totalSteps();
+        long step = state.step();
+        long epoch = state.epoch();
+        int b = state.batchInEpoch();
+        double norm2 = state.normSquared();
+        double windowSum = state.windowLossSum();
+        long windowSteps = state.windowSteps();
+        double elapsedBefore = state.elapsedSeconds();
+        long t0 = System.nanoTime();
+
+        sink.metricsHeader(columns());
+        for (TrainingObserver o : observers) o.onStart(net, step, stepsPerEpoch);
+        if (step == 0) log(0, 0, norm2, Double.NaN, Double.NaN, elapsedBefore);
+
+        Network.Workspace ws = net.workspace(batch);
+        Matrix xb = fullBatch() ? train.x() : Matrix.zeros(net.dtype(), train.inputDim(), batch);
+        Matrix tb = fullBatch() ? train.targets() : Matrix.zeros(net.dtype(), train.outputDim(), batch);
+        Matrix dy = Matrix.zeros(net.dtype(), train.outputDim(), batch);
+        int[] perm = fullBatch() ? null : permutation(epoch);
+        Stop stop = Stop.BUDGET;
+        String message = "finished " + total + " steps";
+        try {
+            while (step < total) {
+                if (!fullBatch()) {
+                    xb.gatherColumns(train.x(), perm, b * batch);
+                    tb.gatherColumns(train.targets(), perm, b * batch);
+                }
+                Matrix y = net.forward(xb, ws);
+                double loss = cost.gradient(y, tb, dy);
+                if (!Double.isFinite(loss)) {
+                    stop = Stop.DIVERGED;
+                    message = "loss became " + loss + " at step " + (step + 1) + " (epoch " + epoch + "); weights left at step " + step;
+                    break;
+                }
+                double lr = s.lr().at(norm2);
+                norm2 = net.gradientStepTrackingNorm(ws, dy, lr, norm2);
+                step++;
+                b++;
+                boolean epochEnd = b == stepsPerEpoch;
+                if (epochEnd) {
+                    epoch++;
+                    b = 0;
+                    if (!fullBatch() && step < total) perm = permutation(epoch);
+                }
+                if (step % NORM_RESYNC_EVERY == 0) norm2 = net.normSquared();
+                if (!Double.isFinite(norm2)) {
+                    stop = Stop.DIVERGED;
+                    message = "parameters overflowed (‖θ‖² = " + norm2 + ") at step " + step + " (epoch " + epoch + ")";
+                    break;
+                }
+                windowSum += loss;
+                windowSteps++;
+                TrainingObserver.StepInfo info = new TrainingObserver.StepInfo(step, epoch, epochEnd, loss, norm2, lr);
+                for (TrainingObserver o : observers) o.afterStep(net, info);
+
+                double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
+                boolean logNow = s.logEvery() > 0 && step % s.logEvery() == 0 || step == total;
+                if (logNow) {
+                    double windowMean = windowSum / windowSteps;
+                    log(step, epoch, norm2, windowMean, lr, elapsed);
+                    windowSum = 0;
+                    windowSteps = 0;
+                    progress.progress(step, total, String.format(java.util.Locale.ROOT, "loss %.4g |θ| %.3g", windowMean, Math.sqrt(norm2)));
+                    if (s.lossTarget() > 0 && windowMean <= s.lossTarget()) {
+                        stop = Stop.LOSS_TARGET;
+                        message = "loss " + windowMean + " reached the target " + s.lossTarget() + " at step " + step;
+                    }
+                }
+                if (s.checkpointEvery() > 0 && step % s.checkpointEvery() == 0 && step < total && stop == Stop.BUDGET) {
+                    sink.checkpoint(net, new TrainState(step, epoch, b, norm2, windowSum, windowSteps, elapsed));
+                }
+                if (stop != Stop.BUDGET) break;
+            }
+        } finally {
+            if (!fullBatch()) { xb.close(); tb.close(); }
+            dy.close();
+        }
+        double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
+        for (TrainingObserver o : observers) o.onEnd(net, step);
+        return new Result(stop, new TrainState(step, epoch, b, norm2, windowSum, windowSteps, elapsed), message);
+    }
+
+    /** Permutation of the training indices for an epoch: a function of (seed, epoch) only, so resume is exact. */
+    int[] permutation(long epoch) {
+        int n = train.size();
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        SplittableRandom rng = new SplittableRandom(s.seed() * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + 1);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i]; p[i] = p[j]; p[j] = t;
+        }
+        return p;
+    }
+
+    private void log(long step, long epoch, double norm2, double windowLoss, double lr, double elapsed) {
+        double[] row = new double[columns.size()];
+        java.util.Arrays.fill(row, Double.NaN);
+        int c = 0;
+        row[c++] = step;
+        row[c++] = epoch;
+        row[c++] = elapsed;
+        row[c++] = lr;
+        row[c++] = windowLoss;
+        row[c++] = Math.sqrt(norm2);
+        for (int l = 1; l <= net.depth(); l++) row[c++] = net.weight(l).frobeniusNorm();
+        boolean eval = step == 0 || (s.evalEvery() > 0 && step % s.evalEvery() == 0) || step == totalSteps();
+        if (eval) {
+            Evaluation tr = evaluate(evalSet);
+            row[c] = tr.loss;
+            row[c + 1] = tr.accuracy;
+            if (test != null) {
+                Evaluation te = evaluate(test);
+                row[c + 2] = te.loss;
+                row[c + 3] = te.accuracy;
+            }
+            // Normalised speed −L0(θ/‖θ‖) on the unit sphere, and s = L^(L/2)·s_unit on the √L sphere (Definition 2.1).
+            int L = net.depth();
+            double sUnit = -tr.localized / Math.pow(norm2, L / 2.0);
+            if (!net.activation().positivelyHomogeneous()) sUnit = Double.NaN; // L0 is not homogeneous: no speed
+            row[c + 4] = sUnit * Math.pow(L, L / 2.0);
+            row[c + 5] = sUnit;
+        }
+        sink.metrics(row);
+    }
+
+    private record Evaluation(double loss, double accuracy, double localized) { }
+
+    /** Mean cost, accuracy and L0 = Tr[GᵀY] over a dataset, in chunks of at most 1024 samples. */
+    private Evaluation evaluate(Dataset d) {
+        int n = d.size();
+        int chunk = Math.min(1024, n);
+        double lossSum = 0, correct = 0, l0 = 0;
+        for (int from = 0; from < n; from += chunk) {
+            int m = Math.min(chunk, n - from);
+            Network.Workspace ws = evalWorkspaces.computeIfAbsent(m, net::workspace);
+            Matrix y = net.forward(d.x().columns(from, m), ws);
+            Matrix t = d.targets().columns(from, m);
+            lossSum += cost.value(y, t) * m;
+            if (d.hasLabels()) correct += Dataset.accuracy(y, d.labels(), from) * m;
+            if (d == evalSet) l0 += localized.g().columns(from, m).dot(y);
+        }
+        return new Evaluation(lossSum / n, d.hasLabels() ? correct / n : Double.NaN, l0);
+    }
+}
