@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.math3.exception.MaxCountExceededException;
-import org.apache.commons.math3.exception.NumberIsTooSmallException;
 import org.apache.commons.math3.ode.FirstOrderDifferentialEquations;
 import org.apache.commons.math3.ode.events.EventHandler;
+import org.apache.commons.math3.exception.NumberIsTooSmallException;
+import org.apache.commons.math3.ode.nonstiff.ClassicalRungeKuttaIntegrator;
 import org.apache.commons.math3.ode.nonstiff.DormandPrince853Integrator;
 import org.apache.commons.math3.ode.sampling.StepHandler;
 import org.apache.commons.math3.ode.sampling.StepInterpolator;
@@ -49,20 +50,24 @@ public final class GradientFlow {
      * @param stopAtEscape   stop at the later of the requested escape events (else continue to maxTime)
      * @param blowUpNorm     stop when ‖θ‖ reaches this (infinity to skip)
      * @param maxEvaluations bound on gradient evaluations
+     * @param minStep        0, or the shortest step the error control may ask for: below it a fixed RK4 step of
+     *                       this length is forced (for non-smooth σ such as ReLU, whose kinks and sliding modes
+     *                       would otherwise stall the adaptive method)
      */
     public record Options(Clock clock, double maxTime, double[] probeTimes, double relTol, double absTol,
                           double escapeOutput, double lossDrop, boolean stopAtEscape, double blowUpNorm,
-                          int maxEvaluations) {
+                          int maxEvaluations, double minStep) {
         public static Options realTime(double maxTime) {
             return new Options(Clock.REAL, maxTime, new double[0], 1e-10, Double.NaN, Double.NaN, Double.NaN, false,
-                    Double.POSITIVE_INFINITY, 5_000_000);
+                    Double.POSITIVE_INFINITY, 5_000_000, 0.0);
         }
-        public Options withClock(Clock c) { return new Options(c, maxTime, probeTimes, relTol, absTol, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, maxEvaluations); }
-        public Options withProbes(double[] p) { return new Options(clock, maxTime, p.clone(), relTol, absTol, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, maxEvaluations); }
-        public Options withTolerances(double rel, double abs) { return new Options(clock, maxTime, probeTimes, rel, abs, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, maxEvaluations); }
-        public Options withEscape(double r, double f, boolean stop) { return new Options(clock, maxTime, probeTimes, relTol, absTol, r, f, stop, blowUpNorm, maxEvaluations); }
-        public Options withBlowUp(double norm) { return new Options(clock, maxTime, probeTimes, relTol, absTol, escapeOutput, lossDrop, stopAtEscape, norm, maxEvaluations); }
-        public Options withMaxEvaluations(int n) { return new Options(clock, maxTime, probeTimes, relTol, absTol, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, n); }
+        public Options withClock(Clock c) { return new Options(c, maxTime, probeTimes, relTol, absTol, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, maxEvaluations, minStep); }
+        public Options withProbes(double[] p) { return new Options(clock, maxTime, p.clone(), relTol, absTol, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, maxEvaluations, minStep); }
+        public Options withTolerances(double rel, double abs) { return new Options(clock, maxTime, probeTimes, rel, abs, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, maxEvaluations, minStep); }
+        public Options withEscape(double r, double f, boolean stop) { return new Options(clock, maxTime, probeTimes, relTol, absTol, r, f, stop, blowUpNorm, maxEvaluations, minStep); }
+        public Options withBlowUp(double norm) { return new Options(clock, maxTime, probeTimes, relTol, absTol, escapeOutput, lossDrop, stopAtEscape, norm, maxEvaluations, minStep); }
+        public Options withMaxEvaluations(int n) { return new Options(clock, maxTime, probeTimes, relTol, absTol, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, n, minStep); }
+        public Options withMinStep(double h) { return new Options(clock, maxTime, probeTimes, relTol, absTol, escapeOutput, lossDrop, stopAtEscape, blowUpNorm, maxEvaluations, h); }
     }
 
     /** One probe: both clocks, loss, ‖θ‖, ‖Y_θ‖_F, D_ℓ and the identity's dD_ℓ/dt (ℓ = 1..L−1). */
@@ -75,8 +80,9 @@ public final class GradientFlow {
         public boolean reached() { return !Double.isNaN(t); }
     }
 
+    /** forcedSteps: fixed RK4 steps of length minStep taken where the error control wanted less (kinks). */
     public record Result(List<Probe> probes, Time outputEscape, Time lossEscape, Time end, Stop stop,
-                         double initialLoss, int evaluations, Network finalNetwork) { }
+                         double initialLoss, int evaluations, int forcedSteps, Network finalNetwork) { }
 
     private final Network net;
     private final Matrix x, targets;
@@ -227,9 +233,7 @@ public final class GradientFlow {
         final double[] y0 = Arrays.copyOf(theta0, P + 1);
         double maxAbs = 0;
         for (int k = 0; k < P; k++) maxAbs = Math.max(maxAbs, Math.abs(theta0[k]));
-        double absTol = Double.isNaN(o.absTol()) ? Math.max(1e-300, 1e-6 * o.relTol() * maxAbs) : o.absTol();
-        DormandPrince853Integrator integrator = new DormandPrince853Integrator(0.0, Math.abs(o.maxTime()), absTol, o.relTol());
-        integrator.setMaxEvaluations(o.maxEvaluations());
+        final double absTol = Double.isNaN(o.absTol()) ? Math.max(1e-300, 1e-6 * o.relTol() * maxAbs) : o.absTol();
         final double initialLoss = loss(y0);
         final Clock clock = o.clock();
         final Time[] escapes = {Time.NONE, Time.NONE};
@@ -237,66 +241,121 @@ public final class GradientFlow {
         boolean wantOut = !Double.isNaN(o.escapeOutput());
         boolean wantLoss = !Double.isNaN(o.lossDrop());
 
+        List<Event> events = new ArrayList<>();
         if (wantOut) {
-            integrator.addEventHandler(new Event(clock, y -> outputNorm(y) - o.escapeOutput(), (t, y) -> {
+            events.add(new Event(y -> outputNorm(y) - o.escapeOutput(), (t, y) -> {
                 escapes[0] = times(clock, t, y);
                 if (o.stopAtEscape() && (!wantLoss || escapes[1].reached())) { stop[0] = Stop.OUTPUT_ESCAPE; return true; }
                 return false;
-            }), Double.MAX_VALUE, eventTolerance(o.maxTime()), 200);
+            }));
         }
         if (wantLoss) {
             double level = (1 - o.lossDrop()) * initialLoss;
-            integrator.addEventHandler(new Event(clock, y -> loss(y) - level, (t, y) -> {
+            events.add(new Event(y -> loss(y) - level, (t, y) -> {
                 escapes[1] = times(clock, t, y);
                 if (o.stopAtEscape() && (!wantOut || escapes[0].reached())) { stop[0] = Stop.LOSS_ESCAPE; return true; }
                 return false;
-            }), Double.MAX_VALUE, eventTolerance(o.maxTime()), 200);
+            }));
         }
         if (Double.isFinite(o.blowUpNorm())) {
             double b2 = o.blowUpNorm() * o.blowUpNorm();
-            integrator.addEventHandler(new Event(clock, y -> Math.log(norm2(y, P) / b2), (t, y) -> {
+            events.add(new Event(y -> Math.log(norm2(y, P) / b2), (t, y) -> {
                 stop[0] = Stop.BLOW_UP;
                 return true;
-            }), Double.MAX_VALUE, eventTolerance(o.maxTime()), 200);
+            }));
         }
 
         final List<Probe> probes = new ArrayList<>();
+        final double[] lastAccepted = {0.0};
+        final double[] lastState = y0.clone();
         final double[] probeTimes = o.probeTimes();
-        integrator.addStepHandler(new StepHandler() {
-            int next = 0;
+        final int[] nextProbe = {0};
+        StepHandler handler = new StepHandler() {
             @Override public void init(double t0, double[] y, double t) { }
             @Override
             public void handleStep(StepInterpolator interp, boolean isLast) {
                 double cur = interp.getCurrentTime();
-                while (next < probeTimes.length && probeTimes[next] <= cur) {
-                    interp.setInterpolatedTime(probeTimes[next]);
-                    probes.add(probe(probeTimes[next], interp.getInterpolatedState().clone(), clock));
-                    next++;
+                while (nextProbe[0] < probeTimes.length && probeTimes[nextProbe[0]] <= cur) {
+                    interp.setInterpolatedTime(probeTimes[nextProbe[0]]);
+                    probes.add(probe(probeTimes[nextProbe[0]], interp.getInterpolatedState().clone(), clock));
+                    nextProbe[0]++;
                 }
+                lastAccepted[0] = cur;
+                interp.setInterpolatedTime(cur);
+                System.arraycopy(interp.getInterpolatedState(), 0, lastState, 0, P + 1);
                 progress.progress(Math.round(1000 * Math.min(1, cur / o.maxTime())), 1000, null);
             }
-        });
+        };
 
+        Equations equations = new Equations(clock);
         double[] y = y0.clone();
-        double endTime;
-        try {
-            endTime = integrator.integrate(new Equations(clock), 0.0, y0, o.maxTime(), y);
-        } catch (NonFinite e) {
-            stop[0] = Stop.NON_FINITE;
-            endTime = e.time;
-        } catch (MaxCountExceededException e) {
-            stop[0] = Stop.MAX_EVALUATIONS;
-            endTime = Double.NaN;
-        } catch (NumberIsTooSmallException e) {
-            // the step size underflowed: the solution blew up before maxTime
-            stop[0] = Stop.BLOW_UP;
-            endTime = Double.NaN;
+        double endTime = 0;
+        double from = 0;
+        double[] fromState = y0.clone();
+        forcedSteps = 0;
+        while (true) {
+            DormandPrince853Integrator integrator = new DormandPrince853Integrator(o.minStep(), Math.abs(o.maxTime()), absTol, o.relTol());
+            integrator.setMaxEvaluations(Math.max(1, o.maxEvaluations() - evaluations));
+            for (Event e : events) integrator.addEventHandler(e, Double.MAX_VALUE, eventTolerance(o.maxTime()), 200);
+            integrator.addStepHandler(handler);
+            try {
+                endTime = integrator.integrate(equations, from, fromState, o.maxTime(), y);
+                break;
+            } catch (NonFinite e) {
+                stop[0] = Stop.NON_FINITE;
+            } catch (MaxCountExceededException e) {
+                stop[0] = Stop.MAX_EVALUATIONS;
+            } catch (NumberIsTooSmallException e) {
+                // The error control wants a step below minStep: a kink of a non-smooth σ (ReLU), possibly a sliding
+                // mode where the exact flow is only defined in Filippov's sense. Take one classical RK4 step of
+                // length minStep from the last accepted state (local error O(minStep·jump)) and restart.
+                // A window of FORCED_WINDOW such steps lets a sliding mode pass without restarting every step.
+                boolean halt = false, done = false;
+                double t1 = lastAccepted[0];
+                double[] next = lastState.clone();
+                for (int w = 0; w < FORCED_WINDOW && !halt && !done; w++) {
+                    double t0f = t1;
+                    double[] prev = next;
+                    t1 = Math.min(t0f + o.minStep(), o.maxTime());
+                    next = RK4.singleStep(equations, t0f, prev.clone(), t1);
+                    forcedSteps++;
+                    for (Event ev : events) {
+                        if (!ev.fired && Math.signum(ev.g(0, prev)) != Math.signum(ev.g(0, next))) {
+                            halt |= ev.eventOccurred(t1, next, true) == EventHandler.Action.STOP;
+                        }
+                    }
+                    while (nextProbe[0] < probeTimes.length && probeTimes[nextProbe[0]] <= t1) {
+                        probes.add(probe(probeTimes[nextProbe[0]], next.clone(), clock));
+                        nextProbe[0]++;
+                    }
+                    done = t1 >= o.maxTime() || evaluations >= o.maxEvaluations();
+                }
+                progress.progress(Math.round(1000 * Math.min(1, t1 / o.maxTime())), 1000, null);
+                lastAccepted[0] = t1;
+                System.arraycopy(next, 0, lastState, 0, P + 1);
+                if (halt || done) {
+                    if (!halt && t1 < o.maxTime()) stop[0] = Stop.MAX_EVALUATIONS;
+                    endTime = t1;
+                    y = next;
+                    break;
+                }
+                from = t1;
+                fromState = next;
+                continue;
+            }
+            endTime = lastAccepted[0];
+            y = lastState;
+            break;
         }
         Network last = net.copy();
         unpack(y, last);
-        Time end = Double.isNaN(endTime) ? Time.NONE : times(clock, endTime, y);
-        return new Result(probes, escapes[0], escapes[1], end, stop[0], initialLoss, evaluations, last);
+        Time end = times(clock, endTime, y);
+        return new Result(probes, escapes[0], escapes[1], end, stop[0], initialLoss, evaluations, forcedSteps, last);
     }
+
+    private int forcedSteps;
+    private static final int FORCED_WINDOW = 50;
+    private static final ClassicalRungeKuttaIntegrator RK4 = new ClassicalRungeKuttaIntegrator(1.0);
 
     /**
      * Absolute convergence of the event finder, a few ulps of the clock: commons-math skips a root closer than this
@@ -317,9 +376,9 @@ public final class GradientFlow {
     private static final class Event implements EventHandler {
         final G g;
         final Occurred occurred;
-        boolean fired;
-        Event(Clock clock, G g, Occurred occurred) { this.g = g; this.occurred = occurred; }
-        @Override public void init(double t0, double[] y0, double t) { fired = false; }
+        boolean fired; // kept across the restarts of a run
+        Event(G g, Occurred occurred) { this.g = g; this.occurred = occurred; }
+        @Override public void init(double t0, double[] y0, double t) { }
         @Override public double g(double t, double[] y) { return g.value(y); }
         @Override
         public Action eventOccurred(double t, double[] y, boolean increasing) {
