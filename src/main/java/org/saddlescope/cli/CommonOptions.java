@@ -8,7 +8,7 @@ public final class CommonOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<command>-<time>).")
     public Path out;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed for every random draw (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for every random draw (default: 0, or the config's).")
     public Long seed;
 
     @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64.")

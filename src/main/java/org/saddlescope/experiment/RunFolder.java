@@ -87,6 +87,11 @@ public final class RunFolder {
         writeAtomically(path(relative), text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** An .npz archive of named matrices (NumPy reads it: shape (rows, cols) per array), written atomically. */
+    public void writeNpz(String relative, java.util.Map<String, org.saddlescope.linalg.Matrix> arrays) {
+        writeAtomically(path(relative), org.saddlescope.data.Npz.encode(arrays));
+    }
+
     /** manifest.json: version, seed, start and end, machine, plus anything the caller adds. */
     public void writeManifest(String command, long seed, Instant start, Instant end, Map<String, Object> extra) {
         Map<String, Object> m = new LinkedHashMap<>();

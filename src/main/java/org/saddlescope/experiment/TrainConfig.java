@@ -28,6 +28,8 @@ public final class TrainConfig {
     public int subset = 0;
     /** Test samples to evaluate (0 = all, -1 = none). */
     public int test_subset = 0;
+    /** Input standardisation: auto (appendix B's scalar μ, σ for images; none for synthetic), scalar, feature, none. */
+    public String standardize = "auto";
     /** Hidden widths n_1..n_{L-1}; n_0 and n_L come from the data. */
     public List<Integer> hidden = new ArrayList<>(List.of(50, 50, 50));
     public String activation = "relu";
@@ -69,6 +71,7 @@ public final class TrainConfig {
         HELP.put("dataset", "Dataset spec (fashion-mnist, mnist:DIR, cifar10:DIR, teacher:..., example1).");
         HELP.put("subset", "Training samples to use (0 = all).");
         HELP.put("test_subset", "Test samples to evaluate (0 = all, -1 = none).");
+        HELP.put("standardize", "Input standardisation: auto, scalar, feature, none.");
         HELP.put("hidden", "Hidden widths, comma-separated (n_0 and n_L come from the data).");
         HELP.put("activation", "Activation: relu, identity, leaky_relu[:slope], tanh, sigmoid, softplus, gelu, silu.");
         HELP.put("cost", "Cost: mse or cross_entropy.");

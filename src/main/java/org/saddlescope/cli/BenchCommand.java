@@ -1,0 +1,73 @@
+package org.saddlescope.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.saddlescope.experiment.Benchmark;
+import org.saddlescope.experiment.RunFolder;
+import org.saddlescope.linalg.Blas;
+import org.saddlescope.linalg.DType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code saddlescope bench}: training steps/s of the paper's MNIST network, beside PyTorch in the same sitting. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Training throughput of the paper's MNIST network (784-1000x5-10) at batch 32 and 1024, float32 and float64,",
+                "beside the PyTorch peer script when --torch-script is given (run in the same sitting: ratios are what count)."})
+public final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--batches", split = ",", defaultValue = "32,1024", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    @Option(names = "--dtypes", split = ",", defaultValue = "float32,float64", description = "Element types (default: ${DEFAULT-VALUE}).")
+    List<String> dtypes;
+
+    @Option(names = "--steps", defaultValue = "200", description = "Timed steps at batch 32 (fewer at larger batches; default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--torch-script", paramLabel = "FILE", description = "shared/bench/torch_mlp_step.py, to run PyTorch beside.")
+    Path torchScript;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default: ${DEFAULT-VALUE}).")
+    String python;
+
+    @Override
+    public Integer call() {
+        int threads = common.threadsOrDefault();
+        Blas.init(threads);
+        List<Benchmark.Row> rows = new ArrayList<>();
+        List<String> log = new ArrayList<>();
+        ConsoleProgress out = new ConsoleProgress("bench", common.quiet);
+        out.info("BLAS: " + Blas.config() + ", threads " + threads);
+        for (String dts : dtypes) {
+            DType dt = DType.parse(dts);
+            for (int b : batches) {
+                if (b <= 0) throw new IllegalArgumentException("--batches: sizes must be positive, got " + b);
+                int n = Math.max(5, (int) Math.round(steps * Math.min(1.0, 32.0 / b) * (b > 32 ? 4 : 1)));
+                double ours = Benchmark.trainingStepsPerSecond(b, dt, n, common.seed == null ? 0 : common.seed);
+                Double t2 = Benchmark.torch(torchScript, python, b, n, threads, dt, log);
+                Double t1 = Benchmark.torch(torchScript, python, b, n, 1, dt, log);
+                Benchmark.Row row = new Benchmark.Row("paper MNIST net SGD", b, dt, ours, t2, t1);
+                rows.add(row);
+                System.out.println(row.format());
+            }
+        }
+        for (String l : log) out.info("  peer: " + l);
+        if (common.out != null) {
+            RunFolder f = RunFolder.create(common.out);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rows", rows);
+            m.put("peer_runs", log);
+            m.put("threads", threads);
+            f.writeJson("bench.json", m);
+            f.writeManifest("bench", common.seed == null ? 0 : common.seed, java.time.Instant.now(), java.time.Instant.now(), null);
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,123 @@
+package org.saddlescope.cli;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.ParameterizedType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.saddlescope.experiment.Presets;
+import org.saddlescope.experiment.TrainConfig;
+import org.saddlescope.experiment.TrainRun;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code saddlescope train}: one option per {@link TrainConfig} field, generated from the class so that flags,
+ * config.yaml and presets always agree. Precedence: defaults &lt; --preset &lt; --config &lt; flags.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a bias-free network from small initialisation, tracking loss, norms, speed and layer spectra.",
+                "Writes config.yaml, manifest.json, metrics.csv, spectra.csv, weights/*.npz, figures/ and report.html."})
+public final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--preset", paramLabel = "NAME", description = "Start from a named configuration (listed below).")
+    String preset;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of fields (as in a run's config.yaml).")
+    Path config;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue a stopped run from its last checkpoint.")
+    Path resume;
+
+    @CommandLine.Spec
+    CommandSpec spec;
+
+    /** Fields already covered by the common options. */
+    private static final java.util.Set<String> COMMON = java.util.Set.of("seed", "dtype", "preset");
+
+    /** The command's spec with the generated field options added. */
+    public static CommandSpec spec() {
+        CommandSpec s = CommandSpec.forAnnotatedObject(new TrainCommand());
+        for (Field f : TrainConfig.class.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || COMMON.contains(f.getName())) continue;
+            OptionSpec.Builder b = OptionSpec.builder("--" + f.getName().replace('_', '-'))
+                    .description(TrainConfig.HELP.getOrDefault(f.getName(), ""))
+                    .paramLabel(f.getName().toUpperCase(java.util.Locale.ROOT));
+            if (f.getType() == List.class) {
+                Class<?> elem = (Class<?>) ((ParameterizedType) f.getGenericType()).getActualTypeArguments()[0];
+                b.type(List.class).auxiliaryTypes(elem).splitRegex(",");
+            } else {
+                b.type(box(f.getType()));
+            }
+            s.addOption(b.build());
+        }
+        StringBuilder presets = new StringBuilder();
+        Presets.descriptions().forEach((k, v) -> presets.append(String.format("  %-18s %s%n", k, v)));
+        s.usageMessage().footer(String.format("%nPresets:%n%s", presets));
+        return s;
+    }
+
+    private static Class<?> box(Class<?> c) {
+        if (c == int.class) return Integer.class;
+        if (c == long.class) return Long.class;
+        if (c == double.class) return Double.class;
+        if (c == boolean.class) return Boolean.class;
+        return c;
+    }
+
+    @Override
+    public Integer call() {
+        if (resume != null) {
+            if (preset != null || config != null) throw new IllegalArgumentException("--resume takes its config from the run folder; drop --preset/--config");
+            TrainRun.Outcome o = TrainRun.resume(resume, common.threadsOrDefault(), progress());
+            return report(o);
+        }
+        List<Map<String, Object>> layers = new ArrayList<>();
+        if (preset != null) layers.add(Presets.get(preset));
+        if (config != null) layers.add(TrainConfig.readYaml(config));
+        Map<String, Object> flags = new LinkedHashMap<>();
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        for (OptionSpec o : spec.options()) {
+            String name = o.longestName().substring(2).replace('-', '_');
+            if (pr.hasMatchedOption(o) && !COMMON.contains(name) && isField(name)) flags.put(name, o.getValue());
+        }
+        if (common.seed != null) flags.put("seed", common.seed);
+        if (common.dtype != null) flags.put("dtype", common.dtype);
+        layers.add(flags);
+        TrainConfig cfg = TrainConfig.merge(layers, config != null ? config.toString() : "arguments");
+        Path out = common.outOr(cfg.preset != null ? cfg.preset : "train");
+        TrainRun.Outcome o = TrainRun.start(cfg, out, common.threadsOrDefault(), progress());
+        return report(o);
+    }
+
+    private static boolean isField(String name) {
+        try {
+            TrainConfig.class.getField(name);
+            return true;
+        } catch (NoSuchFieldException e) {
+            return false;
+        }
+    }
+
+    private ConsoleProgress progress() {
+        return new ConsoleProgress("train", common.quiet);
+    }
+
+    private int report(TrainRun.Outcome o) {
+        if (o.diverged()) {
+            System.err.println("saddlescope: " + o.summary());
+            return Main.FAILED;
+        }
+        System.out.println(o.summary());
+        return Main.OK;
+    }
+}

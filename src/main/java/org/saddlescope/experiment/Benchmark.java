@@ -1,0 +1,106 @@
+package org.saddlescope.experiment;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.saddlescope.data.Dataset;
+import org.saddlescope.linalg.DType;
+import org.saddlescope.linalg.Matrix;
+import org.saddlescope.loss.CrossEntropy;
+import org.saddlescope.net.Activation;
+import org.saddlescope.net.Init;
+import org.saddlescope.net.Network;
+import org.saddlescope.train.LearningRate;
+import org.saddlescope.train.ProgressListener;
+import org.saddlescope.train.TrainState;
+import org.saddlescope.train.Trainer;
+import org.saddlescope.train.TrainingSink;
+
+/**
+ * Training throughput of the paper's MNIST network (784-1000×5-10, bias-free ReLU, cross-entropy,
+ * lr = 10/‖θ‖⁴, init N(0, 1e-3²)) through the real {@link Trainer}, beside the PyTorch peer script
+ * (shared/bench/torch_mlp_step.py) run in the same sitting, so the ratio is what is reported.
+ */
+public final class Benchmark {
+    private Benchmark() {}
+
+    public static final int[] PAPER_WIDTHS = {784, 1000, 1000, 1000, 1000, 1000, 10};
+
+    public record Row(String what, int batch, DType dtype, double stepsPerSecond, Double torchStepsPerSecond,
+                      Double torchOneThread) {
+        public String format() {
+            StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "%-26s batch %5d %-7s %8.1f steps/s",
+                    what, batch, dtype.label(), stepsPerSecond));
+            if (torchStepsPerSecond != null) {
+                sb.append(String.format(java.util.Locale.ROOT, " | torch (2 threads) %7.1f -> ratio %.2fx", torchStepsPerSecond,
+                        stepsPerSecond / torchStepsPerSecond));
+            }
+            if (torchOneThread != null) {
+                sb.append(String.format(java.util.Locale.ROOT, " | torch (1 thread) %7.1f -> ratio %.2fx", torchOneThread,
+                        stepsPerSecond / torchOneThread));
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Steps/s of minibatch SGD on the paper's network, after a warm-up, over {@code steps} steps. */
+    public static double trainingStepsPerSecond(int batch, DType dtype, int steps, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int n = batch * 4;
+        Matrix x = Matrix.zeros(dtype, 784, n);
+        for (int k = 0; k < x.size(); k++) x.setFlat(k, rng.nextGaussian());
+        int[] labels = new int[n];
+        for (int j = 0; j < n; j++) labels[j] = rng.nextInt(10);
+        Dataset d = Dataset.classification("bench", x, labels, 10);
+        Network net = new Network(PAPER_WIDTHS, Activation.RELU, dtype);
+        Init.gaussian(net, 1e-3, seed);
+        int warm = Math.max(3, steps / 10);
+        run(net, d, batch, warm, seed);
+        long t0 = System.nanoTime();
+        run(net, d, batch, steps, seed);
+        return steps / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void run(Network net, Dataset d, int batch, long steps, long seed) {
+        Trainer.Settings s = new Trainer.Settings(batch, new LearningRate(10, 4), steps, 0, 0, steps, 0, 0, batch, seed);
+        new Trainer(net, new CrossEntropy(), d, null, s, TrainingSink.NONE, ProgressListener.NONE, List.of())
+                .run(TrainState.initial(net.normSquared()));
+    }
+
+    private static final Pattern STEPS = Pattern.compile("([0-9.]+) steps/s");
+
+    /** Runs the PyTorch peer script and returns its steps/s, or null if it cannot be run. */
+    public static Double torch(Path script, String python, int batch, int steps, int threads, DType dtype, List<String> log) {
+        if (script == null || !Files.exists(script)) return null;
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), Integer.toString(batch), Integer.toString(steps),
+                Integer.toString(threads), dtype == DType.F32 ? "f32" : "f64"));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            StringBuilder out = new StringBuilder();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) out.append(line).append('\n');
+            }
+            int code = p.waitFor();
+            String text = out.toString().trim();
+            String last = text.isEmpty() ? "" : text.substring(text.lastIndexOf('\n') + 1);
+            log.add(String.join(" ", cmd) + " -> " + last);
+            Matcher m = STEPS.matcher(last);
+            if (code != 0 || !m.find()) return null;
+            return Double.parseDouble(m.group(1));
+        } catch (IOException e) {
+            log.add(String.join(" ", cmd) + " -> " + e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package org.saddlescope.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.saddlescope.linalg.Blas;
+import org.saddlescope.linalg.DType;
+import org.saddlescope.loss.Cost;
+import org.saddlescope.net.Activation;
+import org.saddlescope.net.Init;
+import org.saddlescope.net.Network;
+import org.saddlescope.train.LearningRate;
+import org.saddlescope.train.ProgressListener;
+import org.saddlescope.train.TrainState;
+import org.saddlescope.train.Trainer;
+import org.saddlescope.train.TrainingObserver;
+import org.saddlescope.train.TrainingSink;
+
+/**
+ * A training run in a run folder: builds data, network and trainer from a {@link TrainConfig}, writes
+ * config.yaml, manifest.json, metrics.csv, weights/initial.npz and final.npz, checkpoints, and resumes.
+ */
+public final class TrainRun {
+    private TrainRun() {}
+
+    /** What the command line prints and how it exits. */
+    public record Outcome(Path folder, Trainer.Stop stop, TrainState state, String message) {
+        public boolean diverged() { return stop == Trainer.Stop.DIVERGED; }
+
+        public String summary() {
+            return (diverged() ? "diverged: " : "done: ") + message + " -> " + folder;
+        }
+    }
+
+    /** Extension point for probes that add files to a training run's folder (spectral tracking, plateaus). */
+    public interface Addon {
+        /** Observer to attach, or null. {@code resumedStep} is 0 for a new run. */
+        TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, long resumedStep);
+
+        /** After training: write tables, figures. */
+        default void finish(TrainConfig cfg, RunFolder folder, Network net, Trainer.Result result) { }
+    }
+
+    private static final List<Addon> ADDONS = new ArrayList<>();
+
+    public static synchronized void register(Addon addon) {
+        ADDONS.add(addon);
+    }
+
+    public static Outcome start(TrainConfig cfg, Path out, int threads, ProgressListener progress) {
+        validate(cfg);
+        if (Files.exists(out.resolve("config.yaml"))) {
+            throw new BadInputException("run folder " + out + " already holds a run; use --resume " + out + " or another --out");
+        }
+        Blas.init(threads);
+        Setup setup = setup(cfg);
+        Network net = setup.buildNetwork(cfg);
+        RunFolder folder = RunFolder.create(out);
+        Instant start = Instant.now();
+        folder.writeYaml("config.yaml", cfg.toMap());
+        folder.writeManifest("train", cfg.seed, start, null, manifestExtra(cfg, net, setup, threads, null));
+        Weights.save(net, folder.weights().resolve("initial.npz"));
+        return train(cfg, folder, net, setup, TrainState.initial(net.normSquared()), start, threads, progress);
+    }
+
+    public static Outcome resume(Path dir, int threads, ProgressListener progress) {
+        RunFolder folder = RunFolder.open(dir);
+        TrainConfig cfg = TrainConfig.merge(List.of(TrainConfig.readYaml(folder.path("config.yaml"))), dir + "/config.yaml");
+        Checkpoints.Saved saved = Checkpoints.latest(folder);
+        Blas.init(threads);
+        Setup setup = setup(cfg);
+        Network net = setup.buildNetwork(cfg);
+        TrainState state;
+        if (saved == null) {
+            // Killed before the first checkpoint: start over from the recorded θ0.
+            Weights.load(folder.weights().resolve("initial.npz"), net);
+            state = TrainState.initial(net.normSquared());
+        } else {
+            Weights.load(saved.weights(), net);
+            state = saved.state();
+        }
+        CsvWriter.truncateAfter(folder.path("metrics.csv"), state.step());
+        if (state.step() == 0) deleteQuietly(folder.path("metrics.csv"));
+        Instant start = Instant.now();
+        return train(cfg, folder, net, setup, state, start, threads, progress);
+    }
+
+    private static Outcome train(TrainConfig cfg, RunFolder folder, Network net, Setup setup, TrainState state,
+                                 Instant start, int threads, ProgressListener progress) {
+        Trainer.Settings settings = new Trainer.Settings(cfg.batch, new LearningRate(cfg.lr, cfg.lr_power), cfg.steps,
+                cfg.epochs, cfg.loss_target, cfg.log_every, cfg.eval_every, cfg.checkpoint_every, cfg.eval_samples, cfg.seed);
+        List<TrainingObserver> observers = new ArrayList<>();
+        List<Addon> addons;
+        synchronized (TrainRun.class) {
+            addons = List.copyOf(ADDONS);
+        }
+        for (Addon a : addons) {
+            TrainingObserver o = a.observer(cfg, folder, net, state.step());
+            if (o != null) observers.add(o);
+        }
+        try (FolderSink sink = new FolderSink(folder, state.step() > 0, threads)) {
+            Trainer trainer = new Trainer(net, setup.cost, setup.data.train(), setup.data.test(), settings, sink, progress, observers);
+            Trainer.Result r = trainer.run(state);
+            if (r.stop() != Trainer.Stop.DIVERGED) Weights.save(net, folder.weights().resolve("final.npz"));
+            for (Addon a : addons) a.finish(cfg, folder, net, r);
+            Map<String, Object> extra = manifestExtra(cfg, net, setup, threads, r);
+            folder.writeManifest("train", cfg.seed, start, Instant.now(), extra);
+            return new Outcome(folder.root(), r.stop(), r.state(), r.message());
+        }
+    }
+
+    private static void validate(TrainConfig cfg) {
+        if (cfg.hidden == null || cfg.hidden.isEmpty()) throw new BadInputException("hidden: give at least one hidden width");
+        for (int w : cfg.hidden) if (w <= 0) throw new BadInputException("hidden: widths must be positive, got " + cfg.hidden);
+        if (cfg.steps <= 0 && cfg.epochs <= 0) throw new BadInputException("give a budget: steps or epochs");
+        if (cfg.batch < 0) throw new BadInputException("batch must be ≥ 0 (0 = full batch), got " + cfg.batch);
+        if (!(cfg.lr > 0)) throw new BadInputException("lr must be positive, got " + cfg.lr);
+        if (cfg.lr_power < 0) throw new BadInputException("lr_power must be ≥ 0, got " + cfg.lr_power);
+        if (cfg.log_every <= 0) throw new BadInputException("log_every must be positive, got " + cfg.log_every);
+    }
+
+    /** Data and cost, built once per run (and again, identically, on resume). */
+    record Setup(DataSource.Loaded data, Cost cost, Activation activation, DType dtype) {
+        Network buildNetwork(TrainConfig cfg) {
+            int[] widths = new int[cfg.hidden.size() + 2];
+            widths[0] = data.train().inputDim();
+            for (int i = 0; i < cfg.hidden.size(); i++) widths[i + 1] = cfg.hidden.get(i);
+            widths[widths.length - 1] = data.train().outputDim();
+            Network net = new Network(widths, activation, dtype);
+            switch (cfg.init) {
+                case "gaussian": Init.gaussian(net, cfg.init_scale, cfg.seed); break;
+                case "he": Init.heNormal(net, cfg.seed); break;
+                case "he_scaled": {
+                    Set<Integer> small = new HashSet<>(cfg.small_layers);
+                    for (int l : small) if (l < 1 || l > net.depth()) throw new BadInputException("small_layers: layer " + l + " outside 1.." + net.depth());
+                    Init.heNormalScaled(net, small, cfg.epsilon, cfg.seed);
+                    break;
+                }
+                case "npz": {
+                    if (cfg.init_file == null) throw new BadInputException("init=npz needs init_file");
+                    Weights.load(Path.of(cfg.init_file), net);
+                    break;
+                }
+                default: throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled, npz)");
+            }
+            if (cfg.init_norm > 0) Init.rescaleTo(net, cfg.init_norm);
+            return net;
+        }
+    }
+
+    static Setup setup(TrainConfig cfg) {
+        DType dtype = DType.parse(cfg.dtype);
+        Activation act = Activation.parse(cfg.activation);
+        Cost cost = Cost.parse(cfg.cost);
+        DataSource.Options o = DataSource.Options.defaults(dtype).withSubset(cfg.subset, Math.max(0, cfg.test_subset));
+        o = new DataSource.Options(o.subset(), o.testSubset(), o.subsetKind(), cfg.standardize, dtype, cfg.seed);
+        DataSource.Loaded data = DataSource.load(cfg.dataset, o);
+        if (cfg.test_subset < 0 && data.test() != null) {
+            data = new DataSource.Loaded(data.train(), null, data.g(), data.standardization(), data.info());
+        }
+        return new Setup(data, cost, act, dtype);
+    }
+
+    private static Map<String, Object> manifestExtra(TrainConfig cfg, Network net, Setup setup, int threads, Trainer.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("threads", threads);
+        m.put("widths", net.widths());
+        m.put("parameters", net.parameterCount());
+        m.put("train_samples", setup.data.train().size());
+        m.put("test_samples", setup.data.test() == null ? 0 : setup.data.test().size());
+        m.put("dataset", setup.data.train().name());
+        m.put("data", setup.data.info());
+        if (r != null) {
+            m.put("stop", r.stop().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("message", r.message());
+            m.put("steps", r.state().step());
+            m.put("epochs", r.state().epoch());
+            m.put("train_seconds", r.state().elapsedSeconds());
+            m.put("steps_per_second", r.state().step() / Math.max(1e-9, r.state().elapsedSeconds()));
+        }
+        return m;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** metrics.csv rows and checkpoints into the run folder. */
+    private static final class FolderSink implements TrainingSink, AutoCloseable {
+        private final RunFolder folder;
+        private final boolean append;
+        private final int threads;
+        private CsvWriter metrics;
+
+        FolderSink(RunFolder folder, boolean append, int threads) {
+            this.folder = folder;
+            this.append = append;
+            this.threads = threads;
+        }
+
+        @Override
+        public void metricsHeader(List<String> columns) {
+            if (metrics == null) metrics = new CsvWriter(folder.path("metrics.csv"), columns.toArray(new String[0]), append);
+        }
+
+        @Override
+        public void metrics(double[] row) {
+            Object[] v = new Object[row.length];
+            for (int i = 0; i < row.length; i++) {
+                v[i] = i < 2 ? (Object) (long) row[i] : (Double.isNaN(row[i]) ? null : (Object) row[i]);
+            }
+            metrics.row(v);
+        }
+
+        @Override
+        public void checkpoint(Network net, TrainState state) {
+            Checkpoints.save(folder, net, state, threads);
+        }
+
+        @Override
+        public void close() {
+            if (metrics != null) metrics.close();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.saddlescope.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+class FiguresTest {
+    @TempDir Path dir;
+
+    static double[] range(int n) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = i;
+        return x;
+    }
+
+    static Document svg(Path p) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        // the SVG names the W3C DTD; do not fetch it
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        return f.newDocumentBuilder().parse(p.toFile());
+    }
+
+    @Test
+    void singlePanelWritesPngAndSvgWithMarkersWhereAsked() throws Exception {
+        double[] x = range(101), y = new double[101];
+        for (int i = 0; i <= 100; i++) y[i] = Math.exp(-i / 20.0);
+        Figures.Panel p = Figures.panel("loss", "step", "loss").logY().line("train", x, y)
+                .vline(50, "snapshot").shade(10, 20, "plateau");
+        Figures.Saved s = Figures.save(p, dir, "loss");
+        BufferedImage img = ImageIO.read(s.png().toFile());
+        assertEquals(Figures.WIDTH, img.getWidth());
+        assertEquals(Figures.HEIGHT, img.getHeight());
+        Document d = svg(s.svg());
+        assertEquals("svg", d.getDocumentElement().getNodeName());
+        assertEquals("0 0 800 500", d.getDocumentElement().getAttribute("viewBox"));
+
+        // The marker line is drawn in #555555: the column that has most such pixels sits halfway between the
+        // columns where the band (x in [10, 20]) starts and ends, scaled: x=50 is 4 band-widths right of x=10.
+        int[] markerCount = new int[img.getWidth()];
+        int bandLeft = Integer.MAX_VALUE, bandRight = -1;
+        int midRow = img.getHeight() / 2;
+        for (int c = 0; c < img.getWidth(); c++) {
+            for (int r = 0; r < img.getHeight(); r++) if ((img.getRGB(c, r) & 0xffffff) == 0x555555) markerCount[c]++;
+            int rgb = img.getRGB(c, midRow) & 0xffffff;
+            int red = rgb >> 16, green = (rgb >> 8) & 0xff, blue = rgb & 0xff;
+            // the first band's tint: Tableau blue (31, 119, 180) at alpha 38/255 over white = (222, 235, 244)
+            if (Math.abs(red - 222) <= 3 && Math.abs(green - 235) <= 3 && Math.abs(blue - 244) <= 3) {
+                bandLeft = Math.min(bandLeft, c);
+                bandRight = Math.max(bandRight, c);
+            }
+        }
+        int marker = 0;
+        for (int c = 0; c < markerCount.length; c++) if (markerCount[c] > markerCount[marker]) marker = c;
+        assertTrue(markerCount[marker] > 100, "a dashed vertical line over most of the plot height");
+        assertTrue(bandRight > bandLeft, "band found");
+        double perUnit = (bandRight - bandLeft) / 10.0;
+        // ±3 px: antialiased edges and the line's own width
+        assertEquals(bandLeft + 40 * perUnit, marker, 3 + 0.05 * perUnit * 40);
+    }
+
+    @Test
+    void gridIsOneImageOfPanelsWithTitleBand() throws Exception {
+        List<Figures.Panel> panels = new ArrayList<>();
+        for (int l = 1; l <= 5; l++) {
+            Figures.Panel p = Figures.panel("layer " + l, "step", "singular value").logX().logY();
+            for (int k = 1; k <= 10; k++) {
+                double[] y = new double[30];
+                for (int i = 0; i < 30; i++) y[i] = Math.exp(-k) * (1 + i);
+                p.line("s" + k, range(30), y); // x = 0 is dropped on the log axis
+            }
+            panels.add(p);
+        }
+        Figures.Saved s = Figures.grid("Top singular values", panels, 3, dir, "spectra");
+        BufferedImage img = ImageIO.read(s.png().toFile());
+        assertEquals(3 * Figures.PANEL_WIDTH, img.getWidth());
+        assertEquals(40 + 2 * Figures.PANEL_HEIGHT, img.getHeight());
+        svg(s.svg());
+        assertTrue(Files.size(s.svg()) < 2_000_000, "SVG stays small: " + Files.size(s.svg()));
+    }
+
+    @Test
+    void scatterHistogramEmptyAndBadInput() throws IOException {
+        double[] v = new double[500];
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian();
+        Figures.save(Figures.panel("h", "value", "count").histogram("values", v, 20), dir, "hist");
+        Figures.save(Figures.panel("s", "x", "y").scatter("pts", v, v), dir, "scatter");
+        Figures.save(Figures.panel("nothing", "x", "y").logY().line("all negative", range(3), new double[] {-1, -2, -3}), dir, "empty");
+        Figures.save(Figures.panel("nan", "x", "y").line("gaps", range(4), new double[] {1, Double.NaN, 3, Double.POSITIVE_INFINITY}), dir, "nan");
+        for (String f : new String[] {"hist", "scatter", "empty", "nan"}) {
+            assertTrue(Files.size(dir.resolve(f + ".png")) > 1000);
+            assertTrue(Files.size(dir.resolve(f + ".svg")) > 1000);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Figures.panel("", "", "").line("a", new double[2], new double[3]));
+        assertThrows(IllegalArgumentException.class, () -> Figures.panel("", "", "").line("a", range(2)).line("a", range(2)));
+        assertThrows(IllegalArgumentException.class, () -> Figures.grid("t", List.of(), 2, dir, "x"));
+        assertThrows(IllegalArgumentException.class, () -> Figures.save(Figures.panel("", "", ""), dir, "a/b"));
+    }
+
+    @Test
+    void thinningKeepsExtremesAndOrder() {
+        int n = 100_000;
+        double[] x = range(n), y = new double[n];
+        for (int i = 0; i < n; i++) y[i] = Math.sin(i / 1000.0);
+        y[12345] = 50;
+        y[77777] = -50;
+        double[][] t = Figures.thin(x, y, n);
+        assertTrue(t[0].length <= Figures.MAX_POINTS);
+        double max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < t[1].length; i++) { max = Math.max(max, t[1][i]); min = Math.min(min, t[1][i]); }
+        assertEquals(50, max, 0.0);
+        assertEquals(-50, min, 0.0);
+        for (int i = 1; i < t[0].length; i++) assertTrue(t[0][i] > t[0][i - 1], "x stays increasing");
+        double[][] small = Figures.thin(range(10), range(10), 10);
+        assertArrayEquals(range(10), small[1], 0.0);
+    }
+
+    @Test
+    void svgLinesAreJoinedIntoPaths() {
+        String in = "<g>\n  <line style=\"s\" x1=\"0\" x2=\"1\" y1=\"0\" y2=\"1\"/>\n  <line style=\"s\" x1=\"1\" x2=\"2\" y1=\"1\" y2=\"0\"/>\n"
+                + "  <line style=\"t\" x1=\"5\" x2=\"6\" y1=\"5\" y2=\"6\"/>\n</g>";
+        String out = Figures.joinLines(in);
+        assertEquals("<g>\n  <path style=\"s\" d=\"M0 0L1 1L2 0\"/>\n  <path style=\"t\" d=\"M5 5L6 6\"/>\n</g>", out);
+        assertEquals("x=\"1.23\" y=\"-4.5\" id=\"clip123\"",
+                new String(Figures.compactSvg("x=\"1.23456\" y=\"-4.5\" id=\"clip123\""), java.nio.charset.StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,77 @@
+package org.saddlescope.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HtmlReportTest {
+    @TempDir Path dir;
+
+    /** Every non-void tag is closed in order (a structural check; the page is HTML5, not XML). */
+    static void assertBalanced(String html) {
+        Set<String> voids = Set.of("meta", "img", "br", "hr", "link", "input");
+        Deque<String> open = new ArrayDeque<>();
+        Matcher m = Pattern.compile("<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>").matcher(html.replaceAll("(?s)<style>.*?</style>", "<style></style>"));
+        while (m.find()) {
+            String tag = m.group(2).toLowerCase();
+            if (voids.contains(tag)) continue;
+            if (m.group(1).isEmpty()) open.push(tag);
+            else assertEquals(tag, open.isEmpty() ? "(nothing open)" : open.pop(), "closing tag matches the open one");
+        }
+        assertTrue(open.isEmpty(), "unclosed: " + open);
+    }
+
+    @Test
+    void reportShowsFiguresTablesSummariesAndEscapes() throws Exception {
+        Files.writeString(dir.resolve("manifest.json"), "{\"command\":\"train\",\"seed\":7,\"machine\":{\"cores\":2},\"note\":\"<script>x</script>\"}");
+        Files.writeString(dir.resolve("config.yaml"), "dataset: fashion-mnist\nhidden: [10, 10]\ncomment: a < b & c\n");
+        StringBuilder csv = new StringBuilder("step,loss,label\n");
+        for (int i = 0; i < 30; i++) csv.append(i).append(',').append(1.0 / (i + 1)).append(",\"a,b\"\n");
+        Files.writeString(dir.resolve("metrics.csv"), csv.toString());
+        Files.writeString(dir.resolve("layers.json"), "{\"tail_ratio\":[0.1,0.01]}");
+        Files.createDirectories(dir.resolve("figures"));
+        Figures.save(Figures.panel("loss", "step", "loss").line("train", new double[] {1, 2, 3}), dir.resolve("figures"), "loss");
+
+        Path out = new HtmlReport(dir).title("Run <1>").note("First escape & more").maxRows(20).write();
+        assertEquals(dir.resolve("report.html"), out);
+        String html = Files.readString(out);
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        assertBalanced(html);
+        assertTrue(html.contains("<h1>Run &lt;1&gt;</h1>"));
+        assertTrue(html.contains("First escape &amp; more"));
+        assertFalse(html.contains("<script>"), "manifest values are escaped");
+        assertTrue(html.contains("&lt;script&gt;x&lt;/script&gt;"));
+        assertTrue(html.contains("<img src=\"figures/loss.png\""));
+        assertTrue(html.contains("href=\"figures/loss.svg\""));
+        assertTrue(html.contains("<th>step</th><th>loss</th><th>label</th>"));
+        assertTrue(html.contains("<td>a,b</td>"), "quoted CSV cells stay whole");
+        assertTrue(html.contains("30 rows, first 20 shown"));
+        assertEquals(20, html.split("<td>a,b</td>", -1).length - 1);
+        assertTrue(html.contains("layers.json") && html.contains("tail_ratio"));
+        assertTrue(html.contains("comment: a &lt; b &amp; c"));
+        assertTrue(html.contains("<td>7</td>"));
+    }
+
+    @Test
+    void emptyFolderStillGivesAPage() throws Exception {
+        String html = new HtmlReport(dir).render();
+        assertBalanced(html);
+        assertTrue(html.contains("no manifest.json") && html.contains("no figures") && html.contains("no CSV tables"));
+    }
+
+    @Test
+    void csvSplitting() {
+        assertArrayEquals(new String[] {"a", "b,c", "d\"e", ""}, HtmlReport.splitCsv("a,\"b,c\",\"d\"\"e\","));
+    }
+}
