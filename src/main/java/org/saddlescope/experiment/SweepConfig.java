@@ -34,6 +34,7 @@ public final class SweepConfig extends FlowConfig {
         stop_at_escape = true;
         probes = 60;
         init = "he_scaled";
+        max_evaluations = 500_000; // a run that never escapes stops here instead of crawling to max_time
     }
 
     public static final Map<String, String> HELP = new LinkedHashMap<>(FlowConfig.HELP);

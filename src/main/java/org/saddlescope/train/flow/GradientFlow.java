@@ -294,13 +294,20 @@ public final class GradientFlow {
         double[] fromState = y0.clone();
         forcedSteps = 0;
         while (true) {
+            // Integrate decade by decade of the clock: the event finder's convergence is absolute, so it is set
+            // per segment to a few ulps of the segment's end (one value for [0, 1e13] would be 0.016, and the
+            // finder ignores roots closer than that to a step start: short steps would never see the event).
+            double segmentEnd = segmentEnd(from, o.maxTime());
             DormandPrince853Integrator integrator = new DormandPrince853Integrator(o.minStep(), Math.abs(o.maxTime()), absTol, o.relTol());
             integrator.setMaxEvaluations(Math.max(1, o.maxEvaluations() - evaluations));
-            for (Event e : events) integrator.addEventHandler(e, Double.MAX_VALUE, eventTolerance(o.maxTime()), 200);
+            for (Event e : events) integrator.addEventHandler(e, Double.MAX_VALUE, eventTolerance(segmentEnd), 200);
             integrator.addStepHandler(handler);
             try {
-                endTime = integrator.integrate(equations, from, fromState, o.maxTime(), y);
-                break;
+                endTime = integrator.integrate(equations, from, fromState, segmentEnd, y);
+                if (stop[0] != Stop.END_OF_TIME || endTime >= o.maxTime()) break;
+                from = endTime;
+                fromState = y.clone();
+                continue;
             } catch (NonFinite e) {
                 stop[0] = Stop.NON_FINITE;
             } catch (MaxCountExceededException e) {
@@ -361,6 +368,14 @@ public final class GradientFlow {
      * Absolute convergence of the event finder, a few ulps of the clock: commons-math skips a root closer than this
      * to the step start, and steps before a blow-up get that short.
      */
+    /** End of the integration segment that starts at {@code from}: the next power of ten, first 1e-12·maxTime. */
+    static double segmentEnd(double from, double maxTime) {
+        if (!(from > 0)) return Math.min(maxTime, Math.max(1e-12 * maxTime, Double.MIN_NORMAL));
+        double next = Math.pow(10, Math.floor(Math.log10(from)) + 1);
+        if (next <= from) next = from * 10; // rounding of log10 at exact powers
+        return Math.min(maxTime, next);
+    }
+
     private static double eventTolerance(double maxTime) {
         return Math.max(1e-300, 8 * Math.ulp(Math.abs(maxTime)));
     }

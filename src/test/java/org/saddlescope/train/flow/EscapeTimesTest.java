@@ -67,4 +67,18 @@ class EscapeTimesTest {
                         .withClock(GradientFlow.Clock.REAL));
         assertEquals(NormLaw.alignedOutputEscapeTime(r0, 0.3, s, depth, yRho), flow.outputEscape().t(), 1e-8 * flow.outputEscape().t());
     }
+
+    @Test
+    void earlyEscapeIsFoundWhateverTheHorizon() {
+        // Two-layer logistic flow (DeepLinearFlowTest): loss (w − s*)² halves at w = s* − (s* − w0)/√2, a time of
+        // order 1, while the horizon is 1e13: the event must be located at the flow's accuracy, not at ulp(1e13).
+        DeepLinearFlowTest.Setup su = DeepLinearFlowTest.setup(2, 0.05, 1);
+        double w0 = 0.05 * 0.05, st = su.sStar(), w = st - (st - w0) / Math.sqrt(2);
+        // logistic: w(t) = s*w0e^(4s*t)/(s* − w0 + w0e^(4s*t))  ⇒  e^(4s*t) = w(s* − w0)/(w0(s* − w))
+        double t = Math.log(w * (st - w0) / (w0 * (st - w))) / (4 * st);
+        GradientFlow.Result r = new GradientFlow(su.start(), su.x(), su.y(), new SquaredError())
+                .run(GradientFlow.Options.realTime(1e13).withEscape(Double.NaN, 0.5, true));
+        assertEquals(GradientFlow.Stop.LOSS_ESCAPE, r.stop());
+        assertEquals(t, r.lossEscape().t(), 1e-8 * t);
+    }
 }
