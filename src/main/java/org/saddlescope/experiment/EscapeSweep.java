@@ -81,6 +81,7 @@ public final class EscapeSweep {
         Instant start = Instant.now();
         List<FlowConfig> grid = grid(s);
         DataSource.Loaded data = FlowRun.loadData(s);
+        for (FlowConfig c : grid) FlowRun.validate(c, data);
         RunFolder folder = RunFolder.create(out);
         folder.writeYaml("config.yaml", s);
         int threads = s.threads > 0 ? s.threads : Runtime.getRuntime().availableProcessors();
@@ -195,7 +196,7 @@ public final class EscapeSweep {
             // predicted slope −(r−2) through the geometric mean at the smallest ε
             double[] yp = new double[x.length];
             for (int i = 0; i < x.length; i++) yp[i] = y[0] * Math.pow(x[i] / x[0], f.predicted());
-            p.dashed(String.format(Locale.ROOT, "slope %d", (int) f.predicted()), x, yp);
+            p.dashed(String.format(Locale.ROOT, "L=%d r=%d predicted slope %d", f.depth(), f.r(), (int) f.predicted()), x, yp);
         }
         Figures.save(p, dir, base);
     }

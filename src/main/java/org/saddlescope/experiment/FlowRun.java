@@ -107,6 +107,20 @@ public final class FlowRun {
                 .withMaxEvaluations(cfg.max_evaluations).withMinStep(minStep);
     }
 
+    /** Every config check that needs the data, before anything is written (bad input changes nothing). */
+    public static void validate(FlowConfig cfg, DataSource.Loaded data) {
+        Network net;
+        try {
+            net = buildNetwork(cfg, data.train());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        cost(cfg, data);
+        options(cfg, net.activation());
+        if (cfg.probes < 0) throw new BadInputException("probes must be ≥ 0, got " + cfg.probes);
+        if (!(cfg.probe_from > 0)) throw new BadInputException("probe_from must be positive, got " + cfg.probe_from);
+    }
+
     /** Integrates (no files). */
     public static Outcome execute(FlowConfig cfg, DataSource.Loaded data, ProgressListener progress) {
         Network net = buildNetwork(cfg, data.train());
@@ -185,6 +199,7 @@ public final class FlowRun {
         Instant start = Instant.now();
         Blas.init(threads);
         DataSource.Loaded data = loadData(cfg);
+        validate(cfg, data);
         RunFolder folder = RunFolder.create(out);
         folder.writeYaml("config.yaml", cfg);
         Outcome o = execute(cfg, data, progress);
