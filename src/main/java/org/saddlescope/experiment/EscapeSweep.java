@@ -38,7 +38,8 @@ public final class EscapeSweep {
     /** Fit for one (L, r): power law (exponent, predicted −(r−2)) and, for r = 2, the log law's slope. */
     public record FitRow(int depth, int r, ScalingFit.Fit power, double predicted, ScalingFit.Fit log, int escaped, int runs) { }
 
-    public record Outcome(List<Point> points, List<FitRow> fits, Path folder) { }
+    /** fits use the config's escape definition; otherFits the other one where it was measured (else empty). */
+    public record Outcome(List<Point> points, List<FitRow> fits, String otherEscape, List<FitRow> otherFits, Path folder) { }
 
     public static List<FlowConfig> grid(SweepConfig s) {
         if (s.epsilons.isEmpty() || s.bottlenecks.isEmpty()) throw new BadInputException("epsilons and bottlenecks must not be empty");
@@ -118,13 +119,17 @@ public final class EscapeSweep {
             pool.shutdownNow();
         }
         List<FitRow> fits = fit(points, s.escape, s.confidence);
-        write(folder, s, points, fits);
+        String other = s.escape.equals("loss") ? "output" : "loss";
+        boolean otherOn = other.equals("output") ? s.escape_output > 0 : s.loss_drop > 0;
+        List<FitRow> otherFits = otherOn ? fit(points, other, s.confidence) : List.of();
+        write(folder, s, points, fits, "");
+        if (otherOn) write(folder, s, points, otherFits, other);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("dataset", data.info());
         extra.put("runs", points.size());
         extra.put("threads", threads);
         folder.writeManifest("sweep", s.seed, start, Instant.now(), extra);
-        return new Outcome(points, fits, folder.root());
+        return new Outcome(points, fits, other, otherFits, folder.root());
     }
 
     public static List<FitRow> fit(List<Point> points, String which, double confidence) {
@@ -144,24 +149,27 @@ public final class EscapeSweep {
         return rows;
     }
 
-    static void write(RunFolder folder, SweepConfig s, List<Point> points, List<FitRow> fits) {
-        try (CsvWriter w = new CsvWriter(folder.path("escape_times.csv"), new String[] {"depth", "r", "epsilon", "seed",
+    /** escape_times.csv and, for the fits of escape definition {@code other} ("" = the config's), fits[_other].*. */
+    static void write(RunFolder folder, SweepConfig s, List<Point> points, List<FitRow> fits, String other) {
+        String which = other.isEmpty() ? s.escape : other;
+        String suffix = other.isEmpty() ? "" : "_" + other;
+        if (other.isEmpty()) try (CsvWriter w = new CsvWriter(folder.path("escape_times.csv"), new String[] {"depth", "r", "epsilon", "seed",
                 "tau_loss_t", "tau_loss_q", "tau_output_t", "tau_output_q", "stop", "evaluations", "forced_steps", "initial_loss"}, false)) {
             for (Point p : points) {
                 w.row(p.depth(), p.r(), p.epsilon(), p.seed(), p.loss().t(), p.loss().q(), p.output().t(), p.output().q(),
                         p.stop(), p.evaluations(), p.forcedSteps(), p.initialLoss());
             }
         }
-        try (CsvWriter w = new CsvWriter(folder.path("fits.csv"), new String[] {"depth", "r", "escaped", "runs", "exponent",
+        try (CsvWriter w = new CsvWriter(folder.path("fits" + suffix + ".csv"), new String[] {"depth", "r", "escaped", "runs", "exponent",
                 "ci_low", "ci_high", "predicted_exponent", "r_squared", "log_slope", "log_ci_low", "log_ci_high"}, false)) {
             for (FitRow f : fits) {
                 w.row(f.depth(), f.r(), f.escaped(), f.runs(), f.power().slope(), f.power().low(), f.power().high(), f.predicted(),
                         f.power().rSquared(), f.log().slope(), f.log().low(), f.log().high());
             }
         }
-        folder.writeJson("fits.json", fits);
-        folder.writeText("fits.md", table(fits, s.confidence, s.escape));
-        figure(points, fits, s.escape, folder.figures(), "tau_vs_epsilon");
+        folder.writeJson("fits" + suffix + ".json", fits);
+        folder.writeText("fits" + suffix + ".md", table(fits, s.confidence, which));
+        figure(points, fits, which, folder.figures(), "tau_vs_epsilon" + suffix);
     }
 
     /** Markdown table: fitted exponent with its interval beside −(r−2); log-law slope for r = 2. */
