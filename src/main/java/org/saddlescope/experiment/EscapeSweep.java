@@ -187,9 +187,12 @@ public final class EscapeSweep {
         return b.toString();
     }
 
+    /** τ against ε on log axes, one line per r (geometric mean over seeds) with the predicted slopes; a panel per L. */
     static void figure(List<Point> points, List<FitRow> fits, String which, Path dir, String base) {
-        Figures.Panel p = Figures.panel("Escape time against initialisation scale", "ε", "τ (" + which + " escape, t)").logX().logY();
+        TreeMap<Integer, Figures.Panel> panels = new TreeMap<>();
         for (FitRow f : fits) {
+            Figures.Panel p = panels.computeIfAbsent(f.depth(), L -> Figures.panel("Escape time against ε, L = " + L, "ε",
+                    "τ (" + which + " escape, t)").logX().logY());
             TreeMap<Double, List<Double>> byEps = new TreeMap<>();
             for (Point q : points) {
                 if (q.depth() == f.depth() && q.r() == f.r() && Double.isFinite(q.tau(which)) && q.tau(which) > 0) {
@@ -199,13 +202,14 @@ public final class EscapeSweep {
             if (byEps.isEmpty()) continue;
             double[] x = byEps.keySet().stream().mapToDouble(Double::doubleValue).toArray();
             double[] y = byEps.values().stream().mapToDouble(v -> Math.exp(v.stream().mapToDouble(Math::log).average().orElse(Double.NaN))).toArray();
-            String label = String.format(Locale.ROOT, "L=%d r=%d (k=%.2f)", f.depth(), f.r(), f.power().slope());
-            p.series(label, x, y, Figures.Style.LINE_MARKERS, null);
+            p.series(String.format(Locale.ROOT, "r=%d (k=%.2f)", f.r(), f.power().slope()), x, y, Figures.Style.LINE_MARKERS, null);
             // predicted slope −(r−2) through the geometric mean at the smallest ε
             double[] yp = new double[x.length];
             for (int i = 0; i < x.length; i++) yp[i] = y[0] * Math.pow(x[i] / x[0], f.predicted());
-            p.dashed(String.format(Locale.ROOT, "L=%d r=%d predicted slope %d", f.depth(), f.r(), (int) f.predicted()), x, yp);
+            p.dashed(String.format(Locale.ROOT, "r=%d predicted %d", f.r(), (int) f.predicted()), x, yp);
         }
-        Figures.save(p, dir, base);
+        if (panels.isEmpty()) return;
+        if (panels.size() == 1) Figures.save(panels.firstEntry().getValue(), dir, base);
+        else Figures.grid("Escape time τ against the initialisation scale ε", new ArrayList<>(panels.values()), panels.size(), dir, base);
     }
 }
