@@ -42,7 +42,7 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
             }
             if (bar.getMax() != total && total > 0) bar.maxHint(total);
             bar.stepTo(done);
-            if (status != null) bar.setExtraMessage(status);
+            if (status != null) bar.setExtraMessage(" " + status);
             return;
         }
         long now = System.nanoTime();

@@ -113,6 +113,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private int report(TrainRun.Outcome o) {
+        org.saddlescope.report.TrainFigures.write(o.folder());
+        new org.saddlescope.report.HtmlReport(o.folder()).title("saddlescope train: " + o.folder().getFileName())
+                .note(o.summary()).write();
         if (o.diverged()) {
             System.err.println("saddlescope: " + o.summary());
             return Main.FAILED;

@@ -53,7 +53,12 @@ public final class Idx {
         }
         if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
             try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw), 1 << 16)) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1 << 16, raw.length * 4));
+                // gzip's trailer holds the uncompressed size mod 2^32: size the buffer from it, capped (a corrupt
+                // trailer must not allocate a gigabyte; the stream grows the buffer if the guess is short)
+                long isize = raw.length >= 4 ? ((raw[raw.length - 4] & 0xffL) | (raw[raw.length - 3] & 0xffL) << 8
+                        | (raw[raw.length - 2] & 0xffL) << 16 | (raw[raw.length - 1] & 0xffL) << 24) : 0;
+                int initial = (int) Math.min(Math.min(1 << 28, raw.length * 16L), isize > 0 ? isize + 1 : raw.length * 4L);
+                ByteArrayOutputStream out = new ByteArrayOutputStream(initial);
                 in.transferTo(out);
                 return out.toByteArray();
             } catch (EOFException e) {

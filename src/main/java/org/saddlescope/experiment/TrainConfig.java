@@ -34,7 +34,10 @@ public final class TrainConfig {
     public List<Integer> hidden = new ArrayList<>(List.of(50, 50, 50));
     public String activation = "relu";
     public String cost = "mse";
-    /** gaussian (N(0, init_scale²)), he, he_scaled (He-normal with small_layers × epsilon), npz (init_file). */
+    /**
+     * gaussian (N(0, init_scale²)), he, he_scaled (He-normal with small_layers × epsilon), npz (init_file),
+     * aligned (θ0 = init_norm · ρ/‖ρ‖ with ρ from init_file).
+     */
     public String init = "gaussian";
     public double init_scale = 1e-3;
     public double epsilon = 1e-2;
@@ -75,12 +78,12 @@ public final class TrainConfig {
         HELP.put("hidden", "Hidden widths, comma-separated (n_0 and n_L come from the data).");
         HELP.put("activation", "Activation: relu, identity, leaky_relu[:slope], tanh, sigmoid, softplus, gelu, silu.");
         HELP.put("cost", "Cost: mse or cross_entropy.");
-        HELP.put("init", "Initialisation: gaussian, he, he_scaled, npz.");
+        HELP.put("init", "Initialisation: gaussian, he, he_scaled, npz, aligned (init_norm * rho/|rho|, rho from init_file).");
         HELP.put("init_scale", "sigma_0 of the gaussian initialisation.");
         HELP.put("epsilon", "Scale of the small layers for he_scaled.");
         HELP.put("small_layers", "Layers (1-based, comma-separated) scaled by epsilon for he_scaled.");
         HELP.put("init_norm", "If > 0, rescale theta_0 to this norm.");
-        HELP.put("init_file", ".npz file with W1..WL for init=npz.");
+        HELP.put("init_file", ".npz file with W1..WL for init=npz (the weights) or init=aligned (the direction).");
         HELP.put("batch", "Minibatch size (0 = full-batch gradient descent).");
         HELP.put("lr", "Learning-rate constant c in lr = c/|theta|^p.");
         HELP.put("lr_power", "Power p in lr = c/|theta|^p (0 = constant; L-2 = normalised time).");

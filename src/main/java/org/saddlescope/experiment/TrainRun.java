@@ -149,7 +149,17 @@ public final class TrainRun {
                     Weights.load(Path.of(cfg.init_file), net);
                     break;
                 }
-                default: throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled, npz)");
+                case "aligned": {
+                    // θ0 = α ρ/‖ρ‖ with ρ read from init_file (an escape direction, say) and α = init_norm.
+                    if (cfg.init_file == null || !(cfg.init_norm > 0)) {
+                        throw new BadInputException("init=aligned needs init_file (the direction) and init_norm > 0 (alpha)");
+                    }
+                    Network direction = new Network(widths, activation, dtype);
+                    Weights.load(Path.of(cfg.init_file), direction);
+                    Init.aligned(net, direction, cfg.init_norm);
+                    break;
+                }
+                default: throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled, npz, aligned)");
             }
             if (cfg.init_norm > 0) Init.rescaleTo(net, cfg.init_norm);
             return net;
@@ -160,13 +170,9 @@ public final class TrainRun {
         DType dtype = DType.parse(cfg.dtype);
         Activation act = Activation.parse(cfg.activation);
         Cost cost = Cost.parse(cfg.cost);
-        DataSource.Options o = DataSource.Options.defaults(dtype).withSubset(cfg.subset, Math.max(0, cfg.test_subset));
+        DataSource.Options o = DataSource.Options.defaults(dtype).withSubset(cfg.subset, cfg.test_subset);
         o = new DataSource.Options(o.subset(), o.testSubset(), o.subsetKind(), cfg.standardize, dtype, cfg.seed);
-        DataSource.Loaded data = DataSource.load(cfg.dataset, o);
-        if (cfg.test_subset < 0 && data.test() != null) {
-            data = new DataSource.Loaded(data.train(), null, data.g(), data.standardization(), data.info());
-        }
-        return new Setup(data, cost, act, dtype);
+        return new Setup(DataSource.load(cfg.dataset, o), cost, act, dtype);
     }
 
     private static Map<String, Object> manifestExtra(TrainConfig cfg, Network net, Setup setup, int threads, Trainer.Result r) {

@@ -203,6 +203,25 @@ public final class Matrix implements AutoCloseable {
         }
     }
 
+    /** dst := thisᵀ, blocked so both sides are walked in cache-sized tiles. */
+    public void transposeInto(Matrix dst) {
+        if (dst.rows != cols || dst.cols != rows || dst.dtype != dtype) {
+            throw new IllegalArgumentException("transpose of " + shape() + " into " + dst.shape());
+        }
+        final int bs = 32;
+        for (int j0 = 0; j0 < cols; j0 += bs) {
+            int j1 = Math.min(cols, j0 + bs);
+            for (int i0 = 0; i0 < rows; i0 += bs) {
+                int i1 = Math.min(rows, i0 + bs);
+                if (fb != null) {
+                    for (int j = j0; j < j1; j++) for (int i = i0; i < i1; i++) dst.fb.put(j + i * cols, fb.get(i + j * rows));
+                } else {
+                    for (int j = j0; j < j1; j++) for (int i = i0; i < i1; i++) dst.db.put(j + i * cols, db.get(i + j * rows));
+                }
+            }
+        }
+    }
+
     public Matrix transpose() {
         Matrix t = zeros(dtype, cols, rows);
         for (int j = 0; j < cols; j++) for (int i = 0; i < rows; i++) t.set(j, i, get(i, j));

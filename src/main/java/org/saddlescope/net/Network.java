@@ -105,7 +105,14 @@ public final class Network {
         ws.a[0] = x;
         int L = weights.length;
         for (int l = 1; l <= L; l++) {
-            Blas.gemm(false, false, 1.0, weights[l - 1], ws.a[l - 1], 0.0, ws.z[l]);
+            if (ws.zt[l] != null) {
+                // Skinny batches: OpenBLAS runs Zᵀ = AᵀWᵀ markedly faster than Z = W·A (0.53 vs 0.59 ms per
+                // 1000×1000 layer at B = 32, 1.5 vs 1.9 at B = 128); the transpose back costs ~20 µs.
+                Blas.gemm(true, true, 1.0, ws.a[l - 1], weights[l - 1], 0.0, ws.zt[l]);
+                ws.zt[l].transposeInto(ws.z[l]);
+            } else {
+                Blas.gemm(false, false, 1.0, weights[l - 1], ws.a[l - 1], 0.0, ws.z[l]);
+            }
             if (l < L) activation.apply(ws.z[l], ws.a[l]);
         }
         return ws.z[L];
@@ -182,12 +189,16 @@ public final class Network {
         return change;
     }
 
+    /** Batches up to this size compute the forward product transposed (see {@link #forward}). */
+    static final int TRANSPOSED_FORWARD_MAX_BATCH = 256;
+
     /** Reusable per-batch-size buffers: Z_ℓ, Z_ℓ^σ and backpropagated δ_ℓ. */
     public static final class Workspace {
         final int batch;
         final Matrix[] z;     // z[ℓ] = Z_ℓ, ℓ = 1..L
         final Matrix[] a;     // a[ℓ] = Z_ℓ^σ, a[0] = X
         final Matrix[] delta; // delta[ℓ] = δ_ℓ, ℓ = 1..L-1
+        final Matrix[] zt;    // zt[ℓ] = Z_ℓᵀ scratch where the transposed product is used, else null
         final Matrix gramDelta; // B×B, for the tracked norm
         final Matrix gramAct;
         private final int[] widths;
@@ -201,10 +212,15 @@ public final class Network {
             z = new Matrix[L + 1];
             a = new Matrix[L + 1];
             delta = new Matrix[L + 1];
+            zt = new Matrix[L + 1];
             gramDelta = Matrix.zeros(dtype, batch, batch);
             gramAct = Matrix.zeros(dtype, batch, batch);
             for (int l = 1; l <= L; l++) {
                 z[l] = Matrix.zeros(dtype, widths[l], batch);
+                // Shape rule only (never a timing), so the same run always takes the same path and bits.
+                if (batch <= TRANSPOSED_FORWARD_MAX_BATCH && widths[l] >= 64 && widths[l - 1] >= 64) {
+                    zt[l] = Matrix.zeros(dtype, batch, widths[l]);
+                }
                 if (l < L) {
                     a[l] = net.activation == Activation.IDENTITY ? z[l] : Matrix.zeros(dtype, widths[l], batch);
                     delta[l] = Matrix.zeros(dtype, widths[l], batch);

@@ -96,17 +96,17 @@ public final class HtmlReport {
         }
 
         h.append("<h2 id=\"tables\">Tables</h2>\n");
-        List<Path> csvs = list(root, ".csv");
+        List<Path> csvs = listDeep(".csv");
         if (csvs.isEmpty()) h.append("<p class=\"missing\">no CSV tables</p>\n");
         for (Path csv : csvs) table(h, csv);
 
         h.append("<h2 id=\"summaries\">Summaries</h2>\n");
-        List<Path> jsons = new ArrayList<>(list(root, ".json"));
-        jsons.removeIf(p -> p.getFileName().toString().equals("manifest.json"));
+        List<Path> jsons = new ArrayList<>(listDeep(".json"));
+        jsons.remove(root.resolve("manifest.json"));
         if (jsons.isEmpty()) h.append("<p class=\"missing\">no JSON summaries</p>\n");
         for (Path j : jsons) {
             JsonNode n = readJson(j);
-            h.append("<h3>").append(esc(j.getFileName().toString())).append("</h3>\n");
+            h.append("<h3>").append(esc(root.relativize(j).toString())).append("</h3>\n");
             h.append(n == null ? "<p class=\"missing\">unreadable JSON</p>\n" : "<pre>" + esc(pretty(n)) + "</pre>\n");
         }
 
@@ -123,7 +123,7 @@ public final class HtmlReport {
     }
 
     private void table(StringBuilder h, Path csv) {
-        h.append("<h3>").append(esc(csv.getFileName().toString())).append("</h3>\n");
+        h.append("<h3>").append(esc(root.relativize(csv).toString())).append("</h3>\n");
         List<String[]> rows = new ArrayList<>();
         long total = 0;
         String[] header = null;
@@ -202,6 +202,21 @@ public final class HtmlReport {
         } catch (IOException e) {
             return "(unreadable: " + e.getMessage() + ")";
         }
+    }
+
+    /** Files in the run folder and its direct subfolders, except checkpoints/, weights/ and figures/. */
+    private List<Path> listDeep(String suffix) {
+        List<Path> out = new ArrayList<>(list(root, suffix));
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path sub : s.filter(Files::isDirectory).sorted().toList()) {
+                String n = sub.getFileName().toString();
+                if (n.equals("checkpoints") || n.equals("weights") || n.equals("figures") || n.startsWith(".")) continue;
+                out.addAll(list(sub, suffix));
+            }
+        } catch (IOException e) {
+            // unreadable folder: show what the top level has
+        }
+        return out;
     }
 
     /** Regular files with the given suffix directly in dir, sorted by name (none if dir is missing). */

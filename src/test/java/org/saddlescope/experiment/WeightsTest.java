@@ -21,11 +21,13 @@ class WeightsTest {
     @TempDir Path dir;
 
     @Test
-    void saveLoadRoundTripAndShapeChecks() {
+    void saveLoadRoundTripAndShapeChecks() throws java.io.IOException {
         Network net = new Network(new int[] {5, 4, 3, 2}, Activation.RELU, DType.F32);
         Init.heNormal(net, 3);
         Path f = dir.resolve("w.npz");
         Weights.save(net, f);
+        // readable by others (createTempFile alone would leave 0600)
+        assertTrue(java.nio.file.Files.getPosixFilePermissions(f).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ));
         Network back = new Network(new int[] {5, 4, 3, 2}, Activation.RELU, DType.F32);
         Weights.load(f, back);
         for (int l = 1; l <= 3; l++) assertArrayEquals(net.weight(l).toFloatArray(), back.weight(l).toFloatArray());

@@ -39,7 +39,10 @@ class HtmlReportTest {
         StringBuilder csv = new StringBuilder("step,loss,label\n");
         for (int i = 0; i < 30; i++) csv.append(i).append(',').append(1.0 / (i + 1)).append(",\"a,b\"\n");
         Files.writeString(dir.resolve("metrics.csv"), csv.toString());
-        Files.writeString(dir.resolve("layers.json"), "{\"tail_ratio\":[0.1,0.01]}");
+        Files.createDirectories(dir.resolve("escape"));
+        Files.writeString(dir.resolve("escape/layers.json"), "{\"tail_ratio\":[0.1,0.01]}");
+        Files.createDirectories(dir.resolve("checkpoints"));
+        Files.writeString(dir.resolve("checkpoints/state.json"), "{\"hidden\":1}");
         Files.createDirectories(dir.resolve("figures"));
         Figures.save(Figures.panel("loss", "step", "loss").line("train", new double[] {1, 2, 3}), dir.resolve("figures"), "loss");
 
@@ -58,7 +61,8 @@ class HtmlReportTest {
         assertTrue(html.contains("<td>a,b</td>"), "quoted CSV cells stay whole");
         assertTrue(html.contains("30 rows, first 20 shown"));
         assertEquals(20, html.split("<td>a,b</td>", -1).length - 1);
-        assertTrue(html.contains("layers.json") && html.contains("tail_ratio"));
+        assertTrue(html.contains("escape/layers.json") && html.contains("tail_ratio"));
+        assertFalse(html.contains("state.json"), "checkpoints are not summaries");
         assertTrue(html.contains("comment: a &lt; b &amp; c"));
         assertTrue(html.contains("<td>7</td>"));
     }
