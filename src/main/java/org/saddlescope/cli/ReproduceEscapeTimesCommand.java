@@ -24,7 +24,7 @@ public final class ReproduceEscapeTimesCommand implements Callable<Integer> {
         Path out = common.outOr("escape-times");
         String md;
         try (ConsoleProgress p = new ConsoleProgress("escape-times", common.quiet)) {
-            md = EscapeTimesExperiment.run(out, common.threadsOrDefault(), quick, p);
+            md = EscapeTimesExperiment.run(out, common.threadsOrDefault(), quick, common.seed != null ? common.seed : 0, p);
         }
         if (!common.quiet) System.out.print(md);
         System.out.println("escape-times -> " + out);

@@ -46,7 +46,7 @@ public final class EscapeTimesExperiment {
 
     public static final String DATASET = "modes:s=2,n=32,d=8,out=4,seed=1";
 
-    public static String run(Path out, int threads, boolean quick, ProgressListener progress) {
+    public static String run(Path out, int threads, boolean quick, long seed, ProgressListener progress) {
         Instant start = Instant.now();
         RunFolder folder = RunFolder.create(out);
         StringBuilder md = new StringBuilder("# Escape times (saddlescope reproduce escape-times)\n\n");
@@ -59,11 +59,12 @@ public final class EscapeTimesExperiment {
         s.bottlenecks = new ArrayList<>(quick ? List.of(2, 3, 4, 5) : List.of(2, 3, 4, 5, 6));
         s.epsilons = new ArrayList<>(List.of(1e-1, 3e-2, 1e-2, 3e-3, 1e-3));
         s.seeds = quick ? 2 : 3;
+        s.seed = seed;
         s.loss_drop = 0.5;
         s.escape_output = 1.0; // ≈ 9% of ‖Y*‖_F = 11.3: outputs still small, L0 still describes the loss
         s.rtol = 1e-8;
         s.threads = threads;
-        folder.writeYaml("config.yaml", Map.of("experiment", "escape-times", "quick", quick, "threads", threads, "sweep", s));
+        folder.writeYaml("config.yaml", Map.of("experiment", "escape-times", "quick", quick, "threads", threads, "seed", seed, "sweep", s));
         EscapeSweep.Outcome sweep = EscapeSweep.run(s, folder.path("scaling"), progress);
         EscapeSweep.figure(sweep.points(), sweep.fits(), s.escape, folder.figures(), "tau_vs_epsilon");
         md.append("## 1. Scaling of τ with ε (He-normal, layers 1..r scaled by ε; r = L: all layers small)\n\n");
@@ -76,10 +77,10 @@ public final class EscapeTimesExperiment {
         Blas.init(1);
         md.append(descent(folder, s, progress));
         md.append(propositionTwoTwo(folder, progress));
-        md.append(activations(folder, threads, progress));
-        md.append(multiMode(folder, progress));
+        md.append(activations(folder, seed, progress));
+        md.append(multiMode(folder, seed, progress));
         folder.writeText("summary.md", md.toString());
-        folder.writeManifest("reproduce escape-times", 0, start, Instant.now(), Map.of("threads", threads, "quick", quick));
+        folder.writeManifest("reproduce escape-times", seed, start, Instant.now(), Map.of("threads", threads, "quick", quick));
         new HtmlReport(folder.root()).title("Escape times: scaling laws, Proposition 2.2, activation classes, multi-mode plateaus")
                 .note(md.toString()).write();
         return md.toString();
@@ -91,7 +92,7 @@ public final class EscapeTimesExperiment {
      */
     static String descent(RunFolder folder, SweepConfig s, ProgressListener progress) {
         DataSource.Loaded data = FlowRun.loadData(s);
-        StringBuilder b = new StringBuilder("### Gradient descent with lr = c/‖θ‖^(L−2) against the flow (L = 5, seed 0)\n\n");
+        StringBuilder b = new StringBuilder("### Gradient descent with lr = c/‖θ‖^(L−2) against the flow (L = 5, first seed)\n\n");
         b.append("c = q_flow/2000 (the flow's loss-escape q over 2000 steps). Both escape definitions; t and q of GD are Σ lr and Σ lr·‖θ‖^(L−2).\n\n");
         b.append("| r | ε | flow τ_loss (t, q) | GD τ_loss (t, q) | GD steps | flow τ_output (t, q) | GD τ_output (t, q) |\n|---|---|---|---|---|---|---|\n");
         List<Object[]> rows = new ArrayList<>();
@@ -108,7 +109,7 @@ public final class EscapeTimesExperiment {
                 c.hidden = new ArrayList<>(List.of(8, 8, 8, 8));
                 c.bottleneck = r;
                 c.epsilon = eps;
-                c.seed = 0;
+                c.seed = s.seed;
                 c.probes = 0;
                 FlowRun.Outcome flow = FlowRun.execute(c, data, ProgressListener.NONE);
                 GradientFlow.Time fl = flow.result().lossEscape(), fo = flow.result().outputEscape();
@@ -210,7 +211,7 @@ public final class EscapeTimesExperiment {
         return b.append('\n').toString();
     }
 
-    static String activations(RunFolder folder, int threads, ProgressListener progress) {
+    static String activations(RunFolder folder, long seed0, ProgressListener progress) {
         String[] acts = {"relu", "identity", "leaky_relu:0.1", "tanh", "gelu", "silu", "sigmoid", "softplus"};
         String[] header = {"activation", "class", "sigma_0", "sigma2_0", "sigma3_0", "seed", "tau_loss_t", "max_D_drift", "forced_steps", "stop"};
         List<Object[]> rows = new ArrayList<>();
@@ -225,7 +226,7 @@ public final class EscapeTimesExperiment {
             double[] tc = ActivationClass.coefficients(act);
             double logSum = 0, drift = 0;
             int n = 0;
-            for (long seed = 0; seed < 3; seed++) {
+            for (long seed = seed0; seed < seed0 + 3; seed++) {
                 FlowConfig c = new FlowConfig();
                 c.dataset = DATASET;
                 c.activation = a;
@@ -257,7 +258,7 @@ public final class EscapeTimesExperiment {
         return b.toString();
     }
 
-    static String multiMode(RunFolder folder, ProgressListener progress) {
+    static String multiMode(RunFolder folder, long seed, ProgressListener progress) {
         double[] strengths = {3, 2, 1};
         Synthetic.Teacher t = Synthetic.modes(8, 64, 0, 4, strengths, DType.F64, 3);
         Dataset d = t.train();
@@ -274,7 +275,7 @@ public final class EscapeTimesExperiment {
         }
         int[] widths = {8, 8, 8, 8, 4};
         Network start = new Network(widths, Activation.IDENTITY, DType.F64);
-        Init.gaussian(start, 0.05, 11);
+        Init.gaussian(start, 0.05, 11 + seed);
         SquaredError mse = new SquaredError();
         double loss0 = mse.value(start.outputs(d.x()), d.targets());
         String[] header = {"mode", "strength", "t_multi", "t_single", "ratio", "s_times_t_multi", "s_times_t_single"};

@@ -52,6 +52,12 @@ class FlowCommandsTest {
     }
 
     @Test
+    void reproduceEscapeTimesIsRegistered() {
+        assertEquals(0, Main.execute("reproduce", "escape-times", "--help"));
+        assertEquals(2, Main.execute("reproduce", "escape-times", "--no-such-option"));
+    }
+
+    @Test
     void badInputIsExitCodeTwoAndWritesNothing(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("bad");
         assertEquals(2, Main.execute("flow", "--out", out.toString(), "--quiet", "--activation", "swishy"));
