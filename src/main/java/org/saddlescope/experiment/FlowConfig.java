@@ -45,7 +45,7 @@ public class FlowConfig {
     public double blow_up = 0;
     /** Relative local error tolerance of the Runge–Kutta integrator. */
     public double rtol = 1e-8;
-    /** Shortest adaptive step before forced RK4 steps (0 = auto: 0 for smooth σ, 1e-6·max_time for ReLU-type). */
+    /** Shortest adaptive step before forced RK4 steps (0 = auto: none for smooth σ, min(1e-8·max_time, 1e-2) for ReLU-type). */
     public double min_step = 0;
     public int max_evaluations = 5_000_000;
 

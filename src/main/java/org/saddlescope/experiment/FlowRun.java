@@ -99,7 +99,9 @@ public final class FlowRun {
             probes[i] = probes.length == 1 ? cfg.max_time : from * Math.pow(cfg.max_time / from, (double) i / (probes.length - 1));
         }
         double minStep = cfg.min_step;
-        if (minStep == 0 && act.positivelyHomogeneous() && act != Activation.IDENTITY) minStep = 1e-8 * cfg.max_time;
+        // ReLU-type σ: forced RK4 steps through kinks, at most 1e-2 long (escape times of the activation table agree
+        // with 1e-4 steps to 1e-4 relative); smooth σ never need them
+        if (minStep == 0 && act.positivelyHomogeneous() && act != Activation.IDENTITY) minStep = Math.min(1e-8 * cfg.max_time, 1e-2);
         return GradientFlow.Options.realTime(cfg.max_time).withClock(clock).withProbes(probes)
                 .withTolerances(cfg.rtol, Double.NaN)
                 .withEscape(cfg.escape_output > 0 ? cfg.escape_output : Double.NaN, cfg.loss_drop > 0 ? cfg.loss_drop : Double.NaN, cfg.stop_at_escape)
