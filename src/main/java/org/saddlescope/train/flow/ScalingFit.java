@@ -50,4 +50,50 @@ public final class ScalingFit {
         double t = new TDistribution(n - 2).inverseCumulativeProbability(0.5 + confidence / 2);
         return new Fit(reg.getSlope(), reg.getIntercept(), se, t * se, confidence, (int) n, reg.getRSquare());
     }
+
+    /**
+     * log τ = a_g + k·log ε with one intercept per group g (a seed): the escape-time law with a prefactor C(θ̂0) that
+     * depends on the random direction of θ0, which a seed fixes while ε only scales the small layers. Least squares
+     * on the within-group deviations; SE² = (SSR/(n − G − 1))/Σ(x − x̄_g)², t-interval with n − G − 1 degrees of
+     * freedom. Groups with fewer than two finite points are dropped. The intercept returned is the mean of the a_g.
+     */
+    public static Fit powerLawWithin(double[] eps, double[] tau, long[] group, double confidence) {
+        java.util.Map<Long, java.util.List<double[]>> g = new java.util.TreeMap<>();
+        for (int i = 0; i < eps.length; i++) {
+            if (eps[i] > 0 && tau[i] > 0 && Double.isFinite(tau[i])) {
+                g.computeIfAbsent(group[i], k -> new java.util.ArrayList<>()).add(new double[] {Math.log(eps[i]), Math.log(tau[i])});
+            }
+        }
+        g.values().removeIf(v -> v.size() < 2);
+        int n = 0, groups = g.size();
+        double sxx = 0, sxy = 0;
+        java.util.List<double[]> means = new java.util.ArrayList<>();
+        for (java.util.List<double[]> v : g.values()) {
+            double mx = 0, my = 0;
+            for (double[] p : v) { mx += p[0]; my += p[1]; }
+            mx /= v.size();
+            my /= v.size();
+            means.add(new double[] {mx, my});
+            for (double[] p : v) { sxx += (p[0] - mx) * (p[0] - mx); sxy += (p[0] - mx) * (p[1] - my); }
+            n += v.size();
+        }
+        int df = n - groups - 1;
+        if (groups == 0 || sxx == 0) return new Fit(Double.NaN, Double.NaN, Double.NaN, Double.NaN, confidence, n, Double.NaN);
+        double k = sxy / sxx;
+        double ssr = 0, syy = 0, a = 0;
+        int gi = 0;
+        for (java.util.List<double[]> v : g.values()) {
+            double[] m = means.get(gi++);
+            a += m[1] - k * m[0];
+            for (double[] p : v) {
+                double r = (p[1] - m[1]) - k * (p[0] - m[0]);
+                ssr += r * r;
+                syy += (p[1] - m[1]) * (p[1] - m[1]);
+            }
+        }
+        if (df < 1) return new Fit(k, a / groups, Double.NaN, Double.NaN, confidence, n, Double.NaN);
+        double se = Math.sqrt(ssr / df / sxx);
+        double t = new TDistribution(df).inverseCumulativeProbability(0.5 + confidence / 2);
+        return new Fit(k, a / groups, se, t * se, confidence, n, syy == 0 ? 1 : 1 - ssr / syy);
+    }
 }
