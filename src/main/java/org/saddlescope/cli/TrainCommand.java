@@ -114,8 +114,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     private int report(TrainRun.Outcome o) {
         org.saddlescope.report.TrainFigures.write(o.folder());
-        new org.saddlescope.report.HtmlReport(o.folder()).title("saddlescope train: " + o.folder().getFileName())
-                .note(o.summary()).write();
+        org.saddlescope.report.SpectraFigures.write(o.folder());
+        org.saddlescope.report.HtmlReport html = new org.saddlescope.report.HtmlReport(o.folder())
+                .title("saddlescope train: " + o.folder().getFileName()).note(o.summary());
+        for (String n : org.saddlescope.report.SpectraFigures.notes(o.folder())) html.note(n);
+        html.write();
         if (o.diverged()) {
             System.err.println("saddlescope: " + o.summary());
             return Main.FAILED;

@@ -39,6 +39,7 @@ public final class Presets {
         demo.put("dtype", "float64");
         demo.put("spectra_every", "log");
         add("teacher-demo", "rank-one teacher, depth 4, full-batch GD on normalised time: plateau then escape in seconds", demo);
+        SaddlePresets.register();
     }
 
     private static Map<String, Object> paper(String dataset, int hiddenLayers, double c, long epochs) {
@@ -58,7 +59,7 @@ public final class Presets {
         m.put("checkpoint_every", 18750);
         m.put("eval_samples", 10000);
         m.put("dtype", "float32");
-        m.put("spectra_every", "epoch");
+        m.put("spectra_every", "log+epoch"); // log-spaced early (the escape from the origin), then once an epoch
         return m;
     }
 

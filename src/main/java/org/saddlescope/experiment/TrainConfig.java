@@ -97,7 +97,7 @@ public final class TrainConfig {
         HELP.put("seed", "Seed for every random draw.");
         HELP.put("dtype", "float32 or float64.");
         HELP.put("spectra_k", "Top singular values tracked per layer (0 = off).");
-        HELP.put("spectra_every", "Spectra cadence: epoch, log (log-spaced steps) or a step count.");
+        HELP.put("spectra_every", "Spectra cadence: N or steps:N, epoch or epoch:N, log or log:P (P per decade), joined by '+' (log+steps:500).");
         HELP.put("preset", "(set by --preset)");
     }
 

@@ -51,6 +51,10 @@ public final class TrainRun {
 
     private static final List<Addon> ADDONS = new ArrayList<>();
 
+    static {
+        ADDONS.add(new SpectraAddon()); // spectra.csv, plateaus and escapes, the low-rank-by-depth table (issue 4)
+    }
+
     public static synchronized void register(Addon addon) {
         ADDONS.add(addon);
     }

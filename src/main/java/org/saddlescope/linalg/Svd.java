@@ -79,7 +79,7 @@ public final class Svd {
     }
 
     /** Replaces the columns of q (m×l, m ≥ l) by an orthonormal basis of their span (Householder QR). */
-    static void orthonormalize(Matrix q) {
+    public static void orthonormalize(Matrix q) {
         int m = q.rows(), l = q.cols();
         Matrix w = q.dtype() == DType.F64 ? q : q.to(DType.F64);
         DoublePointer tau = new DoublePointer(Math.max(1, l));

@@ -153,7 +153,8 @@ public final class Trainer {
                     log(step, epoch, norm2, windowMean, lr, elapsed);
                     windowSum = 0;
                     windowSteps = 0;
-                    progress.progress(step, total, String.format(java.util.Locale.ROOT, "loss %.4g |θ| %.3g", windowMean, Math.sqrt(norm2)));
+                    progress.progress(step, total, String.format(java.util.Locale.ROOT, "loss %.4g |θ| %.3g", windowMean, Math.sqrt(norm2))
+                            + observerStatus());
                     if (s.lossTarget() > 0 && windowMean <= s.lossTarget()) {
                         stop = Stop.LOSS_TARGET;
                         message = "loss " + windowMean + " reached the target " + s.lossTarget() + " at step " + step;
@@ -171,6 +172,15 @@ public final class Trainer {
         double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
         for (TrainingObserver o : observers) o.onEnd(net, step);
         return new Result(stop, new TrainState(step, epoch, b, norm2, windowSum, windowSteps, elapsed), message);
+    }
+
+    private String observerStatus() {
+        StringBuilder sb = new StringBuilder();
+        for (TrainingObserver o : observers) {
+            String st = o.status();
+            if (st != null && !st.isEmpty()) sb.append("  ").append(st);
+        }
+        return sb.toString();
     }
 
     /** Permutation of the training indices for an epoch: a function of (seed, epoch) only, so resume is exact. */

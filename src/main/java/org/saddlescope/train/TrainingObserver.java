@@ -15,6 +15,9 @@ public interface TrainingObserver {
     /** After step {@code info.step()} has been applied. */
     void afterStep(Network net, StepInfo info);
 
+    /** A short text for the progress line (e.g. the current plateau), or null; asked only when progress is shown. */
+    default String status() { return null; }
+
     /** After the last step. */
     default void onEnd(Network net, long step) { }
 

@@ -1,0 +1,287 @@
+package org.saddlescope.experiment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.saddlescope.net.Network;
+import org.saddlescope.spectra.Cadence;
+import org.saddlescope.spectra.LossHistory;
+import org.saddlescope.spectra.PlateauDetector;
+import org.saddlescope.spectra.SaddleAnalysis;
+import org.saddlescope.spectra.SaddleTracker;
+import org.saddlescope.spectra.SpectralTracker;
+import org.saddlescope.spectra.SpectrumSnapshot;
+import org.saddlescope.train.Trainer;
+import org.saddlescope.train.TrainingObserver;
+
+/**
+ * Spectral tracking and saddle detection for every training run (issue 4). Writes into the run folder:
+ * <ul>
+ * <li>spectra.csv — step, layer, index, singular_value (top k of W_ℓ, descending), plus layer_frobenius_norm
+ *     (‖W_ℓ‖_F at that step, so tail ratios can be recomputed from the file);</li>
+ * <li>plateaus.csv, escapes.csv, plateau_layers.csv — the saddles found and the ranks of every layer on each;</li>
+ * <li>low_rank_by_depth.csv / .md — the paper's claim as a table: tail ratio of W_ℓ by layer after the first
+ *     escape and at the end, and whether it falls with depth;</li>
+ * <li>loss_smoothed.csv — the detector's log-time smoothed loss and slope; saddles.json — a summary.</li>
+ * </ul>
+ * On resume, spectra.csv is cut back to the checkpoint and reloaded, and the loss history is rebuilt from
+ * metrics.csv (its logged windows).
+ */
+public final class SpectraAddon implements TrainRun.Addon {
+    public static final String[] SPECTRA_HEADER = {"step", "layer", "index", "singular_value", "layer_frobenius_norm"};
+
+    private final Map<Path, Session> sessions = new ConcurrentHashMap<>();
+
+    private static final class Session {
+        final SaddleTracker tracker;
+        final CsvWriter csv;
+        Session(SaddleTracker tracker, CsvWriter csv) { this.tracker = tracker; this.csv = csv; }
+    }
+
+    @Override
+    public TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, long resumedStep) {
+        LossHistory history = new LossHistory();
+        if (resumedStep > 0) reloadHistory(folder.path("metrics.csv"), resumedStep, history);
+        SpectralTracker spectra = null;
+        CsvWriter csv = null;
+        if (cfg.spectra_k > 0) {
+            Cadence cadence;
+            try {
+                cadence = Cadence.parse(cfg.spectra_every);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("spectra_every: " + e.getMessage());
+            }
+            Path file = folder.path("spectra.csv");
+            List<SpectrumSnapshot> earlier = List.of();
+            if (resumedStep > 0) {
+                CsvWriter.truncateAfter(file, resumedStep);
+                earlier = readSpectra(file);
+            } else {
+                deleteQuietly(file);
+            }
+            CsvWriter w = new CsvWriter(file, SPECTRA_HEADER, resumedStep > 0);
+            csv = w;
+            spectra = new SpectralTracker(cfg.spectra_k, cadence, s -> write(w, s), cfg.seed);
+            spectra.preload(earlier);
+        }
+        SaddleTracker tracker = new SaddleTracker(history, spectra, new PlateauDetector());
+        sessions.put(folder.root().toAbsolutePath().normalize(), new Session(tracker, csv));
+        return tracker;
+    }
+
+    @Override
+    public void finish(TrainConfig cfg, RunFolder folder, Network net, Trainer.Result result) {
+        Session s = sessions.remove(folder.root().toAbsolutePath().normalize());
+        if (s == null) return;
+        if (s.csv != null) s.csv.close();
+        SaddleTracker t = s.tracker;
+        List<SpectrumSnapshot> snaps = t.spectra() == null ? List.of() : t.spectra().snapshots();
+        PlateauDetector.Result det = t.detector().detect(t.history());
+        SaddleAnalysis a = new SaddleAnalysis(det, snaps, SaddleAnalysis.DEFAULT_RANK_THRESHOLD);
+        writeAnalysis(folder, a, t.detector().settings(), t.spectra() == null ? 0 : t.spectra().seconds(),
+                result.state().elapsedSeconds());
+        if (t.spectra() != null) t.spectra().close();
+    }
+
+    private static void write(CsvWriter w, SpectrumSnapshot s) {
+        for (int l = 1; l <= s.depth(); l++) {
+            double[] v = s.layer(l);
+            double fro = Math.sqrt(s.frobeniusSquared()[l - 1]);
+            for (int i = 0; i < v.length; i++) w.row(s.step(), l, i + 1, v[i], fro);
+        }
+    }
+
+    /** The analysis files (also used by {@code reproduce}). */
+    public static void writeAnalysis(RunFolder folder, SaddleAnalysis a, PlateauDetector.Settings settings,
+                                     double spectraSeconds, double trainSeconds) {
+        PlateauDetector.Result det = a.detection();
+        try (CsvWriter w = new CsvWriter(folder.path("escapes.csv"), new String[] {"escape", "start_step", "middle_step", "end_step",
+                "loss_before", "loss_after", "theta_norm_before", "theta_norm_after", "from_plateau", "to_plateau"}, false)) {
+            for (PlateauDetector.Escape e : det.escapes()) {
+                w.row(e.index(), round(e.startStep()), round(e.middleStep()), round(e.endStep()), e.lossBefore(), e.lossAfter(),
+                        Math.sqrt(e.normSquaredBefore()), Math.sqrt(e.normSquaredAfter()), e.fromPlateau(), e.toPlateau());
+            }
+        }
+        try (CsvWriter w = new CsvWriter(folder.path("plateaus.csv"), new String[] {"plateau", "start_step", "end_step", "loss",
+                "theta_norm", "snapshot_step", "bottleneck_rank", "layer_ranks"}, false);
+             CsvWriter lw = new CsvWriter(folder.path("plateau_layers.csv"), new String[] {"plateau", "snapshot_step", "layer",
+                     "numerical_rank", "tail_ratio", "effective_rank", "sigma_1", "sigma_2"}, false)) {
+            for (PlateauDetector.Plateau p : det.plateaus()) {
+                SaddleAnalysis.PlateauRanks pr = null;
+                for (SaddleAnalysis.PlateauRanks q : a.plateaus()) if (q.plateau().index() == p.index()) pr = q;
+                StringBuilder ranks = new StringBuilder();
+                if (pr != null) {
+                    for (SaddleAnalysis.LayerRank r : pr.layers()) {
+                        if (ranks.length() > 0) ranks.append(';');
+                        ranks.append(r.numericalRank());
+                        lw.row(p.index(), pr.snapshotStep(), r.layer(), r.numericalRank(), r.tailRatio(), r.effectiveRank(), r.sigma1(), r.sigma2());
+                    }
+                }
+                w.row(p.index(), round(p.startStep()), round(p.endStep()), p.loss(), Math.sqrt(p.normSquared()),
+                        pr == null ? null : pr.snapshotStep(), pr == null ? null : pr.bottleneckRank(), ranks.toString());
+            }
+        }
+        try (CsvWriter w = new CsvWriter(folder.path("loss_smoothed.csv"), new String[] {"step", "smoothed_loss", "log_slope"}, false)) {
+            for (int j = 0; j < det.gridStep().length; j++) w.row(det.gridStep()[j], det.smoothedLoss()[j], det.slope()[j]);
+        }
+        SaddleAnalysis.DepthProfile first = a.afterFirstEscape(), end = a.atEnd();
+        if (end != null) {
+            try (CsvWriter w = new CsvWriter(folder.path("low_rank_by_depth.csv"), new String[] {"layer",
+                    "tail_ratio_after_first_escape", "sigma2_over_sigma1_after_first_escape", "tail_ratio_end", "sigma2_over_sigma1_end"}, false)) {
+                for (int i = 0; i < end.layers().size(); i++) {
+                    SaddleAnalysis.LayerRank e = end.layers().get(i);
+                    SaddleAnalysis.LayerRank f = first == null ? null : first.layers().get(i);
+                    w.row(e.layer(), f == null ? null : f.tailRatio(), f == null ? null : ratio(f), e.tailRatio(), ratio(e));
+                }
+            }
+            folder.writeText("low_rank_by_depth.md", markdown(first, end));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("escapes", det.escapes().size());
+        m.put("plateaus", det.plateaus().size());
+        m.put("ends_on_plateau", det.endsOnPlateau());
+        m.put("status_at_end", det.status());
+        List<Map<String, Object>> ps = new ArrayList<>();
+        for (SaddleAnalysis.PlateauRanks pr : a.plateaus()) {
+            Map<String, Object> q = new LinkedHashMap<>();
+            q.put("plateau", pr.plateau().index());
+            q.put("start_step", round(pr.plateau().startStep()));
+            q.put("end_step", round(pr.plateau().endStep()));
+            q.put("loss", pr.plateau().loss());
+            q.put("snapshot_step", pr.snapshotStep());
+            q.put("bottleneck_rank", pr.bottleneckRank());
+            ps.add(q);
+        }
+        m.put("plateau_ranks", ps);
+        if (first != null) m.put("after_first_escape", profileMap(first));
+        if (end != null) m.put("end", profileMap(end));
+        m.put("rank_threshold", SaddleAnalysis.DEFAULT_RANK_THRESHOLD);
+        m.put("detector", settings);
+        m.put("spectra_seconds", spectraSeconds);
+        m.put("train_seconds", trainSeconds);
+        m.put("spectra_fraction_of_training", trainSeconds > 0 ? spectraSeconds / trainSeconds : null);
+        folder.writeJson("saddles.json", m);
+    }
+
+    private static Map<String, Object> profileMap(SaddleAnalysis.DepthProfile p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("step", p.step());
+        m.put("tail_ratio_by_layer", p.layers().stream().map(SaddleAnalysis.LayerRank::tailRatio).toList());
+        m.put("numerical_rank_by_layer", p.layers().stream().map(SaddleAnalysis.LayerRank::numericalRank).toList());
+        m.put("spearman_depth_vs_tail_ratio", Double.isNaN(p.spearman()) ? null : p.spearman());
+        m.put("falls_with_depth", p.fallsWithDepth());
+        m.put("layers_near_rank_one", p.nearRankOne());
+        return m;
+    }
+
+    private static double ratio(SaddleAnalysis.LayerRank r) {
+        return r.sigma1() > 0 ? r.sigma2() / r.sigma1() : Double.NaN;
+    }
+
+    static String markdown(SaddleAnalysis.DepthProfile first, SaddleAnalysis.DepthProfile end) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Low-rank bias by depth (paper section 3.3, Theorem 3.1)\n\n");
+        sb.append("Tail ratio of W_l = sum_{i>=2} s_i^2 / sum_i s_i^2 (0 = rank one); s2/s1 = second over first singular value.\n\n");
+        sb.append("| layer | tail ratio after first escape | s2/s1 | tail ratio at end | s2/s1 |\n|---:|---:|---:|---:|---:|\n");
+        for (int i = 0; i < end.layers().size(); i++) {
+            SaddleAnalysis.LayerRank e = end.layers().get(i);
+            SaddleAnalysis.LayerRank f = first == null ? null : first.layers().get(i);
+            sb.append(String.format(Locale.ROOT, "| %d | %s | %s | %.4f | %.3f |%n", e.layer(),
+                    f == null ? "–" : String.format(Locale.ROOT, "%.4f", f.tailRatio()),
+                    f == null ? "–" : String.format(Locale.ROOT, "%.3f", ratio(f)), e.tailRatio(), ratio(e)));
+        }
+        sb.append('\n');
+        if (first == null) {
+            sb.append("No escape detected: no after-first-escape column.\n");
+        } else {
+            sb.append(verdict(first));
+        }
+        sb.append(verdict(end));
+        return sb.toString();
+    }
+
+    private static String verdict(SaddleAnalysis.DepthProfile p) {
+        return String.format(Locale.ROOT, "- %s (step %d): Spearman rho(layer, tail ratio) = %s -> tail ratio %s with depth; "
+                        + "%d of %d layers have tail ratio <= 0.1.%n", p.label(), p.step(),
+                Double.isNaN(p.spearman()) ? "n/a" : String.format(Locale.ROOT, "%.2f", p.spearman()),
+                p.fallsWithDepth() ? "falls" : "does not fall", p.nearRankOne(), p.layers().size());
+    }
+
+    private static long round(double step) { return Math.round(step); }
+
+    /** spectra.csv back into snapshots (rows grouped by step and layer). */
+    public static List<SpectrumSnapshot> readSpectra(Path file) {
+        List<SpectrumSnapshot> out = new ArrayList<>();
+        if (!Files.exists(file)) return out;
+        TreeMap<Long, TreeMap<Integer, List<double[]>>> byStep = new TreeMap<>();
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (int i = 1; i < lines.size(); i++) {
+                String[] f = lines.get(i).split(",");
+                if (f.length < 5) continue;
+                long step = Long.parseLong(f[0].trim());
+                int layer = Integer.parseInt(f[1].trim());
+                byStep.computeIfAbsent(step, k -> new TreeMap<>()).computeIfAbsent(layer, k -> new ArrayList<>())
+                        .add(new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4])});
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NumberFormatException e) {
+            throw new BadInputException(file + ": bad number (" + e.getMessage() + ")");
+        }
+        for (Map.Entry<Long, TreeMap<Integer, List<double[]>>> e : byStep.entrySet()) {
+            int depth = e.getValue().lastKey();
+            double[][] values = new double[depth][];
+            double[] fro = new double[depth];
+            for (int l = 1; l <= depth; l++) {
+                List<double[]> rows = e.getValue().getOrDefault(l, List.of());
+                rows.sort((x, y) -> Double.compare(x[0], y[0]));
+                values[l - 1] = rows.stream().mapToDouble(r -> r[1]).toArray();
+                fro[l - 1] = rows.isEmpty() ? 0 : rows.get(0)[2] * rows.get(0)[2];
+            }
+            out.add(new SpectrumSnapshot(e.getKey(), -1, values, fro));
+        }
+        return out;
+    }
+
+    /** metrics.csv rows (step, loss = window mean, norm) up to {@code lastStep} into a history. */
+    static void reloadHistory(Path metrics, long lastStep, LossHistory h) {
+        if (!Files.exists(metrics)) return;
+        try {
+            List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
+            if (lines.isEmpty()) return;
+            List<String> header = List.of(lines.get(0).split(","));
+            int cs = header.indexOf("step"), cl = header.indexOf("loss"), cn = header.indexOf("norm");
+            if (cs < 0 || cl < 0) return;
+            long prev = 0;
+            for (int i = 1; i < lines.size(); i++) {
+                String[] f = lines.get(i).split(",", -1);
+                long step = Long.parseLong(f[cs].trim());
+                if (step > lastStep) break;
+                if (step == 0 || f[cl].isEmpty() || f[cl].equals("nan")) { prev = step; continue; }
+                double norm = cn >= 0 && !f[cn].isEmpty() ? Double.parseDouble(f[cn]) : Double.NaN;
+                h.addWindow(step, Double.parseDouble(f[cl]), step - prev, norm * norm);
+                prev = step;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package org.saddlescope.spectra;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Finds the plateaus (saddles) of a training run and the escapes between them from the loss curve alone
+ * (issue 4, item 3). Saddle-to-saddle dynamics are multiscale in time: each plateau lasts about as long as
+ * everything before it, so the curve is read in log-time u = ln t:
+ * <ol>
+ * <li>y = ln(loss + f·loss_0) (a floor f, default 1e-3, so that convergence to zero reads as a final plateau,
+ *     not an endless drop), averaged over log-spaced step bins ({@link LossHistory}) and then smoothed with a
+ *     Gaussian kernel in u of width at least {@code smoothing}, at least the spacing of integer steps (1/t), and
+ *     widened (up to {@code maxSmoothing}) until the smoothed value's noise, estimated from the step-to-step
+ *     scatter of the loss, is below {@code noiseTarget}: full-batch runs stay sharp, SGD runs are averaged over
+ *     as many steps as their noise needs (early on, where a log-time window holds few steps, that is wide);</li>
+ * <li>the log-time slope S = −dy/du (S = a means the loss falls like t^−a);</li>
+ * <li>hysteresis: a drop starts where S rises above {@code exit} and reaches {@code enter}, and ends where S
+ *     falls back below {@code exit} for at least {@code minPlateau}, or below a third of its peak slope (so a
+ *     fall that continues into a slow power-law descent ends where the fall does). It is an escape if it lowers y by at least {@code minDrop} and is sharp:
+ *     the central 20%–80% of its fall takes at most {@code maxWidth} in u. Sharpness is what separates a saddle
+ *     escape (a long plateau, then a fall that is quick compared with the time already spent) from the smooth
+ *     descent of a run without saddles, which also looks flat at early log-times but falls over decades;</li>
+ * <li>plateaus: runs of S ≤ exit at least {@code minPlateau} long in u that sit right before an escape (no
+ *     fall of minDrop in between) or are the first after it (before the next one); flat runs split by blips
+ *     that move the level by less than minDrop are joined first.</li>
+ * </ol>
+ * Plateau k (0-based) is the saddle reached after k escapes; plateau 0 is the origin when the run starts from
+ * small initialization.
+ */
+public final class PlateauDetector {
+
+    /** Thresholds; see the class comment. Lengths are in ln-time units (0.23 = a tenth of a decade). */
+    public record Settings(double floorFraction, double smoothing, double maxSmoothing, double noiseTarget,
+                           int gridPerDecade, double enter, double exit, double minDrop, double maxWidth, double minPlateau) {
+        public static Settings defaults() {
+            return new Settings(1e-3, 0.05, 1.0, 0.03, 60, 1.0, 0.25, 0.1, 1.0, 0.2);
+        }
+        public Settings withMinPlateau(double v) {
+            return new Settings(floorFraction, smoothing, maxSmoothing, noiseTarget, gridPerDecade, enter, exit, minDrop, maxWidth, v);
+        }
+    }
+
+    /** A plateau from {@code startStep} to {@code endStep} at mean loss {@code loss} and mean ‖θ‖². */
+    public record Plateau(int index, double startStep, double endStep, double loss, double normSquared) {
+        /** Geometric middle, where a snapshot represents the saddle best (settled, next direction still small). */
+        public double middleStep() { return Math.sqrt(Math.max(1, startStep) * Math.max(1, endStep)); }
+    }
+
+    /**
+     * A fall of the loss from {@code lossBefore} to {@code lossAfter} between {@code startStep} and {@code endStep}
+     * (half of it done at {@code middleStep}); ‖θ‖² before and after; {@code fromPlateau}/{@code toPlateau} index
+     * the plateaus it joins (−1 when none).
+     */
+    public record Escape(int index, double startStep, double middleStep, double endStep, double lossBefore,
+                         double lossAfter, double normSquaredBefore, double normSquaredAfter, double width,
+                         int fromPlateau, int toPlateau) { }
+
+    /** What was found, plus the smoothed curve on the grid (for plots and diagnosis). */
+    public record Result(List<Plateau> plateaus, List<Escape> escapes, double[] gridStep, double[] smoothedLoss,
+                         double[] slope, boolean endsOnPlateau) {
+        public static Result empty() {
+            return new Result(List.of(), List.of(), new double[0], new double[0], new double[0], false);
+        }
+
+        /** Short text for the progress line: the current plateau, or an escape in progress. */
+        public String status() {
+            if (slope.length == 0) return "plateau ?";
+            if (endsOnPlateau) {
+                int k = escapes.size();
+                return "plateau " + k + (plateaus.isEmpty() ? "" : String.format(Locale.ROOT, " since step %.0f",
+                        plateaus.get(plateaus.size() - 1).startStep()));
+            }
+            // An escape still under way may already be counted (its fall is done, the next plateau not yet long).
+            int done = escapes.size();
+            boolean lastCounted = done > 0 && escapes.get(done - 1).toPlateau() < 0;
+            int k = lastCounted ? done : done + 1;
+            return slope[slope.length - 1] > 0 ? "escape " + k + " under way" : "after escape " + done + ", between plateaus";
+        }
+    }
+
+    private final Settings settings;
+
+    public PlateauDetector(Settings settings) { this.settings = settings; }
+
+    public PlateauDetector() { this(Settings.defaults()); }
+
+    public Settings settings() { return settings; }
+
+    public Result detect(LossHistory history) { return detect(history.logBinned()); }
+
+    public Result detect(LossHistory.Series s) {
+        int nb = s.size();
+        if (nb < 3) return Result.empty();
+        Settings p = settings;
+        double loss0 = s.loss()[0];
+        double floor = p.floorFraction() * Math.max(Math.abs(loss0), Double.MIN_NORMAL);
+        double[] u = new double[nb], y = new double[nb];
+        for (int b = 0; b < nb; b++) {
+            u[b] = Math.log(s.step()[b]);
+            y[b] = Math.log(Math.max(s.loss()[b], 0) + floor);
+        }
+        double h = Math.log(10) / p.gridPerDecade();
+        int g = Math.max(3, (int) Math.floor((u[nb - 1] - u[0]) / h) + 1);
+        if (u[nb - 1] - u[0] < 2 * h) return Result.empty();
+        // Noise variance of y per bin (delta method: Var ln(ℓ + floor) ≈ Var ℓ / (ℓ + floor)²); 0 if unknown.
+        double[] vy = new double[nb];
+        for (int b = 0; b < nb; b++) {
+            double v = s.noiseVariance() == null ? Double.NaN : s.noiseVariance()[b];
+            double m = Math.max(s.loss()[b], 0) + floor;
+            vy[b] = Double.isFinite(v) ? v / (m * m) : 0.0;
+        }
+        double[] gu = new double[g], gy = new double[g], gs = new double[g];
+        double target2 = p.noiseTarget() * p.noiseTarget();
+        for (int j = 0; j < g; j++) {
+            gu[j] = u[0] + j * h;
+            // Kernel width: at least `smoothing`, at least the spacing of integer steps (1/t), and wide enough that
+            // the kernel average of the noise has standard deviation ≤ noiseTarget (SGD: wider early, where a
+            // log-time window holds few steps).
+            double sigma = Math.max(p.smoothing(), 1.0 / Math.exp(gu[j]));
+            double[] est = kernel(u, y, vy, s.count(), gu[j], sigma);
+            while (est[2] > target2 && sigma < p.maxSmoothing()) {
+                sigma = Math.min(p.maxSmoothing(), sigma * 1.25);
+                est = kernel(u, y, vy, s.count(), gu[j], sigma);
+            }
+            gy[j] = est[1] > 0 ? est[0] : (j > 0 ? gy[j - 1] : y[0]);
+        }
+        for (int j = 0; j < g; j++) {
+            int a = Math.max(0, j - 1), c = Math.min(g - 1, j + 1);
+            gs[j] = -(gy[c] - gy[a]) / (gu[c] - gu[a]);
+        }
+
+        // Hysteresis: runs with S > exit, joined when the flat gap between them is shorter than a plateau (so a
+        // noise dip inside a fall does not split it), kept if they reach enter.
+        List<int[]> runs = new ArrayList<>();
+        for (int j = 0; j < g; ) {
+            if (gs[j] <= p.exit()) { j++; continue; }
+            int a = j;
+            while (j < g && gs[j] > p.exit()) j++;
+            int[] run = {Math.max(0, a - 1), Math.min(g - 1, j)};
+            if (!runs.isEmpty() && gu[run[0]] - gu[runs.get(runs.size() - 1)[1]] < p.minPlateau()) {
+                runs.get(runs.size() - 1)[1] = run[1];
+            } else {
+                runs.add(run);
+            }
+        }
+        // Each kept run ends where S falls below max(exit, peak/3) after its steepest point: a fall that runs on
+        // into a slow power-law descent (cross-entropy after the last escape) ends where the fall does. Its start
+        // stays where S first rose above exit, so a descent that was already under way (no plateau before it)
+        // keeps its long ramp and fails the sharpness test.
+        List<int[]> drops = new ArrayList<>();
+        for (int[] run : runs) {
+            int peakAt = run[0];
+            for (int j = run[0]; j <= run[1]; j++) if (gs[j] > gs[peakAt]) peakAt = j;
+            double peak = gs[peakAt];
+            if (peak < p.enter()) continue;
+            double core = Math.max(p.exit(), peak / 3);
+            int b = peakAt;
+            while (b < run[1] && gs[b + 1] >= core) b++;
+            drops.add(new int[] {run[0], Math.min(run[1], b + 1)});
+        }
+        List<int[]> accepted = new ArrayList<>();
+        List<Double> widths = new ArrayList<>();
+        List<Integer> mids = new ArrayList<>();
+        for (int[] run : drops) {
+            int[] d = run;
+            double fall = gy[d[0]] - gy[d[1]];
+            if (fall < p.minDrop()) continue;
+            int j20 = firstBelow(gy, d[0], d[1], gy[d[0]] - 0.2 * fall);
+            int j50 = firstBelow(gy, d[0], d[1], gy[d[0]] - 0.5 * fall);
+            int j80 = firstBelow(gy, d[0], d[1], gy[d[0]] - 0.8 * fall);
+            double width = gu[j80] - gu[j20];
+            if (width > p.maxWidth()) continue;
+            // Tighten to the sub-run of S > exit around the main fall (joining may have pulled in noise blips).
+            int a = j20, b = j80;
+            while (a > d[0] && gs[a] > p.exit()) a--;
+            while (b < d[1] && gs[b] > p.exit()) b++;
+            d = new int[] {a, b};
+            accepted.add(d);
+            widths.add(width);
+            mids.add(j50);
+        }
+
+        // Flat runs (S ≤ exit) long enough to be plateaus.
+        List<int[]> flats = new ArrayList<>();
+        for (int j = 0; j < g; ) {
+            if (gs[j] > p.exit()) { j++; continue; }
+            int a = j;
+            while (j < g && gs[j] <= p.exit()) j++;
+            flats.add(new int[] {a, j - 1});
+        }
+        // Join flat runs split by blips that are not escapes (the level moves by less than minDrop), then keep
+        // the long ones.
+        List<int[]> joined = new ArrayList<>();
+        for (int[] f : flats) {
+            if (!joined.isEmpty()) {
+                int[] last = joined.get(joined.size() - 1);
+                boolean escapeBetween = false;
+                for (int[] d : accepted) if (d[0] >= last[1] && d[1] <= f[0]) escapeBetween = true;
+                if (!escapeBetween && Math.abs(gy[last[1]] - gy[f[0]]) < p.minDrop()) {
+                    last[1] = f[1];
+                    continue;
+                }
+            }
+            joined.add(f);
+        }
+        flats.clear();
+        for (int[] f : joined) if (gu[f[1]] - gu[f[0]] >= p.minPlateau()) flats.add(f);
+        boolean[] keep = new boolean[flats.size()];
+        int[] before = new int[accepted.size()], after = new int[accepted.size()];
+        for (int e = 0; e < accepted.size(); e++) {
+            int[] d = accepted.get(e);
+            before[e] = -1;
+            after[e] = -1;
+            // The plateau before: the last flat run ending at the escape's start, with no other fall of minDrop in
+            // between. The plateau after: the first flat run after its end and before the next escape (the loss
+            // may settle a little further first, e.g. converging after the last escape).
+            int prevEnd = e > 0 ? accepted.get(e - 1)[1] : 0;
+            int nextStart = e + 1 < accepted.size() ? accepted.get(e + 1)[0] : g - 1;
+            for (int f = 0; f < flats.size(); f++) {
+                int[] fl = flats.get(f);
+                if (fl[1] <= d[0] && fl[0] >= prevEnd && gy[fl[1]] - gy[d[0]] < p.minDrop()) before[e] = f; // last wins
+            }
+            for (int f = flats.size() - 1; f >= 0; f--) {
+                int[] fl = flats.get(f);
+                if (fl[0] >= d[1] && fl[1] <= nextStart) after[e] = f;   // first one wins
+            }
+            if (before[e] >= 0) keep[before[e]] = true;
+            if (after[e] >= 0) keep[after[e]] = true;
+        }
+        boolean anyBigDrop = false;
+        for (int[] d : drops) if (gy[d[0]] - gy[d[1]] >= p.minDrop()) anyBigDrop = true;
+        if (accepted.isEmpty() && !anyBigDrop && !flats.isEmpty()) {
+            int longest = 0;
+            for (int f = 1; f < flats.size(); f++) {
+                if (len(gu, flats.get(f)) > len(gu, flats.get(longest))) longest = f;
+            }
+            keep[longest] = true; // a run that never leaves its saddle
+        }
+        int[] plateauIndex = new int[flats.size()];
+        List<Plateau> plateaus = new ArrayList<>();
+        for (int f = 0; f < flats.size(); f++) {
+            plateauIndex[f] = -1;
+            if (!keep[f]) continue;
+            int[] fl = flats.get(f);
+            double t0 = Math.exp(gu[fl[0]]), t1 = Math.exp(gu[fl[1]]);
+            plateauIndex[f] = plateaus.size();
+            plateaus.add(new Plateau(plateaus.size(), t0, t1, meanLoss(s, t0, t1), meanNorm(s, t0, t1)));
+        }
+        List<Escape> escapes = new ArrayList<>();
+        for (int e = 0; e < accepted.size(); e++) {
+            int[] d = accepted.get(e);
+            double t0 = Math.exp(gu[d[0]]), t1 = Math.exp(gu[d[1]]);
+            escapes.add(new Escape(e, t0, Math.exp(gu[mids.get(e)]), t1,
+                    Math.exp(gy[d[0]]) - floor, Math.exp(gy[d[1]]) - floor,
+                    normNear(s, t0), normNear(s, t1), widths.get(e),
+                    before[e] >= 0 ? plateauIndex[before[e]] : -1, after[e] >= 0 ? plateauIndex[after[e]] : -1));
+        }
+        boolean endsOnPlateau = false;
+        if (!flats.isEmpty()) {
+            int[] last = flats.get(flats.size() - 1);
+            endsOnPlateau = last[1] == g - 1 && keep[flats.size() - 1];
+        }
+        double[] gridStep = new double[g], smoothed = new double[g];
+        for (int j = 0; j < g; j++) {
+            gridStep[j] = Math.exp(gu[j]);
+            smoothed[j] = Math.exp(gy[j]) - floor;
+        }
+        return new Result(List.copyOf(plateaus), List.copyOf(escapes), gridStep, smoothed, gs, endsOnPlateau);
+    }
+
+    /** Kernel-weighted mean of y at u0, total weight, and the variance of that mean under per-bin noise vy. */
+    private static double[] kernel(double[] u, double[] y, double[] vy, long[] count, double u0, double sigma) {
+        double wsum = 0, ysum = 0, var = 0;
+        for (int b = 0; b < u.length; b++) {
+            double d = (u[b] - u0) / sigma;
+            if (d > 4 || d < -4) continue;
+            double k = Math.exp(-0.5 * d * d);
+            double w = count[b] * k;
+            wsum += w;
+            ysum += w * y[b];
+            var += count[b] * k * k * vy[b]; // Var Σ_b w_b ȳ_b with Var ȳ_b = vy_b / n_b
+        }
+        if (wsum <= 0) return new double[] {0, 0, Double.POSITIVE_INFINITY};
+        return new double[] {ysum / wsum, wsum, var / (wsum * wsum)};
+    }
+
+    private static double len(double[] gu, int[] run) { return gu[run[1]] - gu[run[0]]; }
+
+    private static int firstBelow(double[] gy, int from, int to, double level) {
+        for (int j = from; j <= to; j++) if (gy[j] <= level) return j;
+        return to;
+    }
+
+    private static double meanLoss(LossHistory.Series s, double t0, double t1) {
+        double sum = 0;
+        long n = 0;
+        for (int b = 0; b < s.size(); b++) {
+            if (s.step()[b] < t0 || s.step()[b] > t1) continue;
+            sum += s.loss()[b] * s.count()[b];
+            n += s.count()[b];
+        }
+        return n > 0 ? sum / n : Double.NaN;
+    }
+
+    private static double meanNorm(LossHistory.Series s, double t0, double t1) {
+        double sum = 0;
+        long n = 0;
+        for (int b = 0; b < s.size(); b++) {
+            double v = s.normSquared()[b];
+            if (s.step()[b] < t0 || s.step()[b] > t1 || Double.isNaN(v)) continue;
+            sum += v * s.count()[b];
+            n += s.count()[b];
+        }
+        return n > 0 ? sum / n : Double.NaN;
+    }
+
+    private static double normNear(LossHistory.Series s, double t) {
+        int best = -1;
+        for (int b = 0; b < s.size(); b++) {
+            if (Double.isNaN(s.normSquared()[b])) continue;
+            if (best < 0 || Math.abs(Math.log(s.step()[b] / t)) < Math.abs(Math.log(s.step()[best] / t))) best = b;
+        }
+        return best < 0 ? Double.NaN : s.normSquared()[best];
+    }
+}

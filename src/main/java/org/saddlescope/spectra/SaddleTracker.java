@@ -1,0 +1,59 @@
+package org.saddlescope.spectra;
+
+import java.util.Locale;
+import org.saddlescope.net.Network;
+import org.saddlescope.train.TrainingObserver;
+
+/**
+ * One observer for a training run: the loss history (for plateau detection), the spectral tracker (null when
+ * spectra are off), and the progress-line status "plateau k since step s" / "escaping …", recomputed at most
+ * once a second so that it costs nothing measurable.
+ */
+public final class SaddleTracker implements TrainingObserver {
+    private final LossHistory history;
+    private final SpectralTracker spectra;
+    private final PlateauDetector detector;
+    private long lastStatusNanos;
+    private String status;
+
+    public SaddleTracker(LossHistory history, SpectralTracker spectra, PlateauDetector detector) {
+        this.history = history;
+        this.spectra = spectra;
+        this.detector = detector;
+    }
+
+    public LossHistory history() { return history; }
+    /** Null when spectral tracking is off. */
+    public SpectralTracker spectra() { return spectra; }
+    public PlateauDetector detector() { return detector; }
+
+    @Override
+    public void onStart(Network net, long step, long stepsPerEpoch) {
+        if (spectra != null) spectra.onStart(net, step, stepsPerEpoch);
+    }
+
+    @Override
+    public void afterStep(Network net, StepInfo info) {
+        history.afterStep(net, info);
+        if (spectra != null) spectra.afterStep(net, info);
+    }
+
+    @Override
+    public void onEnd(Network net, long step) {
+        if (spectra != null) spectra.onEnd(net, step);
+    }
+
+    @Override
+    public String status() {
+        long now = System.nanoTime();
+        if (status == null || now - lastStatusNanos > 1_000_000_000L) {
+            lastStatusNanos = now;
+            PlateauDetector.Result r = detector.detect(history);
+            status = r.slope().length == 0 ? "plateau ?" : r.status();
+            if (!r.plateaus().isEmpty() && r.endsOnPlateau()) {
+                status += String.format(Locale.ROOT, " (loss %.4g)", r.plateaus().get(r.plateaus().size() - 1).loss());
+            }
+        }
+        return status;
+    }
+}

@@ -1,0 +1,77 @@
+package org.saddlescope.experiment;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.saddlescope.report.Table;
+import org.saddlescope.spectra.SpectrumSnapshot;
+import org.saddlescope.train.ProgressListener;
+
+/** The saddle analysis every train run writes, on the teacher-saddles preset (three known stages, seconds). */
+class SpectraAddonTest {
+
+    static TrainConfig teacher(long steps, Map<String, Object> extra) {
+        Map<String, Object> m = Presets.get("teacher-saddles");
+        m.put("steps", steps);
+        if (extra != null) m.putAll(extra);
+        return TrainConfig.merge(List.of(m), "test");
+    }
+
+    @Test
+    void trainRunWritesSpectraPlateausAndTheLowRankTable(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("run");
+        TrainRun.Outcome o = TrainRun.start(teacher(12000, null), out, 1, ProgressListener.NONE);
+        assertFalse(o.diverged());
+        Table spectra = Table.read(out.resolve("spectra.csv"));
+        assertEquals(List.of(SpectraAddon.SPECTRA_HEADER), spectra.header());
+        // k = 5 values for each of the 4 layers at every snapshot; first snapshot at step 0, last at the end.
+        assertEquals(0, spectra.rows() % 20);
+        assertEquals(0.0, spectra.column("step")[0]);
+        assertEquals(12000.0, spectra.column("step")[spectra.rows() - 1]);
+        // Two of the three modes are learned by step 12000 (PlateauDetectorTest measures escapes near 70 and 2400).
+        Table escapes = Table.read(out.resolve("escapes.csv"));
+        assertEquals(2, escapes.rows());
+        Table plateaus = Table.read(out.resolve("plateaus.csv"));
+        assertEquals(1.0, plateaus.column("bottleneck_rank")[1]);
+        assertEquals(2.0, plateaus.column("bottleneck_rank")[2]);
+        String md = Files.readString(out.resolve("low_rank_by_depth.md"));
+        assertTrue(md.contains("after first escape"), md);
+        assertTrue(Files.exists(out.resolve("saddles.json")));
+        assertTrue(Files.exists(out.resolve("plateau_layers.csv")));
+        assertTrue(Files.exists(out.resolve("loss_smoothed.csv")));
+
+        // spectra.csv reads back into the snapshots, with ‖W_ℓ‖_F so that tail ratios are recomputable:
+        // tail ratio ∈ [0, 1], and a 16×16 layer tracked with k = 5 keeps σ_1 ≤ ‖W‖_F.
+        List<SpectrumSnapshot> snaps = SpectraAddon.readSpectra(out.resolve("spectra.csv"));
+        assertEquals(spectra.rows() / 20, snaps.size());
+        for (SpectrumSnapshot s : snaps) {
+            for (int l = 1; l <= 4; l++) {
+                assertTrue(s.layer(l)[0] <= Math.sqrt(s.frobeniusSquared()[l - 1]) * (1 + 1e-12));
+                double t = s.tailRatio(l);
+                assertTrue(t >= 0 && t <= 1);
+            }
+        }
+    }
+
+    @Test
+    void resumedRunHasTheSameSpectraAsAnUninterruptedOne(@TempDir Path tmp) throws Exception {
+        Map<String, Object> ck = Map.of("checkpoint_every", 1000);
+        Path a = tmp.resolve("a"), b = tmp.resolve("b");
+        TrainRun.start(teacher(3000, ck), a, 1, ProgressListener.NONE);
+        // Run b stops at 2000 (its last checkpoint is at 1000, since none is written at the final step), then its
+        // budget is raised and it resumes: spectra.csv is cut back to step 1000 and continued.
+        TrainRun.start(teacher(2000, ck), b, 1, ProgressListener.NONE);
+        Path cfg = b.resolve("config.yaml");
+        Files.writeString(cfg, Files.readString(cfg).replace("steps: 2000", "steps: 3000"));
+        TrainRun.resume(b, 1, ProgressListener.NONE);
+        // The weights are bit-identical after a resume (TrainerTest) and these 16×16 layers go through the full
+        // SVD, so the files must agree exactly.
+        assertEquals(Files.readString(a.resolve("spectra.csv")), Files.readString(b.resolve("spectra.csv")));
+        assertEquals(Table.read(a.resolve("escapes.csv")).rows(), Table.read(b.resolve("escapes.csv")).rows());
+    }
+}

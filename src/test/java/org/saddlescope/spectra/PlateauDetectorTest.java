@@ -1,0 +1,166 @@
+package org.saddlescope.spectra;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.saddlescope.data.Dataset;
+import org.saddlescope.data.Synthetic;
+import org.saddlescope.linalg.DType;
+import org.saddlescope.loss.SquaredError;
+import org.saddlescope.net.Activation;
+import org.saddlescope.net.Init;
+import org.saddlescope.net.Network;
+import org.saddlescope.train.LearningRate;
+import org.saddlescope.train.ProgressListener;
+import org.saddlescope.train.TrainState;
+import org.saddlescope.train.Trainer;
+import org.saddlescope.train.TrainingSink;
+
+/**
+ * The detector against runs whose stages are known: a ReLU multi-mode teacher Σ_i a_i u_i relu(v_iᵀx) with
+ * separated strengths, learned by a depth-4 ReLU net from small initialization, passes one saddle per mode
+ * (a rank-i net represents the first i modes exactly), so it must show k escapes and rank i on plateau i.
+ * Small widths, float64, full-batch GD on normalised time (lr = c/‖θ‖², p = L − 2): under a second per run.
+ */
+class PlateauDetectorTest {
+    static final double[] STRENGTHS = {4, 2, 1};
+    /** Relative threshold for the numerical rank: learned modes sit near 1 per layer, unlearned ones at init scale ≈ 0.07. */
+    static final double RANK_THRESHOLD = 0.1;
+
+    record Run(LossHistory history, SpectralTracker tracker, PlateauDetector.Result result) { }
+
+    static Run train(double[] strengths, boolean smallInit, int batch, LearningRate lr, long steps, long seed) {
+        Dataset d = Synthetic.reluModes(10, 64, 0, 5, strengths, DType.F64, seed).train();
+        Network net = new Network(new int[] {10, 16, 16, 16, 5}, Activation.RELU, DType.F64);
+        if (smallInit) Init.gaussian(net, 1e-2, seed); else Init.heNormal(net, seed);
+        LossHistory h = new LossHistory();
+        SpectralTracker tracker = new SpectralTracker(5, Cadence.parse("log"), null, seed);
+        new Trainer(net, new SquaredError(), d, null, new Trainer.Settings(batch, lr, steps, 0, 0, 0, 0, 0, 0, seed),
+                TrainingSink.NONE, ProgressListener.NONE, List.of(h, tracker)).run(TrainState.initial(net.normSquared()));
+        return new Run(h, tracker, new PlateauDetector().detect(h));
+    }
+
+    static String describe(Run r) {
+        StringBuilder sb = new StringBuilder();
+        r.result().plateaus().forEach(p -> sb.append(p).append('\n'));
+        r.result().escapes().forEach(e -> sb.append(e).append('\n'));
+        return sb.toString();
+    }
+
+    static int rankAt(Run r, PlateauDetector.Plateau p) {
+        SpectrumSnapshot s = SpectralTracker.nearest(r.tracker().snapshots(), Math.round(p.middleStep()));
+        return s.bottleneckRank(RANK_THRESHOLD);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void teacherOfRankKGivesKEscapesAndTheRankRisesByOneOnEachPlateau(int k) {
+        long[] steps = {0, 3000, 12000, 40000}; // the k-th escape ends before these (measured), with a plateau after it
+        Run r = train(Arrays.copyOf(STRENGTHS, k), true, 0, new LearningRate(0.2, 2), steps[k], 1);
+        String what = describe(r);
+        assertEquals(k, r.result().escapes().size(), what);
+        assertEquals(k + 1, r.result().plateaus().size(), what);
+        for (int i = 0; i < k; i++) {
+            PlateauDetector.Escape e = r.result().escapes().get(i);
+            assertEquals(i, e.fromPlateau(), what);
+            assertEquals(i + 1, e.toPlateau(), what);
+            assertTrue(e.lossAfter() < e.lossBefore(), what);
+            assertTrue(e.normSquaredAfter() > e.normSquaredBefore(), "an escape grows the weights: " + what);
+        }
+        for (int j = 1; j <= k; j++) {
+            assertEquals(j, rankAt(r, r.result().plateaus().get(j)), "bottleneck rank on plateau " + j + "\n" + what);
+            assertTrue(r.result().plateaus().get(j).loss() < r.result().plateaus().get(j - 1).loss(), what);
+        }
+        assertTrue(r.result().endsOnPlateau());
+        assertTrue(r.result().status().startsWith("plateau " + k), r.result().status());
+    }
+
+    @Test
+    void minibatchNoiseNeitherHidesNorAddsEscapes() {
+        // Batch 16 of 64 samples: the per-step loss fluctuates by tens of percent on the plateaus.
+        Run r = train(Arrays.copyOf(STRENGTHS, 2), true, 16, new LearningRate(0.05, 2), 40000, 2);
+        String what = describe(r);
+        assertEquals(2, r.result().escapes().size(), what);
+        assertEquals(2, rankAt(r, r.result().plateaus().get(r.result().plateaus().size() - 1)), what);
+    }
+
+    @Test
+    void standardInitializationHasNoSaddleToEscape() {
+        // He-normal init: the loss falls from the first step, smoothly, over decades: no plateau, no escape.
+        Run r = train(STRENGTHS, false, 0, LearningRate.constant(0.01), 20000, 3);
+        assertEquals(0, r.result().escapes().size(), describe(r));
+        assertEquals(0, r.result().plateaus().size(), describe(r));
+    }
+
+    /** A synthetic loss curve: plateaus at given levels joined by drops that are fast in log-time, times noise. */
+    static LossHistory curve(long steps, double[] levels, double[] dropSteps, double noise, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        LossHistory h = new LossHistory();
+        for (long t = 1; t <= steps; t++) {
+            double loss = levels[levels.length - 1];
+            for (int i = dropSteps.length - 1; i >= 0; i--) {
+                // logistic in ln t of width 0.05: the drop takes ~±10% of its time
+                double w = 1 / (1 + Math.exp(-(Math.log(t) - Math.log(dropSteps[i])) / 0.05));
+                loss = levels[i] + (loss - levels[i]) * w;
+            }
+            h.add(t, loss * (1 + noise * rng.nextGaussian()), Double.NaN);
+        }
+        return h;
+    }
+
+    @Test
+    void constructedCurveWithNoiseGivesTheEscapesWhereTheyAre() {
+        // 30% multiplicative noise per step (like batch-32 CE): log-binning and smoothing must take it out.
+        LossHistory h = curve(100000, new double[] {2.3, 1.2, 0.4}, new double[] {300, 20000}, 0.3, 4);
+        PlateauDetector.Result r = new PlateauDetector().detect(h);
+        assertEquals(2, r.escapes().size(), r.toString());
+        // Half the drop is done at the logistic's centre; the grid has 60 points per decade (±4%) plus smoothing.
+        assertEquals(Math.log(300), Math.log(r.escapes().get(0).middleStep()), 0.1);
+        assertEquals(Math.log(20000), Math.log(r.escapes().get(1).middleStep()), 0.1);
+        assertEquals(3, r.plateaus().size(), r.plateaus().toString());
+        // Plateau levels are means of the noisy loss over thousands of steps: within 5%.
+        assertEquals(1.2, r.plateaus().get(1).loss(), 0.05 * 1.2);
+    }
+
+    @Test
+    void anEscapeThatRunsIntoAPowerLawTailIsStillOneEscape() {
+        // Cross-entropy after its last escape keeps falling like 1/t: the escape must not drown in that tail.
+        SplittableRandom rng = new SplittableRandom(7);
+        LossHistory h = new LossHistory();
+        for (long t = 1; t <= 100000; t++) {
+            double w = 1 / (1 + Math.exp(-(Math.log(t) - Math.log(300)) / 0.05));
+            double after = 1.0 * Math.min(1.0, 600.0 / t);
+            h.add(t, (2.3 + (after - 2.3) * w) * (1 + 0.1 * rng.nextGaussian()), Double.NaN);
+        }
+        PlateauDetector.Result r = new PlateauDetector().detect(h);
+        assertEquals(1, r.escapes().size(), r.escapes().toString());
+        assertEquals(Math.log(300), Math.log(r.escapes().get(0).middleStep()), 0.15);
+        assertEquals(0, r.escapes().get(0).fromPlateau());
+    }
+
+    @Test
+    void smoothDescentsWithoutSaddlesHaveNoEscape() {
+        SplittableRandom rng = new SplittableRandom(5);
+        LossHistory power = new LossHistory(), exp = new LossHistory();
+        for (long t = 1; t <= 100000; t++) {
+            power.add(t, 2.3 / (1 + t / 50.0) * (1 + 0.1 * rng.nextGaussian()), Double.NaN);
+            exp.add(t, 2.3 * Math.exp(-t / 300.0) * (1 + 0.1 * rng.nextGaussian()), Double.NaN);
+        }
+        assertEquals(0, new PlateauDetector().detect(power).escapes().size(), new PlateauDetector().detect(power).escapes().toString());
+        assertEquals(0, new PlateauDetector().detect(exp).escapes().size(), new PlateauDetector().detect(exp).escapes().toString());
+    }
+
+    @Test
+    void runStuckOnItsSaddleShowsOnePlateauAndNoEscape() {
+        LossHistory h = curve(5000, new double[] {2.3, 1.0}, new double[] {1e7}, 0.05, 6);
+        PlateauDetector.Result r = new PlateauDetector().detect(h);
+        assertEquals(0, r.escapes().size());
+        assertEquals(1, r.plateaus().size());
+        assertEquals("plateau 0 since step 1", r.status());
+    }
+}
