@@ -39,6 +39,8 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("train", new CommandLine(TrainCommand.spec()));
+        cl.addSubcommand("flow", new CommandLine(FlowCommand.spec()));
+        cl.addSubcommand("sweep", new CommandLine(SweepCommand.spec()));
 
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(Main::badArguments);

@@ -1,0 +1,62 @@
+package org.saddlescope.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.saddlescope.experiment.Configs;
+import org.saddlescope.experiment.FlowConfig;
+import org.saddlescope.experiment.FlowRun;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/** {@code saddlescope flow}: integrate the gradient flow of one network and probe it. */
+@Command(name = "flow", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Integrate the gradient flow θ' = −∇L(θ) (adaptive Dormand-Prince 8(5,3), float64) in real or normalised time.",
+                "Writes metrics.csv (t, q, loss, |θ|, |Y|, D_ℓ, dD_ℓ/dt), summary.json (escape times), figures/, config.yaml, manifest.json."})
+public final class FlowCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of fields (as in a run's config.yaml).")
+    Path config;
+
+    @CommandLine.Spec
+    CommandSpec spec;
+
+    static final Set<String> COMMON = Set.of("seed");
+
+    public static CommandSpec spec() {
+        CommandSpec s = CommandSpec.forAnnotatedObject(new FlowCommand());
+        ConfigOptions.add(s, FlowConfig.class, FlowConfig.HELP, COMMON);
+        return s;
+    }
+
+    @Override
+    public Integer call() {
+        List<Map<String, Object>> layers = new ArrayList<>();
+        if (config != null) layers.add(Configs.readYaml(config));
+        Map<String, Object> flags = ConfigOptions.matched(spec, FlowConfig.class, COMMON);
+        if (common.seed != null) flags.put("seed", common.seed);
+        if (common.dtype != null && !common.dtype.toLowerCase(Locale.ROOT).matches("float64|f64|double")) {
+            throw new IllegalArgumentException("flow integrates in float64 only (got --dtype " + common.dtype + ")");
+        }
+        layers.add(flags);
+        FlowConfig cfg = Configs.merge(layers, FlowConfig.class, config != null ? config.toString() : "arguments");
+        Path out = common.outOr("flow");
+        FlowRun.Outcome o;
+        try (ConsoleProgress p = new ConsoleProgress("flow", common.quiet)) {
+            o = FlowRun.start(cfg, out, common.threadsOrDefault(), p);
+        }
+        var s = o.summary();
+        System.out.println(String.format(Locale.ROOT, "flow: %s at t=%.6g (q=%.6g); loss escape t=%s, output escape t=%s; %d evaluations -> %s",
+                s.get("stop"), s.get("end_t"), s.get("end_q"), s.get("loss_escape_t"), s.get("output_escape_t"), s.get("evaluations"), out));
+        return "NON_FINITE".equals(s.get("stop")) ? Main.FAILED : Main.OK;
+    }
+}

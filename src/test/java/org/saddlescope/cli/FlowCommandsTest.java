@@ -1,0 +1,73 @@
+package org.saddlescope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** flow and sweep commands end to end on tiny problems; bad input gives exit code 2 and writes nothing. */
+class FlowCommandsTest {
+    static final String DATA = "modes:s=2,n=16,d=4,out=2";
+
+    @Test
+    void flowWritesItsRunFolder(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("f");
+        int code = Main.execute("flow", "--out", out.toString(), "--quiet", "--dataset", DATA, "--hidden", "4,4",
+                "--bottleneck", "2", "--epsilon", "0.01", "--max-time", "1e4", "--probes", "20", "--stop-at-escape");
+        assertEquals(0, code);
+        for (String f : List.of("config.yaml", "manifest.json", "metrics.csv", "summary.json", "figures/loss.png", "figures/loss.svg")) {
+            assertTrue(Files.exists(out.resolve(f)), f);
+        }
+        JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals("LOSS_ESCAPE", s.get("stop").asText());
+        List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
+        assertTrue(lines.get(0).startsWith("t,q,loss,norm,output_norm,D_1,D_2,dD_1_dt"), lines.get(0));
+        // config.yaml reruns it: same escape time
+        Path again = tmp.resolve("g");
+        assertEquals(0, Main.execute("flow", "--config", out.resolve("config.yaml").toString(), "--out", again.toString(), "--quiet"));
+        JsonNode s2 = new ObjectMapper().readTree(again.resolve("summary.json").toFile());
+        assertEquals(s.get("loss_escape_t").asDouble(), s2.get("loss_escape_t").asDouble(), 0.0);
+    }
+
+    @Test
+    void sweepFitsAndWritesATable(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("s");
+        int code = Main.execute("sweep", "--out", out.toString(), "--quiet", "--dataset", DATA, "--hidden", "4,4",
+                "--bottlenecks", "3", "--epsilons", "0.1,0.03,0.01", "--seeds", "1", "--threads", "2");
+        assertEquals(0, code);
+        assertTrue(Files.exists(out.resolve("figures/tau_vs_epsilon.png")));
+        assertTrue(Files.exists(out.resolve("runs/L3-r3-eps0.0100-seed0/metrics.csv")));
+        List<String> fits = Files.readAllLines(out.resolve("fits.csv"));
+        assertEquals(2, fits.size());
+        String[] f = fits.get(1).split(",");
+        // L = 3, r = 3: τ ∝ ε^−1; three points over a decade, generous since ε = 0.1 is not yet asymptotic
+        assertEquals(-1.0, Double.parseDouble(f[4]), 0.25, fits.get(1));
+    }
+
+    @Test
+    void reproduceEscapeTimesIsRegistered() {
+        assertEquals(0, Main.execute("reproduce", "escape-times", "--help"));
+        assertEquals(2, Main.execute("reproduce", "escape-times", "--no-such-option"));
+    }
+
+    @Test
+    void badInputIsExitCodeTwoAndWritesNothing(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("bad");
+        assertEquals(2, Main.execute("flow", "--out", out.toString(), "--quiet", "--activation", "swishy"));
+        assertEquals(2, Main.execute("flow", "--out", out.toString(), "--quiet", "--clock", "sideways"));
+        assertEquals(2, Main.execute("flow", "--out", out.toString(), "--quiet", "--bottleneck", "9"));
+        Path cfg = tmp.resolve("c.yaml");
+        Files.writeString(cfg, "epsilonn: 0.1\n");
+        assertEquals(2, Main.execute("flow", "--config", cfg.toString(), "--out", out.toString(), "--quiet"));
+        assertEquals(2, Main.execute("sweep", "--out", out.toString(), "--quiet", "--epsilons", "0.1,-1"));
+        assertEquals(2, Main.execute("sweep", "--out", out.toString(), "--quiet", "--escape", "output"));
+        assertFalse(Files.exists(out), "nothing written on bad input");
+    }
+}
