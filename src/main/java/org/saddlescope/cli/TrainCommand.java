@@ -1,10 +1,7 @@
 package org.saddlescope.cli;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.ParameterizedType;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,7 +12,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,34 +40,14 @@ public final class TrainCommand implements Callable<Integer> {
     /** Fields already covered by the common options. */
     private static final java.util.Set<String> COMMON = java.util.Set.of("seed", "dtype", "preset");
 
-    /** The command's spec with the generated field options added. */
+    /** The command's spec with one option per TrainConfig field added. */
     public static CommandSpec spec() {
         CommandSpec s = CommandSpec.forAnnotatedObject(new TrainCommand());
-        for (Field f : TrainConfig.class.getFields()) {
-            if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || COMMON.contains(f.getName())) continue;
-            OptionSpec.Builder b = OptionSpec.builder("--" + f.getName().replace('_', '-'))
-                    .description(TrainConfig.HELP.getOrDefault(f.getName(), ""))
-                    .paramLabel(f.getName().toUpperCase(java.util.Locale.ROOT));
-            if (f.getType() == List.class) {
-                Class<?> elem = (Class<?>) ((ParameterizedType) f.getGenericType()).getActualTypeArguments()[0];
-                b.type(List.class).auxiliaryTypes(elem).splitRegex(",");
-            } else {
-                b.type(box(f.getType()));
-            }
-            s.addOption(b.build());
-        }
+        ConfigOptions.add(s, TrainConfig.class, TrainConfig.HELP, COMMON);
         StringBuilder presets = new StringBuilder();
         Presets.descriptions().forEach((k, v) -> presets.append(String.format("  %-18s %s%n", k, v)));
         s.usageMessage().footer(String.format("%nPresets:%n%s", presets));
         return s;
-    }
-
-    private static Class<?> box(Class<?> c) {
-        if (c == int.class) return Integer.class;
-        if (c == long.class) return Long.class;
-        if (c == double.class) return Double.class;
-        if (c == boolean.class) return Boolean.class;
-        return c;
     }
 
     @Override
@@ -84,12 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
         List<Map<String, Object>> layers = new ArrayList<>();
         if (preset != null) layers.add(Presets.get(preset));
         if (config != null) layers.add(TrainConfig.readYaml(config));
-        Map<String, Object> flags = new LinkedHashMap<>();
-        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
-        for (OptionSpec o : spec.options()) {
-            String name = o.longestName().substring(2).replace('-', '_');
-            if (pr.hasMatchedOption(o) && !COMMON.contains(name) && isField(name)) flags.put(name, o.getValue());
-        }
+        Map<String, Object> flags = ConfigOptions.matched(spec, TrainConfig.class, COMMON);
         if (common.seed != null) flags.put("seed", common.seed);
         if (common.dtype != null) flags.put("dtype", common.dtype);
         layers.add(flags);
@@ -97,15 +68,6 @@ public final class TrainCommand implements Callable<Integer> {
         Path out = common.outOr(cfg.preset != null ? cfg.preset : "train");
         TrainRun.Outcome o = TrainRun.start(cfg, out, common.threadsOrDefault(), progress());
         return report(o);
-    }
-
-    private static boolean isField(String name) {
-        try {
-            TrainConfig.class.getField(name);
-            return true;
-        } catch (NoSuchFieldException e) {
-            return false;
-        }
     }
 
     private ConsoleProgress progress() {
