@@ -37,6 +37,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default: ${DEFAULT-VALUE}).")
     String python;
 
+    @Option(names = "--escape-widths", split = ",", defaultValue = "2,4,8,16,32,64",
+            description = "Example-1 escape-search widths (the inner loop of the escape search; default: ${DEFAULT-VALUE}).")
+    List<Integer> escapeWidths;
+
+    @Option(names = "--torch-sphere-script", paramLabel = "FILE", description = "shared/bench/torch_sphere_pgd.py, to run PyTorch beside.")
+    Path torchSphereScript;
+
     @Override
     public Integer call() {
         int threads = common.threadsOrDefault();
@@ -58,11 +65,28 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.println(row.format());
             }
         }
+        // The escape-search inner loop: the paper's projected gradient on Example 1, 10 runs × 2000 steps, lr 0.05,
+        // exactly what torch_sphere_pgd.py runs.
+        List<Map<String, Object>> escape = new ArrayList<>();
+        for (int w : escapeWidths) {
+            if (w <= 0) throw new IllegalArgumentException("--escape-widths: widths must be positive, got " + w);
+            double ours = Benchmark.escapeStepsPerSecond(w, 10, 2000, 0.05, common.seed == null ? 0 : common.seed, threads);
+            Double torch = torchSphereScript == null ? null
+                    : Benchmark.peer(List.of(python, torchSphereScript.toString(), Integer.toString(w), "10", "2000"), log);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("width", w);
+            row.put("projected_steps_per_second", ours);
+            row.put("torch_projected_steps_per_second", torch);
+            escape.add(row);
+            System.out.println(String.format(java.util.Locale.ROOT, "Example-1 escape search    width %3d   %,12.0f projected steps/s%s", w, ours,
+                    torch == null ? "" : String.format(java.util.Locale.ROOT, " | torch %,9.0f -> ratio %.1fx", torch, ours / torch)));
+        }
         for (String l : log) out.info("  peer: " + l);
         if (common.out != null) {
             RunFolder f = RunFolder.create(common.out);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rows", rows);
+            m.put("escape_search", escape);
             m.put("peer_runs", log);
             m.put("threads", threads);
             f.writeJson("bench.json", m);

@@ -1,12 +1,7 @@
 package org.saddlescope.cli;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,12 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.saddlescope.escape.Example1;
 import org.saddlescope.escape.Example1Experiment;
 import org.saddlescope.escape.SphereSearch;
 import org.saddlescope.experiment.CsvWriter;
+import org.saddlescope.experiment.Benchmark;
 import org.saddlescope.experiment.RunFolder;
 import org.saddlescope.experiment.Weights;
 import org.saddlescope.report.Figures;
@@ -267,22 +261,14 @@ public final class Example1Command implements Callable<Integer> {
         return a;
     }
 
-    private static final Pattern STEPS = Pattern.compile("([0-9.]+) projected steps/s");
-
     private int bench(long seed, int threads) {
         List<Map<String, Object>> rows = new ArrayList<>();
         List<String> log = new ArrayList<>();
         for (int w : widths) {
-            // untimed warm-up on the same shape (at least 2 full repetitions and 0.5 s): the JIT must reach its
-            // optimised code for this width's trip counts, as it does in any real sweep of 100 runs
-            long warm0 = System.nanoTime();
-            for (int rep = 0; rep < 2 || System.nanoTime() - warm0 < 500_000_000L; rep++) {
-                SphereSearch.benchPgd(Example1.kernel(w), benchRuns, steps, lr, seed, rep % 2 == 0 ? threads : 1, null);
-            }
-            // each timing is short (tens of ms) on a shared machine: median of 5 identical measurements
-            double ours = median(w, threads, seed);
-            double ours1 = median(w, 1, seed);
-            Double torch = torch(w, log);
+            double ours = Benchmark.escapeStepsPerSecond(w, benchRuns, steps, lr, seed, threads);
+            double ours1 = Benchmark.escapeStepsPerSecond(w, benchRuns, steps, lr, seed, 1);
+            Double torch = torchScript == null ? null : Benchmark.peer(List.of(python, torchScript.toString(),
+                    Integer.toString(w), Integer.toString(benchRuns), Integer.toString(steps)), log);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("width", w);
             row.put("runs", benchRuns);
@@ -306,38 +292,5 @@ public final class Example1Command implements Callable<Integer> {
             f.writeManifest("reproduce example1 --bench", seed, Instant.now(), Instant.now(), null);
         }
         return Main.OK;
-    }
-
-    private double median(int w, int threads, long seed) {
-        double[] v = new double[5];
-        for (int i = 0; i < v.length; i++) v[i] = SphereSearch.benchPgd(Example1.kernel(w), benchRuns, steps, lr, seed, threads, null);
-        java.util.Arrays.sort(v);
-        return v[v.length / 2];
-    }
-
-    /** Runs the torch script for one width (same runs and steps); null when it cannot run. */
-    private Double torch(int width, List<String> log) {
-        if (torchScript == null) return null;
-        if (!Files.exists(torchScript)) throw new IllegalArgumentException("--torch-script: no such file " + torchScript);
-        List<String> cmd = List.of(python, torchScript.toString(), Integer.toString(width), Integer.toString(benchRuns), Integer.toString(steps));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            StringBuilder out = new StringBuilder();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) out.append(line).append('\n');
-            }
-            int code = p.waitFor();
-            String text = out.toString().trim();
-            String last = text.isEmpty() ? "" : text.substring(text.lastIndexOf('\n') + 1);
-            log.add(String.join(" ", cmd) + " -> " + last);
-            Matcher m = STEPS.matcher(last);
-            return code == 0 && m.find() ? Double.parseDouble(m.group(1)) : null;
-        } catch (IOException e) {
-            log.add(String.join(" ", cmd) + " -> " + e.getMessage());
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 }

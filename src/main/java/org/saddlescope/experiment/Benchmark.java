@@ -6,12 +6,14 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.saddlescope.data.Dataset;
+import org.saddlescope.escape.Example1;
+import org.saddlescope.escape.SmallNetKernel;
+import org.saddlescope.escape.SphereSearch;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.CrossEntropy;
@@ -75,13 +77,21 @@ public final class Benchmark {
                 .run(TrainState.initial(net.normSquared()));
     }
 
-    private static final Pattern STEPS = Pattern.compile("([0-9.]+) steps/s");
+    private static final Pattern STEPS = Pattern.compile("([0-9.]+) (?:projected )?steps/s");
 
-    /** Runs the PyTorch peer script and returns its steps/s, or null if it cannot be run. */
+    /** Runs the PyTorch MLP peer script with our batch, steps, threads and dtype; its steps/s, or null. */
     public static Double torch(Path script, String python, int batch, int steps, int threads, DType dtype, List<String> log) {
-        if (script == null || !Files.exists(script)) return null;
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), Integer.toString(batch), Integer.toString(steps),
-                Integer.toString(threads), dtype == DType.F32 ? "f32" : "f64"));
+        if (script == null) return null;
+        return peer(List.of(python, script.toString(), Integer.toString(batch), Integer.toString(steps),
+                Integer.toString(threads), dtype == DType.F32 ? "f32" : "f64"), log);
+    }
+
+    /**
+     * Runs a peer benchmark script and reads the steps/s from its last line (both peer scripts end with one);
+     * logs the command and that line. Null when the script cannot run; a missing file is bad input.
+     */
+    public static Double peer(List<String> cmd, List<String> log) {
+        if (!Files.exists(Path.of(cmd.get(1)))) throw new IllegalArgumentException("no such peer script: " + cmd.get(1));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             StringBuilder out = new StringBuilder();
@@ -102,5 +112,23 @@ public final class Benchmark {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /**
+     * Projected-gradient steps/s of the escape search on Example 1 at one width (the paper's PGD, as
+     * shared/bench/torch_sphere_pgd.py runs it: {@code runs} restarts of {@code steps} steps at rate lr).
+     * Warmed up first (≥ 2 repetitions and 0.5 s: the JIT must reach its optimised code for this width's trip
+     * counts, as it does in any real sweep), then the median of 5 timings (each is only tens of ms).
+     */
+    public static double escapeStepsPerSecond(int width, int runs, int steps, double lr, long seed, int threads) {
+        SmallNetKernel k = Example1.kernel(width);
+        long warm0 = System.nanoTime();
+        for (int rep = 0; rep < 2 || System.nanoTime() - warm0 < 500_000_000L; rep++) {
+            SphereSearch.benchPgd(k, runs, steps, lr, seed, threads, null);
+        }
+        double[] v = new double[5];
+        for (int i = 0; i < v.length; i++) v[i] = SphereSearch.benchPgd(k, runs, steps, lr, seed, threads, null);
+        java.util.Arrays.sort(v);
+        return v[v.length / 2];
     }
 }
