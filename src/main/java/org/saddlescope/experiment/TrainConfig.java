@@ -2,11 +2,6 @@ package org.saddlescope.experiment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,58 +98,17 @@ public final class TrainConfig {
 
     /** Merges maps in order (later wins) onto the defaults and checks every key and value type. */
     public static TrainConfig merge(List<Map<String, Object>> layers, String where) {
-        Map<String, Object> merged = new LinkedHashMap<>();
-        for (Map<String, Object> m : layers) if (m != null) merged.putAll(m);
-        try {
-            return RunFolder.YAML.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .convertValue(merged, TrainConfig.class);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(where + ": " + describe(e.getCause() != null ? e.getCause() : e));
-        }
+        return Configs.merge(layers, TrainConfig.class, where);
     }
 
     /** Reads a YAML file into a map; bad YAML or a missing file is bad input. */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> readYaml(Path file) {
-        if (!Files.isRegularFile(file)) throw new BadInputException("config file not found: " + file);
-        try {
-            Object v = RunFolder.YAML.readValue(file.toFile(), Object.class);
-            if (v == null) return new LinkedHashMap<>();
-            if (!(v instanceof Map)) throw new BadInputException(file + ": expected a mapping of field: value");
-            return (Map<String, Object>) v;
-        } catch (IOException e) {
-            throw new BadInputException(file + ": " + describe(e));
-        }
+        return Configs.readYaml(file);
     }
 
     public Map<String, Object> toMap() {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = RunFolder.YAML.convertValue(this, LinkedHashMap.class);
         return m;
-    }
-
-    private static String describe(Throwable e) {
-        if (e instanceof UnrecognizedPropertyException u) {
-            return "unknown field '" + u.getPropertyName() + "' (known: " + String.join(", ", knownFields()) + ")";
-        }
-        if (e instanceof JsonMappingException j && !j.getPath().isEmpty()) {
-            String field = j.getPath().get(0).getFieldName();
-            return "bad value for '" + field + "': " + firstLine(j.getOriginalMessage());
-        }
-        return firstLine(e.getMessage());
-    }
-
-    static List<String> knownFields() {
-        List<String> names = new ArrayList<>();
-        for (java.lang.reflect.Field f : TrainConfig.class.getFields()) {
-            if (!java.lang.reflect.Modifier.isStatic(f.getModifiers())) names.add(f.getName());
-        }
-        return names;
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "invalid";
-        int i = s.indexOf('\n');
-        return i < 0 ? s : s.substring(0, i);
     }
 }
