@@ -25,7 +25,6 @@ final class KinkPolish {
     static final double[] TOLERANCES = {0.2, 0.05, 0.01, 1e-3, 1e-6};
     /** Above this many kinks the projection (Gram–Schmidt over the constraint gradients) is skipped as too costly. */
     static final int MAX_KINKS = 64;
-    static final boolean DEBUG = Boolean.getBoolean("saddlescope.debugPolish");
 
     static Outcome polish(SmallNetKernel k, SmallNetKernel.Workspace ws, double[] theta0, int maxIter) {
         double[] best = theta0.clone();
@@ -43,7 +42,6 @@ final class KinkPolish {
             SphereSearch.scaleToSphere(th, k.depth());
             int used = descend(k, ws, th, mask, maxIter);
             iters += used;
-            if (DEBUG) System.err.println("tau=" + tau + " kinks=" + count(mask) + " iters=" + used + " v=" + k.value(th, ws));
             double v = k.value(th, ws);
             if (v < bestV) {
                 bestV = v;
