@@ -52,7 +52,7 @@ public final class EscapeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file; keys are the long option names without dashes.")
     Path config;
 
-    @Option(names = "--data", defaultValue = "example1", description = "Dataset: " + DataSource.SPECS + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--dataset", "--data"}, defaultValue = "example1", description = "Dataset: " + DataSource.SPECS + " (default: ${DEFAULT-VALUE}).")
     String data;
 
     @Option(names = "--subset", defaultValue = "0", description = "Training samples to keep, 0 = all (default: ${DEFAULT-VALUE}).")
