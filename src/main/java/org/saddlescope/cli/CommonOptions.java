@@ -14,7 +14,7 @@ public final class CommonOptions {
     @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64.")
     public String dtype;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for BLAS and parallel loops (default: all cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for BLAS and parallel loops (default: all cores; train uses 1 for small networks, --resume the run's own count).")
     public Integer threads;
 
     @Option(names = {"-q", "--quiet"}, description = "Print only errors and the final summary line.")

@@ -54,7 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         if (resume != null) {
             if (preset != null || config != null) throw new IllegalArgumentException("--resume takes its config from the run folder; drop --preset/--config");
-            TrainRun.Outcome o = TrainRun.resume(resume, common.threadsOrDefault(), progress());
+            TrainRun.Outcome o = TrainRun.resume(resume, common.threads, progress());
             return report(o);
         }
         List<Map<String, Object>> layers = new ArrayList<>();
@@ -66,7 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
         layers.add(flags);
         TrainConfig cfg = TrainConfig.merge(layers, config != null ? config.toString() : "arguments");
         Path out = common.outOr(cfg.preset != null ? cfg.preset : "train");
-        TrainRun.Outcome o = TrainRun.start(cfg, out, common.threadsOrDefault(), progress());
+        TrainRun.Outcome o = TrainRun.start(cfg, out, common.threads, progress());
         return report(o);
     }
 

@@ -19,7 +19,8 @@ import org.saddlescope.train.TrainState;
 public final class Checkpoints {
     private Checkpoints() {}
 
-    public record Saved(Path weights, TrainState state) { }
+    /** A checkpoint: its weights file, the trainer state, and the BLAS thread count the run used. */
+    public record Saved(Path weights, TrainState state, int threads) { }
 
     public static void save(RunFolder folder, Network net, TrainState state, int threads) {
         Path dir = folder.checkpoints();
@@ -57,7 +58,7 @@ public final class Checkpoints {
                     Double.longBitsToDouble(Long.parseUnsignedLong(n.get("norm_squared_bits").asText(), 16)),
                     Double.longBitsToDouble(Long.parseUnsignedLong(n.get("window_loss_sum_bits").asText(), 16)),
                     n.get("window_steps").asLong(), n.get("elapsed_seconds").asDouble());
-            return new Saved(weights, s);
+            return new Saved(weights, s, n.path("threads").asInt(1));
         } catch (IOException | NullPointerException e) {
             throw new BadInputException("unreadable checkpoint state " + state + ": " + e.getMessage());
         }
