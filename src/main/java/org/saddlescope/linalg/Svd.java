@@ -1,13 +1,12 @@
 package org.saddlescope.linalg;
 
-import java.util.SplittableRandom;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.openblas.global.openblas;
 
 /**
  * Singular value decompositions. {@link #full} is LAPACK's divide-and-conquer dgesdd (always in float64, so a
  * float32 layer is measured as accurately as a float64 one); {@link #topK} is randomised subspace iteration
- * (Halko, Martinsson &amp; Tropp 2011, algorithm 4.4) for the leading singular values of large layers.
+ * through {@link TopSingularValues} (randomised subspace iteration) for the leading singular values of large layers.
  */
 public final class Svd {
     private Svd() {}
@@ -45,41 +44,15 @@ public final class Svd {
         return new Result(u, sv, v);
     }
 
-    /**
-     * Leading k singular values by randomised subspace iteration: sketch with k+oversample Gaussian vectors, q
-     * power iterations re-orthonormalised by QR each time (keeps small singular values from being swamped),
-     * then an exact SVD of the small projected matrix. Error decays like (s_{k+p+1}/s_k)^(2q+1).
-     * Falls back to the full SVD when k+oversample reaches min(m, n), where sketching gains nothing.
-     */
-    public static double[] topK(Matrix a, int k, int oversample, int powerIterations, long seed) {
-        int m = a.rows(), n = a.cols(), r = Math.min(m, n);
-        if (k <= 0) return new double[0];
-        int l = Math.min(r, k + oversample);
-        if (l >= r || 2L * l >= r) {
-            double[] all = singularValues(a);
-            return java.util.Arrays.copyOf(all, Math.min(k, all.length));
+    /** Leading k singular values, one-off (see {@link TopSingularValues}; keep one of those to warm-start). */
+    public static double[] topK(Matrix a, int k, long seed) {
+        try (TopSingularValues t = new TopSingularValues(k, seed)) {
+            return t.compute(a);
         }
-        DType dt = a.dtype();
-        SplittableRandom rng = new SplittableRandom(seed);
-        Matrix omega = Matrix.zeros(dt, n, l);
-        for (int t = 0, sz = omega.size(); t < sz; t++) omega.setFlat(t, rng.nextGaussian());
-        Matrix y = Blas.multiply(false, a, false, omega);          // m×l
-        orthonormalize(y);
-        Matrix z = Matrix.zeros(dt, n, l);
-        for (int it = 0; it < powerIterations; it++) {
-            Blas.gemm(true, false, 1.0, a, y, 0.0, z);             // Aᵀ Q, n×l
-            orthonormalize(z);
-            Blas.gemm(false, false, 1.0, a, z, 0.0, y);            // A Z, m×l
-            orthonormalize(y);
-        }
-        Matrix b = Blas.multiply(true, y, false, a);               // Qᵀ A, l×n
-        double[] s = singularValues(b);
-        omega.close(); y.close(); z.close(); b.close();
-        return java.util.Arrays.copyOf(s, Math.min(k, s.length));
     }
 
     /** Replaces the columns of q (m×l, m ≥ l) by an orthonormal basis of their span (Householder QR). */
-    public static void orthonormalize(Matrix q) {
+    static void orthonormalize(Matrix q) {
         int m = q.rows(), l = q.cols();
         Matrix w = q.dtype() == DType.F64 ? q : q.to(DType.F64);
         DoublePointer tau = new DoublePointer(Math.max(1, l));

@@ -3,6 +3,7 @@ package org.saddlescope.spectra;
 import java.util.SplittableRandom;
 import org.saddlescope.data.Dataset;
 import org.saddlescope.linalg.DType;
+import org.saddlescope.linalg.TopSingularValues;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.CrossEntropy;
 import org.saddlescope.net.Activation;

@@ -3,6 +3,7 @@ package org.saddlescope.spectra;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.saddlescope.linalg.TopSingularValues;
 import org.saddlescope.net.Network;
 import org.saddlescope.train.TrainingObserver;
 

@@ -1,11 +1,7 @@
-package org.saddlescope.spectra;
+package org.saddlescope.linalg;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.saddlescope.linalg.DType;
-import org.saddlescope.linalg.Matrix;
-import org.saddlescope.linalg.Svd;
-import org.saddlescope.linalg.Blas;
 
 /**
  * Leading k singular values of one matrix that changes slowly between calls (a layer W_ℓ during training).
