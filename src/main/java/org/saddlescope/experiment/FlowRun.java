@@ -15,7 +15,6 @@ import org.saddlescope.loss.Cost;
 import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
-import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
 import org.saddlescope.report.Figures;
 import org.saddlescope.train.ProgressListener;
@@ -38,20 +37,10 @@ public final class FlowRun {
     }
 
     public static Network buildNetwork(FlowConfig cfg, Dataset data) {
-        int[] widths = new int[cfg.hidden.size() + 2];
-        widths[0] = data.inputDim();
-        for (int i = 0; i < cfg.hidden.size(); i++) {
-            if (cfg.hidden.get(i) <= 0) throw new BadInputException("hidden widths must be positive: " + cfg.hidden);
-            widths[i + 1] = cfg.hidden.get(i);
-        }
-        widths[widths.length - 1] = data.outputDim();
-        Network net = new Network(widths, Activation.parse(cfg.activation), DType.F64);
-        int L = net.depth();
-        switch (cfg.init) {
-            case "gaussian": Init.gaussian(net, cfg.init_scale, cfg.seed); break;
-            case "he": Init.heNormal(net, cfg.seed); break;
-            case "he_scaled": Init.heNormalScaled(net, smallLayers(cfg, L), cfg.epsilon, cfg.seed); break;
-            default: throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled)");
+        Network net = new Network(NetworkBuilder.widths(data, cfg.hidden), Activation.parse(cfg.activation), DType.F64);
+        Set<Integer> small = "he_scaled".equals(cfg.init) ? smallLayers(cfg, net.depth()) : Set.of();
+        if (!NetworkBuilder.draw(net, cfg.init, cfg.init_scale, small, cfg.epsilon, cfg.seed)) {
+            throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled)");
         }
         return net;
     }

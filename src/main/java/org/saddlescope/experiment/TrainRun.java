@@ -151,8 +151,6 @@ public final class TrainRun {
     }
 
     private static void validate(TrainConfig cfg) {
-        if (cfg.hidden == null || cfg.hidden.isEmpty()) throw new BadInputException("hidden: give at least one hidden width");
-        for (int w : cfg.hidden) if (w <= 0) throw new BadInputException("hidden: widths must be positive, got " + cfg.hidden);
         if (cfg.steps <= 0 && cfg.epochs <= 0) throw new BadInputException("give a budget: steps or epochs");
         if (cfg.batch < 0) throw new BadInputException("batch must be ≥ 0 (0 = full batch), got " + cfg.batch);
         if (!(cfg.lr > 0)) throw new BadInputException("lr must be positive, got " + cfg.lr);
@@ -163,36 +161,27 @@ public final class TrainRun {
     /** Data and cost, built once per run (and again, identically, on resume). */
     record Setup(DataSource.Loaded data, Cost cost, Activation activation, DType dtype) {
         Network buildNetwork(TrainConfig cfg) {
-            int[] widths = new int[cfg.hidden.size() + 2];
-            widths[0] = data.train().inputDim();
-            for (int i = 0; i < cfg.hidden.size(); i++) widths[i + 1] = cfg.hidden.get(i);
-            widths[widths.length - 1] = data.train().outputDim();
+            int[] widths = NetworkBuilder.widths(data.train(), cfg.hidden);
             Network net = new Network(widths, activation, dtype);
-            switch (cfg.init) {
-                case "gaussian": Init.gaussian(net, cfg.init_scale, cfg.seed); break;
-                case "he": Init.heNormal(net, cfg.seed); break;
-                case "he_scaled": {
-                    Set<Integer> small = new HashSet<>(cfg.small_layers);
-                    for (int l : small) if (l < 1 || l > net.depth()) throw new BadInputException("small_layers: layer " + l + " outside 1.." + net.depth());
-                    Init.heNormalScaled(net, small, cfg.epsilon, cfg.seed);
-                    break;
-                }
-                case "npz": {
-                    if (cfg.init_file == null) throw new BadInputException("init=npz needs init_file");
-                    Weights.load(Path.of(cfg.init_file), net);
-                    break;
-                }
-                case "aligned": {
-                    // θ0 = α ρ/‖ρ‖ with ρ read from init_file (an escape direction, say) and α = init_norm.
-                    if (cfg.init_file == null || !(cfg.init_norm > 0)) {
-                        throw new BadInputException("init=aligned needs init_file (the direction) and init_norm > 0 (alpha)");
+            if (!NetworkBuilder.draw(net, cfg.init, cfg.init_scale, new HashSet<>(cfg.small_layers), cfg.epsilon, cfg.seed)) {
+                switch (cfg.init) {
+                    case "npz": {
+                        if (cfg.init_file == null) throw new BadInputException("init=npz needs init_file");
+                        Weights.load(Path.of(cfg.init_file), net);
+                        break;
                     }
-                    Network direction = new Network(widths, activation, dtype);
-                    Weights.load(Path.of(cfg.init_file), direction);
-                    Init.aligned(net, direction, cfg.init_norm);
-                    break;
+                    case "aligned": {
+                        // θ0 = α ρ/‖ρ‖ with ρ read from init_file (an escape direction, say) and α = init_norm.
+                        if (cfg.init_file == null || !(cfg.init_norm > 0)) {
+                            throw new BadInputException("init=aligned needs init_file (the direction) and init_norm > 0 (alpha)");
+                        }
+                        Network direction = new Network(widths, activation, dtype);
+                        Weights.load(Path.of(cfg.init_file), direction);
+                        Init.aligned(net, direction, cfg.init_norm);
+                        break;
+                    }
+                    default: throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled, npz, aligned)");
                 }
-                default: throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled, npz, aligned)");
             }
             if (cfg.init_norm > 0) Init.rescaleTo(net, cfg.init_norm);
             return net;
