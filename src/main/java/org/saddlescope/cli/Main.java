@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "saddlescope", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Escape directions, saddle-to-saddle training and escape times of deep bias-free networks.",
-        subcommands = {BenchCommand.class, BenchSpectraCommand.class, EscapeCommand.class, ReproduceCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.class, BenchSpectraCommand.class, DataCommand.class, EscapeCommand.class, ReproduceCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -57,8 +57,8 @@ public final class Main implements Runnable {
 
     private static int failure(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        boolean verbose = parsed.hasMatchedOption("--verbose")
-                || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
+        boolean verbose = false;
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) verbose |= p.hasMatchedOption("--verbose");
         Throwable t = ex;
         if (isBadInput(t)) {
             err.println("saddlescope: " + oneLine(t.getMessage()));

@@ -24,24 +24,29 @@ public final class Cifar10 {
     public static final int PIXELS = 1024;
     public static final String[] CLASSES = {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"};
 
+    /** The number of records in the uncompressed batch {@code b} of file {@code f}, after checking sizes and labels. */
+    static int checkBatch(Path f, byte[] b) {
+        if (b.length == 0) throw new DataFileException(f, "empty file");
+        if (b.length % RECORD != 0) {
+            throw new DataFileException(f, "size " + b.length + " is not a multiple of the 3073-byte CIFAR-10 record"
+                    + " (truncated or not a binary batch)");
+        }
+        int n = b.length / RECORD;
+        for (int j = 0; j < n; j++) {
+            int label = b[j * RECORD] & 0xff;
+            if (label > 9) throw new DataFileException(f, "label " + label + " in record " + j + " is outside 0..9");
+        }
+        return n;
+    }
+
     /** Reads one or more batch files as one data set (records in file order). */
     public static Dataset load(List<Path> files, boolean rgb, String name, DType dtype) {
         List<byte[]> contents = new ArrayList<>();
         int total = 0;
         for (Path f : files) {
             byte[] b = Idx.readBytes(f);
-            if (b.length == 0) throw new DataFileException(f, "empty file");
-            if (b.length % RECORD != 0) {
-                throw new DataFileException(f, "size " + b.length + " is not a multiple of the 3073-byte CIFAR-10 record"
-                        + " (truncated or not a binary batch)");
-            }
-            int n = b.length / RECORD;
-            for (int j = 0; j < n; j++) {
-                int label = b[j * RECORD] & 0xff;
-                if (label > 9) throw new DataFileException(f, "label " + label + " in record " + j + " is outside 0..9");
-            }
+            total += checkBatch(f, b);
             contents.add(b);
-            total += n;
         }
         int d = rgb ? 3 * PIXELS : PIXELS;
         Matrix x = Matrix.zeros(dtype, d, total);

@@ -30,8 +30,6 @@ public final class Idx {
 
     /** Where Debian's package dataset-fashion-mnist installs the files. */
     public static final Path FASHION_MNIST_DIR = Path.of("/usr/share/datasets/fashion-mnist");
-    /** A conventional place for MNIST (no Debian package); any folder can be given. */
-    public static final Path MNIST_DIR = Path.of("/usr/share/datasets/mnist");
 
     private static final int IMAGES_MAGIC = 0x00000803;
     private static final int LABELS_MAGIC = 0x00000801;
@@ -51,7 +49,16 @@ public final class Idx {
         } catch (IOException e) {
             throw new DataFileException(file, "cannot read: " + e.getMessage());
         }
-        if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
+        return gunzipIfGzip(file, raw);
+    }
+
+    static boolean isGzip(byte[] raw) {
+        return raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b;
+    }
+
+    /** The uncompressed content of {@code raw} (the bytes of {@code file}, named in errors): itself unless gzip. */
+    static byte[] gunzipIfGzip(Path file, byte[] raw) {
+        if (isGzip(raw)) {
             try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw), 1 << 16)) {
                 // gzip's trailer holds the uncompressed size mod 2^32: size the buffer from it, capped (a corrupt
                 // trailer must not allocate a gigabyte; the stream grows the buffer if the guess is short)
@@ -92,7 +99,11 @@ public final class Idx {
     }
 
     public static Images readImages(Path file) {
-        byte[] b = readBytes(file);
+        return parseImages(file, readBytes(file));
+    }
+
+    /** Images from the uncompressed bytes {@code b} of {@code file} (named in errors). */
+    static Images parseImages(Path file, byte[] b) {
         checkMagic(file, b, IMAGES_MAGIC, "images");
         if (b.length < 16) throw new DataFileException(file, "truncated header (" + b.length + " of 16 bytes)");
         int n = int32(b, 4), rows = int32(b, 8), cols = int32(b, 12);
@@ -112,7 +123,11 @@ public final class Idx {
 
     /** Labels, each checked to lie in [0, numClasses). */
     public static int[] readLabels(Path file, int numClasses) {
-        byte[] b = readBytes(file);
+        return parseLabels(file, readBytes(file), numClasses);
+    }
+
+    /** Labels from the uncompressed bytes {@code b} of {@code file} (named in errors). */
+    static int[] parseLabels(Path file, byte[] b, int numClasses) {
         checkMagic(file, b, LABELS_MAGIC, "labels");
         if (b.length < 8) throw new DataFileException(file, "truncated header (" + b.length + " of 8 bytes)");
         int n = int32(b, 4);

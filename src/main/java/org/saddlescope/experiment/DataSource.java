@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
+import org.saddlescope.data.Catalog;
 import org.saddlescope.data.Cifar10;
 import org.saddlescope.data.Dataset;
 import org.saddlescope.data.Idx;
@@ -23,16 +24,17 @@ import org.saddlescope.net.Activation;
  * and {@code data} does not import {@code net}.
  *
  * <pre>
- *   fashion-mnist[:DIR]        Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist, Debian's package)
- *   mnist[:DIR]                MNIST IDX files (default /usr/share/datasets/mnist)
- *   cifar10[:DIR][:rgb|:grey]  CIFAR-10 binary batches, grey 1024 inputs (default) or RGB 3072
+ *   fashion-mnist[:DIR]        Fashion-MNIST IDX files (default: the data folder, else Debian's /usr/share/datasets/fashion-mnist)
+ *   mnist[:DIR]                MNIST IDX files (default: the data folder, else /usr/share/datasets/mnist)
+ *   cifar10[:DIR][:rgb|:grey]  CIFAR-10 binary batches, grey 1024 inputs (default) or RGB 3072 (default folder as above)
  *   example1[:N]               the Example 1 circle (section 4), N points (default 8), with its G
  *   teacher[:k=v,...]          Gaussian inputs, random rank-limited teacher network; keys
  *                              n, test, d, out, depth, width, rank, act, normalize, seed
  *   modes:s=S1/S2/..[,k=v...]  linear multi-mode teacher Σ s_i u_i v_iᵀ x; keys n, test, d, out, seed
  *   relu-modes:s=...           sum of single-neuron ReLU teachers s_i u_i relu(v_iᵀ x); same keys
  * </pre>
- * Image data are standardised as in appendix B by default (x ↦ (x/255 − μ)/σ, μ and σ over all pixels of
+ * Without DIR the real sets come from {@link DataStore} (the data folder that {@code saddlescope data fetch|import}
+ * fills), else its system folder. Image data are standardised as in appendix B by default (x ↦ (x/255 − μ)/σ, μ and σ over all pixels of
  * the whole training split, applied to both splits); synthetic data are left as they are. The data seed of the
  * synthetic specs is their own {@code seed} key (default 0), so the run's seed can vary θ0 over the same data.
  */
@@ -41,7 +43,6 @@ public final class DataSource {
 
     public static final String SPECS = "fashion-mnist[:DIR], mnist[:DIR], cifar10[:DIR][:rgb], example1[:N], "
             + "teacher[:k=v,...], modes:s=S1/S2/...[,k=v...], relu-modes:s=...";
-    public static final Path CIFAR10_DIR = Path.of("/usr/share/datasets/cifar10");
 
     /**
      * @param subset      training samples to keep (0 = all)
@@ -72,9 +73,9 @@ public final class DataSource {
         String rest = colon < 0 ? "" : s.substring(colon + 1);
         switch (kind) {
             case "fashion-mnist": case "fashion_mnist": case "fmnist":
-                return images("fashion-mnist", rest.isEmpty() ? Idx.FASHION_MNIST_DIR : Path.of(rest), false, false, o, spec);
+                return images("fashion-mnist", rest.isEmpty() ? stored(Catalog.FASHION_MNIST) : Path.of(rest), false, false, o, spec);
             case "mnist":
-                return images("mnist", rest.isEmpty() ? Idx.MNIST_DIR : Path.of(rest), false, false, o, spec);
+                return images("mnist", rest.isEmpty() ? stored(Catalog.MNIST) : Path.of(rest), false, false, o, spec);
             case "cifar10": case "cifar-10": {
                 boolean rgb = false;
                 String dir = rest;
@@ -83,7 +84,7 @@ public final class DataSource {
                 else if (lower.equals("grey") || lower.endsWith(":grey") || lower.equals("gray") || lower.endsWith(":gray")) {
                     dir = rest.substring(0, Math.max(0, rest.length() - 5));
                 }
-                return images("cifar10", dir.isEmpty() ? CIFAR10_DIR : Path.of(dir), true, rgb, o, spec);
+                return images("cifar10", dir.isEmpty() ? stored(Catalog.CIFAR10) : Path.of(dir), true, rgb, o, spec);
             }
             case "example1": {
                 int n = 8;
@@ -122,6 +123,11 @@ public final class DataSource {
             default:
                 throw new IllegalArgumentException("unknown dataset '" + kind + "' (use " + SPECS + ")");
         }
+    }
+
+    /** The folder --dataset NAME reads when no DIR is given (the data folder, else the system folder), or a one-line error. */
+    static Path stored(Catalog.Spec s) {
+        return DataStore.standard().require(s).dir();
     }
 
     private static Loaded images(String name, Path dir, boolean cifar, boolean rgb, Options o, String spec) {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.saddlescope.linalg.DType;
@@ -125,8 +124,7 @@ class IdxTest {
 
     @Test
     void realFashionMnistTestSplitWhenInstalled() {
-        Assumptions.assumeTrue(Files.isDirectory(Idx.FASHION_MNIST_DIR), "dataset-fashion-mnist not installed");
-        Dataset d = Idx.loadSplit(Idx.FASHION_MNIST_DIR, false, "fashion-mnist", DType.F32);
+        Dataset d = Idx.loadSplit(org.saddlescope.RealData.folder(Catalog.FASHION_MNIST), false, "fashion-mnist", DType.F32);
         assertEquals(784, d.inputDim());
         assertEquals(10000, d.size());
         int[] perClass = new int[10];

@@ -12,11 +12,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.saddlescope.data.DataFileException;
-import org.saddlescope.data.Idx;
 import org.saddlescope.data.Subsets;
 import org.saddlescope.linalg.DType;
 
@@ -101,9 +99,32 @@ class DataSourceTest {
         assertNull(DataSource.load("mnist:" + dir, new DataSource.Options(0, 0, Subsets.Kind.FIRST, "none", DType.F64, 0)).standardization());
     }
 
+    /** {@code mnist} with no folder reads the data folder; without it, a one-line error says how to get the set. */
+    @Test
+    void namesWithoutAFolderReadTheDataFolder() throws IOException {
+        String before = System.getProperty(DataStore.PROPERTY);
+        try {
+            System.setProperty(DataStore.PROPERTY, dir.resolve("data").toString());
+            DataFileException e = assertThrows(DataFileException.class, () -> DataSource.load("mnist", F64));
+            assertTrue(e.getMessage().contains("MNIST not found in the data folder " + dir.resolve("data/mnist")), e.getMessage());
+            assertTrue(e.getMessage().contains("saddlescope data fetch mnist"), e.getMessage());
+            Path mnist = Files.createDirectories(dir.resolve("data/mnist"));
+            writeIdx(mnist, "train", 40, 3);
+            assertTrue(assertThrows(DataFileException.class, () -> DataSource.load("mnist", F64)).getMessage().contains("holds 2 of 4 files"));
+            writeIdx(mnist, "t10k", 20, 5);
+            DataSource.Loaded l = DataSource.load("mnist", F64);
+            assertEquals(40, l.train().size());
+            assertEquals(mnist.toString(), l.info().get("folder"));
+            // an explicit folder still wins
+            assertEquals(40, DataSource.load("mnist:" + mnist, F64).train().size());
+        } finally {
+            if (before == null) System.clearProperty(DataStore.PROPERTY); else System.setProperty(DataStore.PROPERTY, before);
+        }
+    }
+
     @Test
     void fashionMnistSubsetWhenInstalled() {
-        Assumptions.assumeTrue(Files.isDirectory(Idx.FASHION_MNIST_DIR), "dataset-fashion-mnist not installed");
+        org.saddlescope.RealData.folder(org.saddlescope.data.Catalog.FASHION_MNIST);
         DataSource.Loaded l = DataSource.load("fashion-mnist", DataSource.Options.defaults(DType.F32).withSubset(500, 200));
         assertEquals(784, l.train().inputDim());
         assertEquals(500, l.train().size());
