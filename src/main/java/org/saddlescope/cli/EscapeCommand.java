@@ -76,7 +76,7 @@ public final class EscapeCommand implements Callable<Integer> {
     @Option(names = "--restarts", defaultValue = "32", description = "Random starts (default: ${DEFAULT-VALUE}).")
     int restarts;
 
-    @Option(names = "--solver", defaultValue = "rgd", description = "pgd (fixed step), rgd (Riemannian gradient, Armijo steps), power (shifted power iteration) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--solver", defaultValue = "rgd", description = "pgd (fixed step), rgd (Riemannian gradient, Armijo steps), power (layer-wise generalised power method) (default: ${DEFAULT-VALUE}).")
     String solver;
 
     @Option(names = "--iterations", defaultValue = "2000", description = "Solver iterations per start (default: ${DEFAULT-VALUE}).")
@@ -84,9 +84,6 @@ public final class EscapeCommand implements Callable<Integer> {
 
     @Option(names = "--lr", defaultValue = "0.05", description = "Step of pgd, first step of rgd (default: ${DEFAULT-VALUE}).")
     double lr;
-
-    @Option(names = "--shift", defaultValue = "20", description = "Shift α of the power iteration (default: ${DEFAULT-VALUE}).")
-    double shift;
 
     @Option(names = "--tolerance", defaultValue = "1e-10", description = "Stop at this relative stationarity residual (default: ${DEFAULT-VALUE}).")
     double tolerance;
@@ -145,7 +142,7 @@ public final class EscapeCommand implements Callable<Integer> {
         double[] speeds = new double[restarts];
         if (kernelPath) {
             SmallNetKernel k = new SmallNetKernel(w, act, x.toDoubleArray(), g.toDoubleArray(), ds.size());
-            SphereSearch.Options o = new SphereSearch.Options(sv, iterations, lr, shift, tolerance, prune, polish, 60, 0);
+            SphereSearch.Options o = new SphereSearch.Options(sv, iterations, lr, tolerance, prune, polish, 60, 0);
             List<SphereSearch.Result> rs = SphereSearch.restarts(k, restarts, seed, o, threads, progress);
             try (CsvWriter csv = new CsvWriter(folder.path("restarts.csv"), new String[] {"restart", "speed", "speed_unit",
                     "residual", "kink_residual", "kinks", "speed_solver", "iterations", "pruned_units", "seconds"}, false)) {
@@ -184,7 +181,7 @@ public final class EscapeCommand implements Callable<Integer> {
             if (extendTo <= L) throw new IllegalArgumentException("--extend-to must exceed the depth " + L);
             int hidden = w[1];
             for (int l = 1; l < L; l++) if (w[l] != hidden) throw new IllegalArgumentException("--extend-to needs equal hidden widths");
-            SphereSearch.Options o = new SphereSearch.Options(sv, iterations, lr, shift, tolerance, prune, polish, 60, 0);
+            SphereSearch.Options o = new SphereSearch.Options(sv, iterations, lr, tolerance, prune, polish, 60, 0);
             sweep = DepthSweep.run(x.toDoubleArray(), g.toDoubleArray(), w[0], w[L], ds.size(), hidden, act, Math.max(2, L),
                     extendTo, restarts, o, seed, threads, progress);
             writeSweep(folder, sweep);

@@ -177,6 +177,7 @@ public final class Example1Command implements Callable<Integer> {
         summary.put("rank_two", rt);
         summary.put("sweep", table);
         summary.put("half_tolerance", Example1Experiment.HALF_TOLERANCE);
+        summary.put("conjecture", conjecture(overallBest == null ? Double.NaN : overallBest.speed(), sweep));
         summary.put("speed_normalisation", "sqrt(L)-sphere (||theta||^2 = 3); unit-sphere speed = s * 3^(-3/2)");
         folder.writeJson("summary.json", summary);
         folder.writeManifest("reproduce example1", seed, start, Instant.now(), null);
@@ -192,12 +193,27 @@ public final class Example1Command implements Callable<Integer> {
                     r.width(), r.successes(), runs, r.successesSolver(), r.atHalf(), Example1Experiment.HALF_TOLERANCE, r.aboveHalf(),
                     num(r.best()), r.closestGap(), r.seconds()));
         }
+        lines.add(conjecture(overallBest == null ? Double.NaN : overallBest.speed(), sweep));
         lines.add("run folder: " + folder.root());
         HtmlReport html = new HtmlReport(folder.root()).title("saddlescope reproduce example1");
         for (String l : lines) html.note(l);
         html.write();
         for (String l : lines) System.out.println(l);
         return Main.OK;
+    }
+
+    /**
+     * The paper's footnote conjectures that 1/2 is the optimal speed of Example 1: a finding to report, measured on
+     * every run of the sweep, never an assertion.
+     */
+    static String conjecture(double largest, List<Example1Experiment.WidthResult> sweep) {
+        int runs = 0, above = 0;
+        for (Example1Experiment.WidthResult r : sweep) { runs += r.results().size(); above += r.aboveHalf(); }
+        String head = "conjecture (footnote 2: 1/2 is optimal): largest speed found over " + runs + " runs = " + num(largest);
+        return above == 0
+                ? head + "; none above 1/2 + " + Example1Experiment.ABOVE_TOLERANCE + " (no counterexample found)"
+                : head + "; " + above + " run(s) above 1/2 + " + Example1Experiment.ABOVE_TOLERANCE
+                        + ": a candidate counterexample, weights/best.npz (check it)";
     }
 
     private void sweepFigures(RunFolder folder, List<Example1Experiment.WidthResult> sweep) {
@@ -251,7 +267,7 @@ public final class Example1Command implements Callable<Integer> {
                 rp.line(name, it, tr.residual());
             }
         }
-        Figures.grid("Solvers on Example 1 (pgd: lr 0.05; rgd: Armijo steps; power: α = 20)", List.of(sp, rp), 2,
+        Figures.grid("Solvers on Example 1, no pruning or polish (pgd: lr 0.05; rgd: Armijo steps, fixed steps across kinks; power: layer-wise)", List.of(sp, rp), 2,
                 folder.figures(), "solvers");
     }
 

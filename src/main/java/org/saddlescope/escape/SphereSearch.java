@@ -17,7 +17,9 @@ import org.saddlescope.train.ProgressListener;
  *
  * <p>Solvers: PGD (fixed-step projected gradient, what the paper and the PyTorch benchmark run), RGD
  * (Riemannian gradient: the tangent part t = ∇L0 − L0·ρ, since ⟨∇L0(ρ), ρ⟩ = L·L0(ρ) by Euler's theorem, with
- * an Armijo step that grows after every success), POWER (shifted power iteration ρ ← normalise(−∇L0(ρ) + αρ)).
+ * an Armijo step that grows after every success, and fixed steps across kinks where Armijo finds no descent),
+ * POWER (the layer-wise generalised power method, {@link #power}: each W_ℓ on its own unit sphere).
+ * A "shifted power iteration" ρ ← normalise(−∇L0(ρ) + αρ) is not offered: it is PGD with lr = 1/α.
  * After the solver: removal of units inactive on every sample (zeroing them leaves L0 unchanged and shrinks
  * ‖ρ‖, so rescaling to the sphere multiplies s by (L/‖ρ‖²)^(L/2) ≥ 1), then the kink-aware {@link KinkPolish}.
  *
@@ -34,22 +36,21 @@ public final class SphereSearch {
 
     /**
      * @param lr fixed step for PGD, first step for RGD
-     * @param shift α of the power iteration
      * @param tolerance stop when the relative stationarity residual ‖∇L0 + sρ‖/s falls below it (PGD checks every 50 steps)
      * @param traceEvery record (iteration, s, residual) every this many iterations (0 = no trace)
      */
-    public record Options(Solver solver, int iterations, double lr, double shift, double tolerance,
+    public record Options(Solver solver, int iterations, double lr, double tolerance,
                           boolean prune, boolean polish, int polishIterations, int traceEvery) {
         public static Options defaults() {
-            return new Options(Solver.RGD, 2000, 0.05, 20.0, 1e-10, true, true, 60, 0);
+            return new Options(Solver.RGD, 2000, 0.05, 1e-10, true, true, 60, 0);
         }
-        public Options withSolver(Solver s) { return new Options(s, iterations, lr, shift, tolerance, prune, polish, polishIterations, traceEvery); }
-        public Options withIterations(int n) { return new Options(solver, n, lr, shift, tolerance, prune, polish, polishIterations, traceEvery); }
-        public Options withPolish(boolean p) { return new Options(solver, iterations, lr, shift, tolerance, prune, p, polishIterations, traceEvery); }
-        public Options withPrune(boolean p) { return new Options(solver, iterations, lr, shift, tolerance, p, polish, polishIterations, traceEvery); }
-        public Options withTrace(int every) { return new Options(solver, iterations, lr, shift, tolerance, prune, polish, polishIterations, every); }
-        public Options withLr(double v) { return new Options(solver, iterations, v, shift, tolerance, prune, polish, polishIterations, traceEvery); }
-        public Options withTolerance(double v) { return new Options(solver, iterations, lr, shift, v, prune, polish, polishIterations, traceEvery); }
+        public Options withSolver(Solver s) { return new Options(s, iterations, lr, tolerance, prune, polish, polishIterations, traceEvery); }
+        public Options withIterations(int n) { return new Options(solver, n, lr, tolerance, prune, polish, polishIterations, traceEvery); }
+        public Options withPolish(boolean p) { return new Options(solver, iterations, lr, tolerance, prune, p, polishIterations, traceEvery); }
+        public Options withPrune(boolean p) { return new Options(solver, iterations, lr, tolerance, p, polish, polishIterations, traceEvery); }
+        public Options withTrace(int every) { return new Options(solver, iterations, lr, tolerance, prune, polish, polishIterations, every); }
+        public Options withLr(double v) { return new Options(solver, iterations, v, tolerance, prune, polish, polishIterations, traceEvery); }
+        public Options withTolerance(double v) { return new Options(solver, iterations, lr, v, prune, polish, polishIterations, traceEvery); }
     }
 
     /**
@@ -99,7 +100,7 @@ public final class SphereSearch {
         int iters;
         switch (o.solver()) {
             case PGD -> iters = pgd(k, ws, theta, grad, o, trace);
-            case RGD -> iters = rgd(k, ws, theta, grad, o, trace, null);
+            case RGD -> iters = rgd(k, ws, theta, grad, o, trace);
             case POWER -> iters = power(k, ws, theta, grad, o, trace);
             default -> throw new IllegalStateException();
         }
@@ -108,7 +109,7 @@ public final class SphereSearch {
         if (o.prune() && k.slope() == 0.0 && speedSolver > 0) pruned = pruneInactive(k, ws, theta);
         if (pruned > 0 || (o.polish() && o.solver() != Solver.RGD)) {
             if (trace != null) trace.offset = iters;
-            iters += rgd(k, ws, theta, grad, o.withIterations(Math.max(50, o.iterations() / 10)), trace, null);
+            iters += rgd(k, ws, theta, grad, o.withIterations(Math.max(50, o.iterations() / 10)), trace);
         }
         double kinkResidual = Double.NaN;
         int kinks = 0;
@@ -127,7 +128,7 @@ public final class SphereSearch {
                         pruneInactive(k, ws, merged);
                         Compact c = Compact.of(k, merged);
                         iters += rgd(c.kernel, c.kernel.workspace(), c.theta, new double[c.theta.length],
-                                o.withIterations(Math.max(50, o.iterations() / 10)), null, null);
+                                o.withIterations(Math.max(50, o.iterations() / 10)), null);
                         merged = c.scatter(c.theta);
                     }
                     if (rounds == 0) continue;
@@ -186,15 +187,21 @@ public final class SphereSearch {
 
     /**
      * Riemannian gradient descent with Armijo backtracking (sufficient decrease 1e-4·η‖t‖²) and a step that
-     * grows by 1.5 after each accepted step. mask (optional) marks kinks whose σ' is taken as 0.
+     * grows by 1.5 after each accepted step. At a ReLU kink (a pre-activation at or next to 0) the gradient taken
+     * with σ'(0) = 0 can point uphill at every step length (measured on Example 1: L0 rises linearly along −t down
+     * to η = 1e-14), so Armijo steps shrink into the kink and stall there (0.22–0.34 against the optimum 1/2).
+     * Where backtracking finds no descent down to η = 1e-3·lr, one fixed step of length lr is taken anyway, as PGD
+     * does, which crosses the kink; the step restarts at lr. The best iterate seen is returned.
      */
-    static int rgd(SmallNetKernel k, SmallNetKernel.Workspace ws, double[] theta, double[] grad, Options o,
-                   TraceBuilder trace, byte[][] mask) {
+    static int rgd(SmallNetKernel k, SmallNetKernel.Workspace ws, double[] theta, double[] grad, Options o, TraceBuilder trace) {
         final int L = k.depth(), P = theta.length;
         double[] trial = new double[P];
         double[] t = new double[P];
-        double eta = o.lr() > 0 ? o.lr() : 0.05;
+        final double lr0 = o.lr() > 0 ? o.lr() : 0.05;
+        double eta = lr0;
         double l0 = k.valueAndGradient(theta, grad, ws);
+        double[] best = null; // set once a kick leaves the best point
+        double bestL0 = l0;
         int it = 0;
         for (; it < o.iterations(); it++) {
             double tn2 = 0;
@@ -206,39 +213,93 @@ public final class SphereSearch {
             double rel = Math.sqrt(tn2) / Math.abs(l0);
             if (trace != null && it % o.traceEvery() == 0) trace.add(it, -l0, rel);
             if (l0 < 0 && rel < o.tolerance()) break;
+            if (tn2 == 0) break;
             boolean accepted = false;
-            for (int bt = 0; bt < 60; bt++) {
+            double v = l0;
+            for (; eta >= 1e-3 * lr0; eta *= 0.5) {
                 for (int i = 0; i < P; i++) trial[i] = theta[i] - eta * t[i];
                 scaleToSphere(trial, L);
-                double v = k.value(trial, ws);
-                if (v <= l0 - 1e-4 * eta * tn2) {
-                    System.arraycopy(trial, 0, theta, 0, P);
-                    l0 = v;
-                    k.backward(theta, grad, ws, k.gData());
-                    eta *= 1.5;
-                    accepted = true;
-                    break;
-                }
-                eta *= 0.5;
+                v = k.value(trial, ws);
+                if (v <= l0 - 1e-4 * eta * tn2) { accepted = true; break; }
             }
-            if (!accepted) { k.valueAndGradient(theta, grad, ws); break; }
+            if (!accepted) { // a kink: step across it
+                if (l0 <= bestL0) { best = theta.clone(); bestL0 = l0; }
+                eta = lr0;
+                for (int i = 0; i < P; i++) trial[i] = theta[i] - eta * t[i];
+                scaleToSphere(trial, L);
+                v = k.value(trial, ws);
+            } else {
+                eta *= 1.5;
+            }
+            System.arraycopy(trial, 0, theta, 0, P);
+            l0 = v;
+            k.backward(theta, grad, ws, k.gData());
+        }
+        if (best != null && bestL0 < l0) {
+            System.arraycopy(best, 0, theta, 0, P);
+            l0 = k.valueAndGradient(theta, grad, ws);
         }
         return it;
     }
 
-    /** Shifted power iteration ρ ← √L·normalise(−∇L0(ρ) + αρ) (a fixed point has ∇L0 ∝ −ρ). */
+    /**
+     * Layer-wise generalised power method (Journée, Nesterov, Richtárik &amp; Sepulchre, JMLR 2010, applied to one
+     * layer's sphere at a time). L0 is positively 1-homogeneous in each W_ℓ on its own, and an optimum on the
+     * √L sphere has ‖W_ℓ‖_F = 1 for every ℓ (rebalancing the layers to equal norms multiplies L0 by
+     * 1/∏‖W_ℓ‖_F ≥ 1, Lemma A.4), so the search runs on the product of unit spheres. One iteration is a sweep
+     * ℓ = L, …, 1 of the power step W_ℓ ← −∇_ℓL0/‖∇_ℓL0‖, the minimiser over the unit sphere of the
+     * linearisation ⟨∇_ℓL0, W⟩: the exact block minimiser for W_L (L0 is linear in it), and a descent step in
+     * every block where L0 is concave (then L0(W⁺) ≤ −‖∇_ℓL0‖ ≤ ⟨∇_ℓL0, W_ℓ⟩ = L0(W_ℓ) by Euler's theorem).
+     * ReLU blocks need not be concave, so a power step that does not lower L0 is replaced by the within-block
+     * projected step normalise(W_ℓ − τ∇_ℓL0), τ halved until L0 falls. A fixed point has ∇_ℓL0 = −λ_ℓW_ℓ with
+     * λ_ℓ = −⟨∇_ℓL0, W_ℓ⟩ = −L0 = s in every layer, i.e. ∇L0(ρ) = −sρ: an escape direction. For a deep linear
+     * network this is the alternating power method for the top singular pair of −G Xᵀ.
+     */
     static int power(SmallNetKernel k, SmallNetKernel.Workspace ws, double[] theta, double[] grad, Options o, TraceBuilder trace) {
         final int L = k.depth();
-        final double alpha = o.shift();
+        for (int l = 1; l <= L; l++) if (!normaliseBlock(theta, k.offset(l), k.offset(l + 1))) return 0; // a zero layer: no direction
+        double[] trial = new double[theta.length];
         int it = 0;
         for (; it < o.iterations(); it++) {
             double l0 = k.valueAndGradient(theta, grad, ws);
-            if (trace != null && it % o.traceEvery() == 0) trace.add(it, -l0, residual(theta, grad, l0));
-            if (it % 10 == 0 && l0 < 0 && residual(theta, grad, l0) < o.tolerance()) break;
-            for (int i = 0; i < theta.length; i++) theta[i] = -grad[i] + alpha * theta[i];
-            scaleToSphere(theta, L);
+            double res = residual(theta, grad, l0);
+            if (trace != null && it % o.traceEvery() == 0) trace.add(it, -l0, res);
+            if (l0 < 0 && res < o.tolerance()) break;
+            boolean moved = false;
+            for (int l = L; l >= 1; l--) {
+                if (l < L) l0 = k.valueAndGradient(theta, grad, ws); // fresh ∇_ℓ after the blocks above moved
+                int from = k.offset(l), to = k.offset(l + 1);
+                double gn = 0;
+                for (int i = from; i < to; i++) gn += grad[i] * grad[i];
+                gn = Math.sqrt(gn);
+                if (gn == 0) continue;
+                System.arraycopy(theta, 0, trial, 0, theta.length);
+                for (int i = from; i < to; i++) trial[i] = -grad[i] / gn;
+                double v = k.value(trial, ws);
+                double tau = 0.5 / gn;
+                for (int bt = 0; v >= l0 && bt < 40; bt++, tau *= 0.5) {
+                    for (int i = from; i < to; i++) trial[i] = theta[i] - tau * grad[i];
+                    normaliseBlock(trial, from, to);
+                    v = k.value(trial, ws);
+                }
+                if (v < l0) {
+                    System.arraycopy(trial, from, theta, from, to - from);
+                    moved = true;
+                }
+            }
+            if (!moved) { k.valueAndGradient(theta, grad, ws); break; }
         }
         return it;
+    }
+
+    /** Scales θ[from, to) to unit norm; false if it is zero. */
+    private static boolean normaliseBlock(double[] theta, int from, int to) {
+        double n2 = 0;
+        for (int i = from; i < to; i++) n2 += theta[i] * theta[i];
+        if (n2 == 0) return false;
+        double f = 1 / Math.sqrt(n2);
+        for (int i = from; i < to; i++) theta[i] *= f;
+        return true;
     }
 
     /**

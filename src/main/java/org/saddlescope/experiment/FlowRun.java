@@ -24,13 +24,15 @@ import org.saddlescope.train.flow.GradientFlow;
 /**
  * One gradient-flow run ({@code saddlescope flow}, and each point of a sweep): data from {@link DataSource},
  * θ0 from the config's initialisation, {@link GradientFlow} with probes and escape events, then metrics.csv
- * (t, q, loss, ‖θ‖, ‖Y‖, D_ℓ, dD_ℓ/dt), summary.json, figures, config.yaml and manifest.json in the run folder.
+ * (t, q, loss, ‖θ‖, ‖Y‖, D_ℓ, dD_ℓ/dt), summary.json, figures, config.yaml, manifest.json and weights/initial.npz,
+ * final.npz (θ0 and the last state: a run can be re-integrated or continued from its folder).
  */
 public final class FlowRun {
     private FlowRun() {}
 
     /** What a run produced, for the caller's summary. */
-    public record Outcome(FlowConfig config, int depth, GradientFlow.Result result, double[] imbalance0, Map<String, Object> summary) { }
+    public record Outcome(FlowConfig config, int depth, Network initial, GradientFlow.Result result, double[] imbalance0,
+                          Map<String, Object> summary) { }
 
     public static DataSource.Loaded loadData(FlowConfig cfg) {
         return DataSource.load(cfg.dataset, DataSource.Options.defaults(DType.F64).withSubset(cfg.subset, -1));
@@ -142,12 +144,14 @@ public final class FlowRun {
         for (GradientFlow.Probe p : r.probes()) for (int l = 0; l < d0.length; l++) drift = Math.max(drift, Math.abs(p.imbalance()[l] - d0[l]));
         s.put("max_imbalance_drift", drift);
         s.put("imbalance_0", d0);
-        return new Outcome(cfg, d0.length + 1, r, d0, s);
+        return new Outcome(cfg, d0.length + 1, net, r, d0, s);
     }
 
-    /** metrics.csv, summary.json, figures (unless skipped), config.yaml. */
+    /** metrics.csv, summary.json, weights, figures (unless skipped), config.yaml. */
     public static void write(RunFolder folder, Outcome o, boolean figures) {
         folder.writeYaml("config.yaml", o.config());
+        Weights.save(o.initial(), folder.weights().resolve("initial.npz"));
+        Weights.save(o.result().finalNetwork(), folder.weights().resolve("final.npz"));
         List<String> header = new ArrayList<>(List.of("t", "q", "loss", "norm", "output_norm"));
         for (int l = 1; l < o.depth(); l++) header.add("D_" + l);
         for (int l = 1; l < o.depth(); l++) header.add("dD_" + l + "_dt");

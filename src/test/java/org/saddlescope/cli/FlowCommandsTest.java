@@ -29,6 +29,22 @@ class FlowCommandsTest {
         assertEquals("LOSS_ESCAPE", s.get("stop").asText());
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
         assertTrue(lines.get(0).startsWith("t,q,loss,norm,output_norm,D_1,D_2,dD_1_dt"), lines.get(0));
+        // θ0 and the last state are in the folder: θ0 is the config's draw, and the flow grew it to the escape
+        var cfg = org.saddlescope.experiment.Configs.merge(List.of(org.saddlescope.experiment.Configs.readYaml(out.resolve("config.yaml"))),
+                org.saddlescope.experiment.FlowConfig.class, "test");
+        var act = org.saddlescope.net.Activation.parse(cfg.activation);
+        var net0 = org.saddlescope.experiment.Weights.loadNew(out.resolve("weights/initial.npz"), act, org.saddlescope.linalg.DType.F64);
+        var net1 = org.saddlescope.experiment.Weights.loadNew(out.resolve("weights/final.npz"), act, org.saddlescope.linalg.DType.F64);
+        var data = org.saddlescope.experiment.FlowRun.loadData(cfg).train();
+        var drawn = org.saddlescope.experiment.FlowRun.buildNetwork(cfg, data);
+        for (int l = 1; l <= 3; l++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(drawn.weight(l).toDoubleArray(), net0.weight(l).toDoubleArray(), 0.0);
+        }
+        // the run stopped at the loss escape: the saved last state has lost that fraction of the initial loss
+        var mse = new org.saddlescope.loss.SquaredError();
+        double loss0 = mse.value(net0.outputs(data.x()), data.targets()), loss1 = mse.value(net1.outputs(data.x()), data.targets());
+        assertEquals(s.get("initial_loss").asDouble(), loss0, 1e-12 * loss0);
+        assertEquals((1 - cfg.loss_drop) * loss0, loss1, 1e-6 * loss0); // the event finder's accuracy, far below the drop
         // config.yaml reruns it: same escape time
         Path again = tmp.resolve("g");
         assertEquals(0, Main.execute("flow", "--config", out.resolve("config.yaml").toString(), "--out", again.toString(), "--quiet"));
@@ -44,6 +60,8 @@ class FlowCommandsTest {
         assertEquals(0, code);
         assertTrue(Files.exists(out.resolve("figures/tau_vs_epsilon.png")));
         assertTrue(Files.exists(out.resolve("runs/L3-r3-eps0.0100-seed0/metrics.csv")));
+        assertTrue(Files.exists(out.resolve("runs/L3-r3-eps0.0100-seed0/weights/initial.npz")));
+        assertTrue(Files.exists(out.resolve("runs/L3-r3-eps0.0100-seed0/weights/final.npz")));
         List<String> fits = Files.readAllLines(out.resolve("fits.csv"));
         assertEquals(2, fits.size());
         String[] f = fits.get(1).split(",");

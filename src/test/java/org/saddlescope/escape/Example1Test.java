@@ -34,17 +34,24 @@ class Example1Test {
     }
 
     @Test
-    void searchWithKinkPolishReachesOneHalfAndNeverExceedsIt() {
+    void searchWithKinkPolishReachesOneHalfAndReportsWhatItFinds() {
+        // Whether 1/2 is optimal is the paper's open conjecture (footnote 2): a test must not assert it. What the
+        // search must do: stay on the sphere, reach the rank-two speed 1/2, and report speeds that the weights it
+        // returns attain (recomputed here through net.Network's BLAS forward pass, an independent implementation).
         SmallNetKernel k = Example1.kernel(8);
         List<SphereSearch.Result> rs = SphereSearch.restarts(k, 16, 1, SphereSearch.Options.defaults()
                 .withSolver(SphereSearch.Solver.PGD).withIterations(1500), 2, null);
         int half = 0;
+        double largest = 0;
         for (SphereSearch.Result r : rs) {
             assertEquals(3.0, SmallNetKernel.norm2(r.theta()), 1e-12);
+            Network net = k.toNetwork(r.theta(), org.saddlescope.net.Activation.RELU, org.saddlescope.linalg.DType.F64);
+            assertEquals(Example1.speed(net), r.speed(), 1e-13); // sums of ≤ 8 terms of size ≤ 1: rounding only
             if (Math.abs(r.speed() - 0.5) < 1e-9) half++;
-            // 1/2 is believed optimal (footnote 2); a speed above it would be a discovery, not rounding
-            assertTrue(r.speed() < 0.5 + 1e-12, "speed " + r.speed());
+            largest = Math.max(largest, r.speed());
         }
         assertTrue(half >= 1, "no restart reached 1/2 within 1e-9");
+        System.out.println("Example 1, width 8, 16 restarts: largest speed found " + largest + " (1/2 + "
+                + (largest - 0.5) + "); the conjecture is reported by reproduce example1, not asserted");
     }
 }

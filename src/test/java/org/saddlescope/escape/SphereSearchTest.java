@@ -75,4 +75,52 @@ class SphereSearchTest {
             if (removed > 0) assertTrue(after > before);
         }
     }
+
+    @Test
+    void powerMethodReachesTheLinearOptimumInFewSweepsWithOwnIterates() {
+        // Deep linear network: the layer-wise power method is the alternating power method for the top singular
+        // pair of −G Xᵀ and reaches s* = σ_1(G Xᵀ) to rounding; its iterates are not PGD's (the shifted power
+        // iteration it replaces was PGD with lr = 1/α, and plotted PGD's iterates twice).
+        SplittableRandom rng = new SplittableRandom(11);
+        int n = 7;
+        double[] x = SmallNetKernelTest.gauss(rng, 3 * n), g = SmallNetKernelTest.gauss(rng, 2 * n);
+        SmallNetKernel k = new SmallNetKernel(new int[] {3, 4, 4, 2}, Activation.IDENTITY, x, g, n);
+        double sigma1 = topSingularValueOfGXt(x, g, n);
+        SphereSearch.Options o = SphereSearch.Options.defaults().withSolver(SphereSearch.Solver.POWER).withIterations(200)
+                .withTolerance(1e-10).withPolish(false).withPrune(false);
+        SphereSearch.Result p = SphereSearch.solve(k, k.workspace(), SphereSearch.randomStart(k, 1, 0), o, 0);
+        assertEquals(sigma1, p.speed(), 1e-12 * sigma1); // residual < 1e-10 bounds the speed error at second order
+        assertTrue(p.iterations() < 200, "sweeps " + p.iterations());
+        assertEquals(3.0, SmallNetKernel.norm2(p.theta()), 1e-12);
+        double[] a = SphereSearch.randomStart(k, 1, 0), b = a.clone();
+        SmallNetKernel.Workspace ws = k.workspace();
+        SphereSearch.power(k, ws, a, new double[a.length], o.withIterations(1), null);
+        double[] grad = new double[b.length];
+        k.valueAndGradient(b, grad, ws);
+        SphereSearch.projectedStep(b, grad, o.lr(), 3);
+        double d = 0;
+        for (int i = 0; i < a.length; i++) d += (a[i] - b[i]) * (a[i] - b[i]);
+        assertTrue(Math.sqrt(d) > 0.1, "one power sweep and one PGD step differ by " + Math.sqrt(d));
+    }
+
+    @Test
+    void riemannianGradientCrossesKinksWithoutThePolish() {
+        // Example 1, width 16, no pruning and no polish: before kinks were stepped across, RGD stalled at 0.22–0.34 in
+        // 20 of 20 starts (below the rank-one √2 − 1); fixed-step PGD passes √2 − 1 in about 4 of 5.
+        SmallNetKernel k = Example1.kernel(16);
+        SphereSearch.Options o = SphereSearch.Options.defaults().withIterations(3000).withTolerance(1e-12)
+                .withPolish(false).withPrune(false);
+        List<SphereSearch.Result> rs = SphereSearch.restarts(k, 12, 0, o, 2, null);
+        int above = 0;
+        for (SphereSearch.Result r : rs) if (r.speed() > Example1.RANK_ONE_SPEED + 1e-9) above++;
+        assertTrue(above >= 6, above + " of 12 starts above the rank-one speed");
+    }
+
+    static double topSingularValueOfGXt(double[] x, double[] g, int n) {
+        int dIn = x.length / n, dOut = g.length / n;
+        double[][] gx = new double[dOut][dIn];
+        for (int r = 0; r < dOut; r++) for (int c = 0; c < dIn; c++) for (int j = 0; j < n; j++) gx[r][c] += g[r + dOut * j] * x[c + dIn * j];
+        return new org.apache.commons.math3.linear.SingularValueDecomposition(
+                org.apache.commons.math3.linear.MatrixUtils.createRealMatrix(gx)).getSingularValues()[0];
+    }
 }
