@@ -25,6 +25,7 @@ import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.Cost;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.report.Figures;
 import org.saddlescope.report.HtmlReport;
 import picocli.CommandLine;
@@ -143,7 +144,7 @@ public final class EscapeCommand implements Callable<Integer> {
         if (kernelPath) {
             SmallNetKernel k = new SmallNetKernel(w, act, x.toDoubleArray(), g.toDoubleArray(), ds.size());
             SphereSearch.Options o = new SphereSearch.Options(sv, iterations, lr, tolerance, prune, polish, 60, 0);
-            List<SphereSearch.Result> rs = SphereSearch.restarts(k, restarts, seed, o, threads, progress);
+            List<SphereSearch.Result> rs = SphereSearch.restarts(k, restarts, RandomStreams.of(seed), o, threads, progress);
             try (CsvWriter csv = new CsvWriter(folder.path("restarts.csv"), new String[] {"restart", "speed", "speed_unit",
                     "residual", "kink_residual", "kinks", "speed_solver", "iterations", "pruned_units", "seconds"}, false)) {
                 for (SphereSearch.Result r : rs) {
@@ -156,7 +157,7 @@ public final class EscapeCommand implements Callable<Integer> {
         } else {
             if (common.dtype != null && DType.parse(common.dtype) == DType.F32) progress.info("escape: float32 requested; the search runs in float64 (theory default)");
             NetworkSearch.Options o = new NetworkSearch.Options(iterations, lr, tolerance, prune);
-            List<NetworkSearch.Result> rs = NetworkSearch.restarts(w, act, x, g, restarts, seed, o, progress);
+            List<NetworkSearch.Result> rs = NetworkSearch.restarts(w, act, x, g, restarts, RandomStreams.of(seed), o, progress);
             NetworkSearch.Result b = null;
             try (CsvWriter csv = new CsvWriter(folder.path("restarts.csv"), new String[] {"restart", "speed", "speed_unit",
                     "residual", "iterations", "pruned_units", "seconds"}, false)) {
@@ -183,7 +184,7 @@ public final class EscapeCommand implements Callable<Integer> {
             for (int l = 1; l < L; l++) if (w[l] != hidden) throw new IllegalArgumentException("--extend-to needs equal hidden widths");
             SphereSearch.Options o = new SphereSearch.Options(sv, iterations, lr, tolerance, prune, polish, 60, 0);
             sweep = DepthSweep.run(x.toDoubleArray(), g.toDoubleArray(), w[0], w[L], ds.size(), hidden, act, Math.max(2, L),
-                    extendTo, restarts, o, seed, threads, progress);
+                    extendTo, restarts, o, RandomStreams.of(seed), threads, progress);
             writeSweep(folder, sweep);
         }
         Map<String, Object> summary = new LinkedHashMap<>();

@@ -5,7 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Training subsets: the first n samples, a seeded uniform subset, or a seeded subset stratified by class. */
+/**
+ * Training subsets: the first n samples, a uniform random subset, or a random subset stratified by class. Random
+ * subsets draw from the generator the caller passes (a run's {@code RandomStreams.stream("subset", split)}).
+ */
 public final class Subsets {
     private Subsets() {}
 
@@ -21,22 +24,22 @@ public final class Subsets {
     }
 
     /** n samples chosen as {@code kind} says; the whole set (same object) when n ≥ its size or n ≤ 0. */
-    public static Dataset subset(Dataset d, int n, Kind kind, long seed) {
+    public static Dataset subset(Dataset d, int n, Kind kind, SplittableRandom rng) {
         if (n <= 0 || n >= d.size()) return d;
         int[] idx;
         switch (kind) {
             case FIRST: return d.head(n);
-            case RANDOM: idx = randomIndices(d.size(), n, seed); break;
+            case RANDOM: idx = randomIndices(d.size(), n, rng); break;
             default:
                 if (!d.hasLabels()) throw new IllegalArgumentException("a stratified subset needs class labels; " + d.name() + " has none");
-                idx = stratifiedIndices(d.labels(), d.numClasses(), n, seed);
+                idx = stratifiedIndices(d.labels(), d.numClasses(), n, rng);
         }
         return d.select(idx, d.name() + "[" + kind.name().toLowerCase(java.util.Locale.ROOT) + " " + n + "]");
     }
 
     /** n distinct indices of [0, size), in increasing order (the data keeps its original order). */
-    public static int[] randomIndices(int size, int n, long seed) {
-        int[] perm = permutation(size, new SplittableRandom(seed));
+    public static int[] randomIndices(int size, int n, SplittableRandom rng) {
+        int[] perm = permutation(size, rng);
         int[] idx = Arrays.copyOf(perm, n);
         Arrays.sort(idx);
         return idx;
@@ -46,7 +49,7 @@ public final class Subsets {
      * n indices with each class represented in proportion to its frequency (largest-remainder rounding, ties to
      * the smaller class index), chosen uniformly within each class, in increasing order.
      */
-    public static int[] stratifiedIndices(int[] labels, int numClasses, int n, long seed) {
+    public static int[] stratifiedIndices(int[] labels, int numClasses, int n, SplittableRandom rng) {
         int size = labels.length;
         int[] count = new int[numClasses];
         for (int l : labels) count[l]++;
@@ -68,7 +71,7 @@ public final class Subsets {
             rem[best] = -1;
             assigned++;
         }
-        int[] perm = permutation(size, new SplittableRandom(seed));
+        int[] perm = permutation(size, rng);
         List<Integer> chosen = new ArrayList<>(n);
         int[] taken = new int[numClasses];
         for (int k : perm) {
@@ -81,7 +84,7 @@ public final class Subsets {
     }
 
     /** Fisher–Yates permutation of [0, size). */
-    static int[] permutation(int size, SplittableRandom rng) {
+    public static int[] permutation(int size, SplittableRandom rng) {
         int[] p = new int[size];
         for (int i = 0; i < size; i++) p[i] = i;
         for (int i = size - 1; i > 0; i--) {

@@ -5,15 +5,17 @@ import java.util.function.DoubleUnaryOperator;
 import org.saddlescope.linalg.Blas;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
+import org.saddlescope.random.RandomStreams;
 
 /**
  * Built-in data sets that need no download: the Example 1 circle (paper section 4, appendix D.1), Gaussian
  * inputs labelled by a random rank-limited teacher network, and multi-mode teachers with separated strengths
  * (the saddle-to-saddle test bed: one plateau per mode).
  *
- * <p>Every draw comes from one {@link SplittableRandom} seeded by the caller, in a fixed order, and every
- * value is computed in float64 and converted at the end, so a seed fixes the data bit for bit and the F32
- * and F64 versions of a data set are roundings of the same numbers.
+ * <p>Draws come from the data seed's named streams: {@code data} (training inputs), {@code data-test} (test
+ * inputs), {@code teacher} (the teacher's weights or modes), each in a fixed order; every value is computed in
+ * float64 and converted at the end, so a seed fixes the data bit for bit, the F32 and F64 versions of a data
+ * set are roundings of the same numbers, and asking for a test split does not change the training split.
  *
  * <p>Activations are passed as plain functions: {@code data} sits beside {@code net} and does not import it
  * (callers pass {@code Activation.parse(name)::value}).
@@ -74,16 +76,16 @@ public final class Synthetic {
      * @param nTest test samples from fresh inputs (0: no test set)
      */
     public static Teacher teacherNetwork(int inputDim, int nTrain, int nTest, int depth, int width, int rank, int outputDim,
-            DoubleUnaryOperator activation, String activationName, boolean normalize, DType dtype, long seed) {
+            DoubleUnaryOperator activation, String activationName, boolean normalize, DType dtype, RandomStreams streams) {
         if (inputDim < 1 || nTrain < 1 || nTest < 0 || depth < 1 || width < 1 || rank < 1 || outputDim < 1) {
             throw new IllegalArgumentException("teacher needs positive d, n, depth, width, rank, out (got d=" + inputDim
                     + " n=" + nTrain + " test=" + nTest + " depth=" + depth + " width=" + width + " rank=" + rank
                     + " out=" + outputDim + ")");
         }
-        SplittableRandom rng = new SplittableRandom(seed);
-        Matrix xTrain = gaussian(inputDim, nTrain, 1.0, rng);
-        Matrix xTest = nTest > 0 ? gaussian(inputDim, nTest, 1.0, rng) : null;
+        Matrix xTrain = gaussian(inputDim, nTrain, 1.0, streams.stream("data"));
+        Matrix xTest = nTest > 0 ? gaussian(inputDim, nTest, 1.0, streams.stream("data-test")) : null;
 
+        SplittableRandom rng = streams.stream("teacher");
         Matrix[] w = new Matrix[depth];
         int first = depth == 1 ? outputDim : width;
         Matrix a = gaussian(first, rank, Math.sqrt(1.0 / rank), rng);
@@ -117,14 +119,14 @@ public final class Synthetic {
 
     /**
      * Multi-mode linear teacher Y* = Σ_i s_i u_i v_iᵀ X on Gaussian inputs (entries N(0,1), d × N), with
-     * orthonormal u_1..u_k ∈ R^nOut and v_1..v_k ∈ R^d drawn from the seed (Gram–Schmidt on Gaussian vectors).
+     * orthonormal u_1..u_k ∈ R^nOut and v_1..v_k ∈ R^d drawn from the stream "teacher" (Gram–Schmidt on Gaussian vectors).
      * The teacher map M = U diag(s) Vᵀ has singular values exactly s_1 > s_2 > … > s_k: a deep linear (or ReLU)
      * net from small initialization learns the modes one at a time, one plateau per mode.
      *
      * @param strengths s_1 > s_2 > … > 0, k ≤ min(d, nOut)
      */
-    public static Teacher modes(int inputDim, int nTrain, int nTest, int outputDim, double[] strengths, DType dtype, long seed) {
-        return modeTeacher(inputDim, nTrain, nTest, outputDim, strengths, false, dtype, seed);
+    public static Teacher modes(int inputDim, int nTrain, int nTest, int outputDim, double[] strengths, DType dtype, RandomStreams streams) {
+        return modeTeacher(inputDim, nTrain, nTest, outputDim, strengths, false, dtype, streams);
     }
 
     /**
@@ -132,12 +134,12 @@ public final class Synthetic {
      * orthonormal as in {@link #modes}. Each term is the function a rank-one ReLU network represents
      * (paper section 4: "one neuron functions" u σ(vᵀx)).
      */
-    public static Teacher reluModes(int inputDim, int nTrain, int nTest, int outputDim, double[] strengths, DType dtype, long seed) {
-        return modeTeacher(inputDim, nTrain, nTest, outputDim, strengths, true, dtype, seed);
+    public static Teacher reluModes(int inputDim, int nTrain, int nTest, int outputDim, double[] strengths, DType dtype, RandomStreams streams) {
+        return modeTeacher(inputDim, nTrain, nTest, outputDim, strengths, true, dtype, streams);
     }
 
     private static Teacher modeTeacher(int inputDim, int nTrain, int nTest, int outputDim, double[] strengths, boolean relu,
-            DType dtype, long seed) {
+            DType dtype, RandomStreams streams) {
         int k = strengths.length;
         if (k < 1) throw new IllegalArgumentException("a mode teacher needs at least one strength");
         if (k > Math.min(inputDim, outputDim)) {
@@ -151,9 +153,9 @@ public final class Synthetic {
             }
         }
         if (nTrain < 1 || nTest < 0) throw new IllegalArgumentException("need n >= 1 and test >= 0");
-        SplittableRandom rng = new SplittableRandom(seed);
-        Matrix xTrain = gaussian(inputDim, nTrain, 1.0, rng);
-        Matrix xTest = nTest > 0 ? gaussian(inputDim, nTest, 1.0, rng) : null;
+        Matrix xTrain = gaussian(inputDim, nTrain, 1.0, streams.stream("data"));
+        Matrix xTest = nTest > 0 ? gaussian(inputDim, nTest, 1.0, streams.stream("data-test")) : null;
+        SplittableRandom rng = streams.stream("teacher");
         Matrix u = orthonormalColumns(outputDim, k, rng);
         Matrix v = orthonormalColumns(inputDim, k, rng);
         String name = (relu ? "relu-modes" : "modes") + "-d" + inputDim + "-k" + k;

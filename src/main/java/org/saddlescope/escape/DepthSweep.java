@@ -6,6 +6,7 @@ import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.train.ProgressListener;
 
 /**
@@ -21,7 +22,7 @@ public final class DepthSweep {
                       double residual) {}
 
     public static List<Row> run(double[] x, double[] g, int dIn, int nOut, int samples, int hidden, Activation act,
-                                int minDepth, int maxDepth, int restarts, SphereSearch.Options o, long seed, int threads,
+                                int minDepth, int maxDepth, int restarts, SphereSearch.Options o, RandomStreams streams, int threads,
                                 ProgressListener progress) {
         if (minDepth < 2) throw new IllegalArgumentException("the depth sweep starts at depth >= 2 (the extension needs it)");
         Matrix xm = Matrix.fromColumnMajor(DType.F64, dIn, samples, x);
@@ -35,7 +36,7 @@ public final class DepthSweep {
             for (int l = 1; l < L; l++) w[l] = hidden;
             w[L] = nOut;
             SmallNetKernel k = new SmallNetKernel(w, act, x, g, samples);
-            List<SphereSearch.Result> rs = SphereSearch.restarts(k, restarts, seed + 1000L * L, o, threads, null);
+            List<SphereSearch.Result> rs = SphereSearch.restarts(k, restarts, streams.split("depth", L), o, threads, null);
             SphereSearch.Result rnd = SphereSearch.best(rs);
             double ext = Double.NaN, warm = Double.NaN;
             double[] best = rnd.theta();

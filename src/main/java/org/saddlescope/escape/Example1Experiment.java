@@ -3,6 +3,7 @@ package org.saddlescope.escape;
 import java.util.ArrayList;
 import java.util.List;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.train.ProgressListener;
 
 /**
@@ -64,7 +65,7 @@ public final class Example1Experiment {
         SphereSearch.Options o = SphereSearch.Options.defaults().withSolver(SphereSearch.Solver.PGD)
                 .withIterations(s.steps()).withLr(s.lr()).withTolerance(0); // the paper's fixed number of steps
         long t0 = System.nanoTime();
-        List<SphereSearch.Result> rs = SphereSearch.restarts(k, s.runs(), s.seed() + width, o, s.threads(), progress);
+        List<SphereSearch.Result> rs = SphereSearch.restarts(k, s.runs(), RandomStreams.of(s.seed()).split("width", width), o, s.threads(), progress);
         double sec = (System.nanoTime() - t0) / 1e9;
         double[] sp = new double[rs.size()], so = new double[rs.size()];
         int succ = 0, succSolver = 0, half = 0, above = 0;
@@ -89,11 +90,12 @@ public final class Example1Experiment {
         SmallNetKernel.Workspace ws = k.workspace();
         List<SolverTrace> out = new ArrayList<>();
         int every = Math.max(1, s.compareIterations() / 200);
+        RandomStreams starts = RandomStreams.of(s.seed()).split("compare", 0);
         for (SphereSearch.Solver sv : SphereSearch.Solver.values()) {
             for (int r = 0; r < s.compareRuns(); r++) {
                 SphereSearch.Options o = SphereSearch.Options.defaults().withSolver(sv).withIterations(s.compareIterations())
                         .withLr(0.05).withTolerance(1e-12).withPrune(false).withPolish(false).withTrace(every);
-                SphereSearch.Result res = SphereSearch.solve(k, ws, SphereSearch.randomStart(k, s.seed(), r), o, r);
+                SphereSearch.Result res = SphereSearch.solve(k, ws, SphereSearch.randomStart(k, starts, r), o, r);
                 out.add(new SolverTrace(sv.name().toLowerCase(), r, res.trace(), res.speed()));
             }
         }

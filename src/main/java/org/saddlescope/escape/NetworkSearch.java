@@ -5,6 +5,7 @@ import java.util.List;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.train.ProgressListener;
 
 /**
@@ -22,13 +23,13 @@ public final class NetworkSearch {
     public record Result(int index, Network direction, double speed, double speedUnit, double residual, int iterations,
                          int prunedUnits, long nanos, List<double[]> trace) {}
 
-    /** Restarts in sequence (BLAS already uses the cores); each start is N(0,1) from seed + index, rescaled. */
+    /** Restarts in sequence (BLAS already uses the cores); start i is N(0,1) from the stream ("restart", i), rescaled. */
     public static List<Result> restarts(int[] widths, org.saddlescope.net.Activation act, Matrix x, Matrix g, int count,
-                                        long seed, Options o, ProgressListener progress) {
+                                        RandomStreams streams, Options o, ProgressListener progress) {
         List<Result> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Network net = new Network(widths, act, x.dtype());
-            Init.gaussian(net, 1.0, seed + i);
+            Init.gaussian(net, 1.0, streams.stream("restart", i));
             final int idx = i;
             out.add(solve(net, x, g, o, i, progress == null ? null
                     : (d, t, st) -> progress.progress((long) idx * t + d, (long) count * t, "restart " + (idx + 1) + "/" + count + " " + st)));

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.train.ProgressListener;
 
 /**
@@ -23,7 +24,7 @@ import org.saddlescope.train.ProgressListener;
  * After the solver: removal of units inactive on every sample (zeroing them leaves L0 unchanged and shrinks
  * ‖ρ‖, so rescaling to the sphere multiplies s by (L/‖ρ‖²)^(L/2) ≥ 1), then the kink-aware {@link KinkPolish}.
  *
- * <p>Restart i draws its start from a generator seeded by (seed, i) alone, and results are stored by index,
+ * <p>Restart i draws its start from the stream ("restart", i) alone, and results are stored by index,
  * so the outcome does not depend on the number of threads or on scheduling.
  */
 public final class SphereSearch {
@@ -65,9 +66,9 @@ public final class SphereSearch {
     /** Speeds and residuals against iteration, for the convergence figures. */
     public record Trace(int[] iteration, double[] speed, double[] residual) {}
 
-    /** A start: i.i.d. N(0,1) entries rescaled to ‖θ‖² = L, from a generator seeded by (seed, index). */
-    public static double[] randomStart(SmallNetKernel k, long seed, int index) {
-        SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (index + 1L)));
+    /** A start: i.i.d. N(0,1) entries rescaled to ‖θ‖² = L, from the stream ("restart", index). */
+    public static double[] randomStart(SmallNetKernel k, RandomStreams streams, int index) {
+        SplittableRandom rng = streams.stream("restart", index);
         double[] t = new double[k.size()];
         for (int i = 0; i < t.length; i++) t[i] = rng.nextGaussian();
         scaleToSphere(t, k.depth());
@@ -406,7 +407,7 @@ public final class SphereSearch {
     private static double norm2(double[] v) { return SmallNetKernel.norm2(v); }
 
     /** Restarts 0..count-1 on a fixed pool of threads; results in index order. */
-    public static List<Result> restarts(SmallNetKernel k, int count, long seed, Options o, int threads, ProgressListener progress) {
+    public static List<Result> restarts(SmallNetKernel k, int count, RandomStreams streams, Options o, int threads, ProgressListener progress) {
         Result[] out = new Result[count];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
@@ -419,7 +420,7 @@ public final class SphereSearch {
                     SmallNetKernel.Workspace ws = k.workspace();
                     int i;
                     while ((i = next.getAndIncrement()) < count) {
-                        out[i] = solve(k, ws, randomStart(k, seed, i), o, i);
+                        out[i] = solve(k, ws, randomStart(k, streams, i), o, i);
                         int d = done.incrementAndGet();
                         if (progress != null) synchronized (progress) { progress.progress(d, count, "restart " + d + "/" + count); }
                     }
@@ -451,7 +452,7 @@ public final class SphereSearch {
      * kind of starts as the PyTorch script, spread over threads. Returns projected steps per second (wall clock).
      * The final speeds are returned in speeds[run] when speeds is non-null (so the work cannot be optimised away).
      */
-    public static double benchPgd(SmallNetKernel k, int runs, int steps, double lr, long seed, int threads, double[] speeds) {
+    public static double benchPgd(SmallNetKernel k, int runs, int steps, double lr, RandomStreams streams, int threads, double[] speeds) {
         AtomicInteger next = new AtomicInteger();
         int nt = Math.max(1, Math.min(threads, runs));
         double[] sp = speeds != null ? speeds : new double[runs];
@@ -463,7 +464,7 @@ public final class SphereSearch {
                 double[] grad = new double[k.size()];
                 int i;
                 while ((i = next.getAndIncrement()) < runs) {
-                    double[] theta = randomStart(k, seed, i);
+                    double[] theta = randomStart(k, streams, i);
                     for (int s = 0; s < steps; s++) {
                         k.valueAndGradient(theta, grad, ws);
                         projectedStep(theta, grad, lr, k.depth());

@@ -20,6 +20,7 @@ import org.saddlescope.loss.CrossEntropy;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.train.LearningRate;
 import org.saddlescope.train.ProgressListener;
 import org.saddlescope.train.TrainState;
@@ -55,7 +56,8 @@ public final class Benchmark {
 
     /** Steps/s of minibatch SGD on the paper's network, after a warm-up, over {@code steps} steps. */
     public static double trainingStepsPerSecond(int batch, DType dtype, int steps, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+        RandomStreams streams = RandomStreams.of(seed);
+        SplittableRandom rng = streams.stream("bench");
         int n = batch * 4;
         Matrix x = Matrix.zeros(dtype, 784, n);
         for (int k = 0; k < x.size(); k++) x.setFlat(k, rng.nextGaussian());
@@ -63,7 +65,7 @@ public final class Benchmark {
         for (int j = 0; j < n; j++) labels[j] = rng.nextInt(10);
         Dataset d = Dataset.classification("bench", x, labels, 10);
         Network net = new Network(PAPER_WIDTHS, Activation.RELU, dtype);
-        Init.gaussian(net, 1e-3, seed);
+        Init.gaussian(net, 1e-3, streams.stream("init"));
         int warm = Math.max(3, steps / 10);
         run(net, d, batch, warm, seed);
         long t0 = System.nanoTime();
@@ -124,10 +126,10 @@ public final class Benchmark {
         SmallNetKernel k = Example1.kernel(width);
         long warm0 = System.nanoTime();
         for (int rep = 0; rep < 2 || System.nanoTime() - warm0 < 500_000_000L; rep++) {
-            SphereSearch.benchPgd(k, runs, steps, lr, seed, threads, null);
+            SphereSearch.benchPgd(k, runs, steps, lr, RandomStreams.of(seed), threads, null);
         }
         double[] v = new double[5];
-        for (int i = 0; i < v.length; i++) v[i] = SphereSearch.benchPgd(k, runs, steps, lr, seed, threads, null);
+        for (int i = 0; i < v.length; i++) v[i] = SphereSearch.benchPgd(k, runs, steps, lr, RandomStreams.of(seed), threads, null);
         java.util.Arrays.sort(v);
         return v[v.length / 2];
     }

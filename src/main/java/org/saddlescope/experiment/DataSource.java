@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 import org.saddlescope.data.Catalog;
 import org.saddlescope.data.Cifar10;
@@ -17,6 +18,7 @@ import org.saddlescope.data.Synthetic;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Activation;
+import org.saddlescope.random.RandomStreams;
 
 /**
  * The one place that turns a {@code --dataset} spec into training (and test) data, for every command.
@@ -36,7 +38,9 @@ import org.saddlescope.net.Activation;
  * Without DIR the real sets come from {@link DataStore} (the data folder that {@code saddlescope data fetch|import}
  * fills), else its system folder. Image data are standardised as in appendix B by default (x ↦ (x/255 − μ)/σ, μ and σ over all pixels of
  * the whole training split, applied to both splits); synthetic data are left as they are. The data seed of the
- * synthetic specs is their own {@code seed} key (default 0), so the run's seed can vary θ0 over the same data.
+ * synthetic specs is their own {@code seed} key (default 0), so the run's seed can vary θ0 over the same data;
+ * the data draw from that seed's streams {@code data}, {@code data-test}, {@code teacher}, θ0 from the run seed's
+ * {@code init} (see {@link RandomStreams}), so the two never coincide even when both seeds are equal.
  */
 public final class DataSource {
     private DataSource() {}
@@ -49,13 +53,14 @@ public final class DataSource {
      * @param testSubset  test samples to keep (0 = all, −1 = no test set)
      * @param subsetKind  how subsets are chosen (first n, seeded random, seeded stratified by class)
      * @param standardize auto (scalar for images, none for synthetic), scalar, feature, none
-     * @param seed        seed of the random subsets
+     * @param seed        the run seed: random subsets draw from its streams ("subset", 0) and ("subset", 1)
      */
     public record Options(int subset, int testSubset, Subsets.Kind subsetKind, String standardize, DType dtype, long seed) {
         public static Options defaults(DType dtype) {
             return new Options(0, 0, Subsets.Kind.FIRST, "auto", dtype, 0);
         }
         public Options withSubset(int n, int test) { return new Options(n, test, subsetKind, standardize, dtype, seed); }
+        SplittableRandom subsetStream(boolean train) { return RandomStreams.of(seed).stream("subset", train ? 0 : 1); }
     }
 
     /**
@@ -93,7 +98,7 @@ public final class DataSource {
                     n = parseInt(v, "example1 N", spec);
                 }
                 Synthetic.Example1 e = Synthetic.example1(n, o.dtype());
-                Dataset train = Subsets.subset(e.dataset(), o.subset(), o.subsetKind(), o.seed());
+                Dataset train = Subsets.subset(e.dataset(), o.subset(), o.subsetKind(), o.subsetStream(true));
                 if (train != e.dataset()) throw new IllegalArgumentException("example1 cannot be subset (its G is fixed); drop the subset option");
                 return finish(spec, train, null, e.g(), o, false);
             }
@@ -104,7 +109,7 @@ public final class DataSource {
                 Synthetic.Teacher t = Synthetic.teacherNetwork(intKey(kv, "d", 16, spec), intKey(kv, "n", 256, spec),
                         intKey(kv, "test", 0, spec), intKey(kv, "depth", 3, spec), intKey(kv, "width", 32, spec),
                         intKey(kv, "rank", 1, spec), intKey(kv, "out", 4, spec), act, actName,
-                        boolKey(kv, "normalize", true, spec), o.dtype(), longKey(kv, "seed", 0, spec));
+                        boolKey(kv, "normalize", true, spec), o.dtype(), RandomStreams.of(longKey(kv, "seed", 0, spec)));
                 return finish(spec, t.train(), t.test(), null, o, false);
             }
             case "modes": case "relu-modes": {
@@ -115,9 +120,9 @@ public final class DataSource {
                 for (int i = 0; i < parts.length; i++) strengths[i] = parseDouble(parts[i], "strength", spec);
                 int d = intKey(kv, "d", 16, spec), out = intKey(kv, "out", Math.max(4, strengths.length), spec);
                 int n = intKey(kv, "n", 256, spec), test = intKey(kv, "test", 0, spec);
-                long seed = longKey(kv, "seed", 0, spec);
-                Synthetic.Teacher t = kind.equals("modes") ? Synthetic.modes(d, n, test, out, strengths, o.dtype(), seed)
-                        : Synthetic.reluModes(d, n, test, out, strengths, o.dtype(), seed);
+                RandomStreams data = RandomStreams.of(longKey(kv, "seed", 0, spec));
+                Synthetic.Teacher t = kind.equals("modes") ? Synthetic.modes(d, n, test, out, strengths, o.dtype(), data)
+                        : Synthetic.reluModes(d, n, test, out, strengths, o.dtype(), data);
                 return finish(spec, t.train(), t.test(), null, o, false);
             }
             default:
@@ -135,12 +140,12 @@ public final class DataSource {
         String mode = standardizeMode(o.standardize(), true);
         // μ, σ over the whole training split (the paper's "dataset-wide" statistics), before any subset
         Standardize st = fit(train, mode);
-        Dataset sub = Subsets.subset(train, o.subset(), o.subsetKind(), o.seed());
+        Dataset sub = Subsets.subset(train, o.subset(), o.subsetKind(), o.subsetStream(true));
         if (sub != train) { train.x().close(); train.targets().close(); }
         Dataset test = null;
         if (o.testSubset() >= 0) {
             Dataset full = cifar ? Cifar10.loadSplit(dir, false, rgb, o.dtype()) : Idx.loadSplit(dir, false, name, o.dtype());
-            test = Subsets.subset(full, o.testSubset(), o.subsetKind(), o.seed());
+            test = Subsets.subset(full, o.testSubset(), o.subsetKind(), o.subsetStream(false));
             if (test != full) { full.x().close(); full.targets().close(); }
         }
         if (st != null) {
@@ -177,7 +182,7 @@ public final class DataSource {
         Standardize st = null;
         if (!images) {
             String mode = standardizeMode(o.standardize(), false);
-            Dataset sub = Subsets.subset(train, o.subset(), o.subsetKind(), o.seed());
+            Dataset sub = Subsets.subset(train, o.subset(), o.subsetKind(), o.subsetStream(true));
             st = fit(sub, mode);
             if (st != null) {
                 if (sub == train) sub = sub.select(identity(sub.size()), sub.name()); // do not modify a shared input
@@ -186,7 +191,7 @@ public final class DataSource {
             }
             train = sub;
             if (o.testSubset() < 0) test = null;
-            else if (test != null) test = Subsets.subset(test, o.testSubset(), o.subsetKind(), o.seed());
+            else if (test != null) test = Subsets.subset(test, o.testSubset(), o.subsetKind(), o.subsetStream(false));
         }
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("spec", spec);

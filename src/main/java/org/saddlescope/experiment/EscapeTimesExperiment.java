@@ -18,6 +18,7 @@ import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.report.HtmlReport;
 import org.saddlescope.train.LearningRate;
 import org.saddlescope.train.ProgressListener;
@@ -260,7 +261,7 @@ public final class EscapeTimesExperiment {
 
     static String multiMode(RunFolder folder, long seed, ProgressListener progress) {
         double[] strengths = {3, 2, 1};
-        Synthetic.Teacher t = Synthetic.modes(8, 64, 0, 4, strengths, DType.F64, 3);
+        Synthetic.Teacher t = Synthetic.modes(8, 64, 0, 4, strengths, DType.F64, RandomStreams.of(3));
         Dataset d = t.train();
         int n = d.size();
         // per-mode target parts s_k u_k v_kᵀ X and their energies (1/N)‖·‖²
@@ -275,7 +276,7 @@ public final class EscapeTimesExperiment {
         }
         int[] widths = {8, 8, 8, 8, 4};
         Network start = new Network(widths, Activation.IDENTITY, DType.F64);
-        Init.gaussian(start, 0.05, 11 + seed);
+        Init.gaussian(start, 0.05, RandomStreams.of(seed).stream("init"));
         SquaredError mse = new SquaredError();
         double loss0 = mse.value(start.outputs(d.x()), d.targets());
         String[] header = {"mode", "strength", "t_multi", "t_single", "ratio", "s_times_t_multi", "s_times_t_single"};

@@ -16,6 +16,7 @@ import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.report.Figures;
 import org.saddlescope.train.ProgressListener;
 import org.saddlescope.train.flow.ActivationClass;
@@ -41,7 +42,7 @@ public final class FlowRun {
     public static Network buildNetwork(FlowConfig cfg, Dataset data) {
         Network net = new Network(NetworkBuilder.widths(data, cfg.hidden), Activation.parse(cfg.activation), DType.F64);
         Set<Integer> small = "he_scaled".equals(cfg.init) ? smallLayers(cfg, net.depth()) : Set.of();
-        if (!NetworkBuilder.draw(net, cfg.init, cfg.init_scale, small, cfg.epsilon, cfg.seed)) {
+        if (!NetworkBuilder.draw(net, cfg.init, cfg.init_scale, small, cfg.epsilon, RandomStreams.of(cfg.seed))) {
             throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled)");
         }
         return net;

@@ -5,6 +5,7 @@ import java.util.Set;
 import org.saddlescope.data.Dataset;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 
 /** What every run does to get its network: widths from the data and the hidden list, then θ0 by name. */
 final class NetworkBuilder {
@@ -24,18 +25,18 @@ final class NetworkBuilder {
     }
 
     /**
-     * θ0 drawn from the seed: gaussian (N(0, initScale²)), he (He-normal), he_scaled (He-normal with the layers in
+     * θ0 drawn from the run's stream "init": gaussian (N(0, initScale²)), he (He-normal), he_scaled (He-normal with the layers in
      * smallLayers multiplied by epsilon). Returns false for any other name so callers can add their own.
      */
-    static boolean draw(Network net, String init, double initScale, Set<Integer> smallLayers, double epsilon, long seed) {
+    static boolean draw(Network net, String init, double initScale, Set<Integer> smallLayers, double epsilon, RandomStreams streams) {
         switch (init) {
-            case "gaussian": Init.gaussian(net, initScale, seed); return true;
-            case "he": Init.heNormal(net, seed); return true;
+            case "gaussian": Init.gaussian(net, initScale, streams.stream("init")); return true;
+            case "he": Init.heNormal(net, streams.stream("init")); return true;
             case "he_scaled":
                 for (int l : smallLayers) {
                     if (l < 1 || l > net.depth()) throw new BadInputException("small layer " + l + " is not in 1.." + net.depth());
                 }
-                Init.heNormalScaled(net, smallLayers, epsilon, seed);
+                Init.heNormalScaled(net, smallLayers, epsilon, streams.stream("init"));
                 return true;
             default: return false;
         }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.spectra.Cadence;
 import org.saddlescope.spectra.LossHistory;
 import org.saddlescope.spectra.PlateauDetector;
@@ -70,7 +71,7 @@ public final class SpectraAddon implements TrainRun.Addon {
             }
             CsvWriter w = new CsvWriter(file, SPECTRA_HEADER, resumedStep > 0);
             csv = w;
-            spectra = new SpectralTracker(cfg.spectra_k, cadence, s -> write(w, s), cfg.seed);
+            spectra = new SpectralTracker(cfg.spectra_k, cadence, s -> write(w, s), RandomStreams.of(cfg.seed));
             spectra.preload(earlier);
         }
         SaddleTracker tracker = new SaddleTracker(history, spectra, new PlateauDetector());

@@ -17,6 +17,7 @@ import org.saddlescope.loss.Cost;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.train.LearningRate;
 import org.saddlescope.train.ProgressListener;
 import org.saddlescope.train.TrainState;
@@ -163,7 +164,7 @@ public final class TrainRun {
         Network buildNetwork(TrainConfig cfg) {
             int[] widths = NetworkBuilder.widths(data.train(), cfg.hidden);
             Network net = new Network(widths, activation, dtype);
-            if (!NetworkBuilder.draw(net, cfg.init, cfg.init_scale, new HashSet<>(cfg.small_layers), cfg.epsilon, cfg.seed)) {
+            if (!NetworkBuilder.draw(net, cfg.init, cfg.init_scale, new HashSet<>(cfg.small_layers), cfg.epsilon, RandomStreams.of(cfg.seed))) {
                 switch (cfg.init) {
                     case "npz": {
                         if (cfg.init_file == null) throw new BadInputException("init=npz needs init_file");

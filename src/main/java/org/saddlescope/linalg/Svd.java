@@ -45,8 +45,8 @@ public final class Svd {
     }
 
     /** Leading k singular values, one-off (see {@link TopSingularValues}; keep one of those to warm-start). */
-    public static double[] topK(Matrix a, int k, long seed) {
-        try (TopSingularValues t = new TopSingularValues(k, seed)) {
+    public static double[] topK(Matrix a, int k, java.util.SplittableRandom rng) {
+        try (TopSingularValues t = new TopSingularValues(k, rng)) {
             return t.compute(a);
         }
     }

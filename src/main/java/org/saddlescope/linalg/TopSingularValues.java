@@ -34,21 +34,21 @@ public final class TopSingularValues implements AutoCloseable {
      * @param oversample  extra sketch columns p (the gap σ_{k+p+1}/σ_k sets the convergence rate)
      * @param maxIterations most power iterations in one call (at least 1)
      * @param tolerance   stop when max_i |Δσ_i| ≤ tolerance·σ_1 between iterations
-     * @param seed        seed of the first sketch
+     * @param rng         source of the first sketch (a run's stream ("sketch", layer))
      */
-    public TopSingularValues(int k, int oversample, int maxIterations, double tolerance, long seed) {
+    public TopSingularValues(int k, int oversample, int maxIterations, double tolerance, SplittableRandom rng) {
         if (k <= 0) throw new IllegalArgumentException("k must be positive, got " + k);
         if (oversample < 0) throw new IllegalArgumentException("oversample must be ≥ 0, got " + oversample);
         this.k = k;
         this.oversample = oversample;
         this.maxIterations = Math.max(1, maxIterations);
         this.tolerance = tolerance;
-        this.rng = new SplittableRandom(seed);
+        this.rng = rng;
     }
 
     /** Defaults used by the spectral tracker: p = 10, at most 8 iterations, tolerance 1e-4. */
-    public TopSingularValues(int k, long seed) {
-        this(k, 10, 8, 1e-4, seed);
+    public TopSingularValues(int k, SplittableRandom rng) {
+        this(k, 10, 8, 1e-4, rng);
     }
 
     /** Whether {@link #compute} uses the full SVD for an m×n matrix. */

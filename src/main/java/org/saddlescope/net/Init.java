@@ -5,29 +5,28 @@ import java.util.SplittableRandom;
 import org.saddlescope.linalg.Matrix;
 
 /**
- * Initialisations. Every draw comes from one {@link SplittableRandom} seeded by the caller, layer 1 first and
- * each matrix in column-major order, so a seed fixes θ0 bit for bit.
+ * Initialisations. Every draw comes from the generator the caller passes (a run's
+ * {@code RandomStreams.stream("init")}, or a search's {@code stream("restart", i)}), layer 1 first and each matrix
+ * in column-major order, so a seed fixes θ0 bit for bit.
  */
 public final class Init {
     private Init() {}
 
     /** i.i.d. N(0, σ0²) entries (the paper's θ0 ~ N(0, σ0²); σ0 = 1/1000 in appendices B and C). */
-    public static void gaussian(Network net, double sigma0, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+    public static void gaussian(Network net, double sigma0, SplittableRandom rng) {
         for (int l = 1; l <= net.depth(); l++) fill(net.weight(l), sigma0, rng);
     }
 
     /** He-normal: W_ℓ entries N(0, 2/n_{ℓ-1}). */
-    public static void heNormal(Network net, long seed) {
-        heNormalScaled(net, Set.of(), 1.0, seed);
+    public static void heNormal(Network net, SplittableRandom rng) {
+        heNormalScaled(net, Set.of(), 1.0, rng);
     }
 
     /**
      * He-normal with the layers in {@code smallLayers} (1-based) multiplied by ε: the companion paper's
      * "r bottleneck layers" at scale ε (r = smallLayers.size()).
      */
-    public static void heNormalScaled(Network net, Set<Integer> smallLayers, double epsilon, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
+    public static void heNormalScaled(Network net, Set<Integer> smallLayers, double epsilon, SplittableRandom rng) {
         for (int l = 1; l <= net.depth(); l++) {
             double std = Math.sqrt(2.0 / net.width(l - 1));
             if (smallLayers.contains(l)) std *= epsilon;

@@ -15,9 +15,16 @@ import java.util.SplittableRandom;
  * (γ is the generator's fixed increment); {@link #drawsApart} measures that. States are 64-bit hashes, so
  * distinctness is checked (RandomStreamsTest: every name in use, 256 indices, ≥ 2³⁰ draws apart), not proven.
  *
- * <p>Names in use (one place to see them all): {@code data}, {@code data-test}, {@code subset}, {@code init},
- * {@code shuffle} (index = epoch), {@code restart} (index = restart), {@code sketch} (randomised SVD),
- * {@code teacher}, {@code bench}.
+ * <p>Names in use (one place to see them all): {@code data} (synthetic inputs of the training split),
+ * {@code data-test} (those of the test split), {@code teacher} (a synthetic teacher's weights or modes),
+ * {@code subset} (index 0 = training split, 1 = test split), {@code init} (θ0), {@code shuffle} (index = epoch),
+ * {@code restart} (index = restart of an escape search), {@code sketch} (index = layer, randomised SVD),
+ * {@code bench} (benchmark inputs). Children made by {@link #split}: {@code width} (index = hidden width, the
+ * Example 1 sweep), {@code depth} (index = L, the depth sweep), {@code compare} (the solver comparison).
+ *
+ * <p>A synthetic data set's streams come from its own data seed (the {@code seed} key of a dataset spec), θ0's
+ * and the shuffles' from the run seed: with both at 0 they are still different streams ({@code data} vs
+ * {@code init}), so θ0 is never a copy of the inputs.
  */
 public final class RandomStreams {
     /** SplittableRandom's increment for a generator made by its public constructor (GOLDEN_GAMMA). */
@@ -46,6 +53,15 @@ public final class RandomStreams {
     /** The stream {@code name} with an index, e.g. ("shuffle", epoch) or ("restart", i). */
     public SplittableRandom stream(String name, long index) {
         return new SplittableRandom(stateOf(name, index));
+    }
+
+    /**
+     * A child family of streams, for an experiment that runs several sub-experiments each with its own restarts
+     * (one per width, one per depth): {@code split(name, i).stream("restart", j)} is another stream for every
+     * (i, j). Its seed is the state of stream (name, index) of this family.
+     */
+    public RandomStreams split(String name, long index) {
+        return new RandomStreams(stateOf(name, index));
     }
 
     /** The starting state of a stream (what its SplittableRandom is constructed with). */

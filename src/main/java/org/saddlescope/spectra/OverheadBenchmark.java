@@ -9,6 +9,7 @@ import org.saddlescope.loss.CrossEntropy;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 
 /**
  * Measures what spectral tracking costs against training (DESIGN.md target: top-10 singular values of every
@@ -38,8 +39,9 @@ public final class OverheadBenchmark {
     public static Result measure(int[] widths, int batch, DType dtype, int k, int steps, int passes, long stepsPerEpoch,
                                  double sigma0, long seed) {
         Network net = new Network(widths, Activation.RELU, dtype);
-        Init.gaussian(net, sigma0, seed);
-        SplittableRandom rng = new SplittableRandom(seed);
+        RandomStreams streams = RandomStreams.of(seed);
+        Init.gaussian(net, sigma0, streams.stream("init"));
+        SplittableRandom rng = streams.stream("bench");
         int n0 = widths[0], nOut = widths[widths.length - 1];
         Matrix x = Matrix.zeros(dtype, n0, batch);
         for (int t = 0; t < x.size(); t++) x.setFlat(t, rng.nextGaussian());
@@ -52,7 +54,7 @@ public final class OverheadBenchmark {
         // The paper's lr 10/‖θ‖⁴ at init moves the weights a realistic amount per step.
         double lr = 10 / Math.pow(net.normSquared(), 2);
         for (int i = 0; i < 5; i++) step(net, ws, x, targets, dy, ce, lr); // warm-up (JIT, caches)
-        SpectralTracker tracker = new SpectralTracker(k, new Cadence.EveryEpochs(1), null, seed);
+        SpectralTracker tracker = new SpectralTracker(k, new Cadence.EveryEpochs(1), null, streams);
         long t0 = System.nanoTime();
         tracker.record(net, 0, 0);
         double cold = (System.nanoTime() - t0) / 1e9;

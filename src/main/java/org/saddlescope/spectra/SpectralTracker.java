@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import org.saddlescope.linalg.TopSingularValues;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.train.TrainingObserver;
 
 /**
@@ -19,7 +20,7 @@ public final class SpectralTracker implements TrainingObserver, AutoCloseable {
     private final int k;
     private final Cadence cadence;
     private final SpectraSink sink;
-    private final long seed;
+    private final RandomStreams streams;
     private final List<SpectrumSnapshot> snapshots = new ArrayList<>();
     private TopSingularValues[] perLayer;
     private long nanos;
@@ -27,12 +28,12 @@ public final class SpectralTracker implements TrainingObserver, AutoCloseable {
     private long epoch;
     private long stepsPerEpoch = 1;
 
-    public SpectralTracker(int k, Cadence cadence, SpectraSink sink, long seed) {
+    public SpectralTracker(int k, Cadence cadence, SpectraSink sink, RandomStreams streams) {
         if (k <= 0) throw new IllegalArgumentException("spectra k must be positive, got " + k);
         this.k = k;
         this.cadence = cadence;
         this.sink = sink == null ? SpectraSink.NONE : sink;
-        this.seed = seed;
+        this.streams = streams;
     }
 
     public int k() { return k; }
@@ -62,7 +63,7 @@ public final class SpectralTracker implements TrainingObserver, AutoCloseable {
         int depth = net.depth();
         if (perLayer == null || perLayer.length != depth) {
             perLayer = new TopSingularValues[depth];
-            for (int l = 0; l < depth; l++) perLayer[l] = new TopSingularValues(k, seed + 7919L * (l + 1));
+            for (int l = 0; l < depth; l++) perLayer[l] = new TopSingularValues(k, streams.stream("sketch", l + 1));
         }
         double[][] values = new double[depth][];
         double[] frob = new double[depth];

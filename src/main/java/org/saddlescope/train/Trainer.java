@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.saddlescope.data.Dataset;
+import org.saddlescope.data.Subsets;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.Cost;
 import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 
 /**
  * Full-batch gradient descent and minibatch SGD (batches reshuffled each epoch from the seed) with the learning
@@ -183,17 +184,9 @@ public final class Trainer {
         return sb.toString();
     }
 
-    /** Permutation of the training indices for an epoch: a function of (seed, epoch) only, so resume is exact. */
+    /** Permutation of the training indices for an epoch: the run's stream ("shuffle", epoch), so resume is exact. */
     int[] permutation(long epoch) {
-        int n = train.size();
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        SplittableRandom rng = new SplittableRandom(s.seed() * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + 1);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i]; p[i] = p[j]; p[j] = t;
-        }
-        return p;
+        return Subsets.permutation(train.size(), RandomStreams.of(s.seed()).stream("shuffle", epoch));
     }
 
     private void log(long step, long epoch, double norm2, double windowLoss, double lr, double elapsed) {

@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
+import org.saddlescope.random.RandomStreams;
 
 class StandardizeSubsetsTest {
 
@@ -69,28 +70,30 @@ class StandardizeSubsetsTest {
     @Test
     void subsets() {
         Dataset d = labelled(100);
-        assertSame(d, Subsets.subset(d, 0, Subsets.Kind.RANDOM, 1));
-        assertSame(d, Subsets.subset(d, 100, Subsets.Kind.RANDOM, 1));
-        Dataset first = Subsets.subset(d, 10, Subsets.Kind.FIRST, 1);
+        assertSame(d, Subsets.subset(d, 0, Subsets.Kind.RANDOM, RandomStreams.of(1).stream("subset")));
+        assertSame(d, Subsets.subset(d, 100, Subsets.Kind.RANDOM, RandomStreams.of(1).stream("subset")));
+        Dataset first = Subsets.subset(d, 10, Subsets.Kind.FIRST, RandomStreams.of(1).stream("subset"));
         assertArrayEquals(new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, first.x().toDoubleArray(), 0.0);
 
-        int[] a = Subsets.randomIndices(100, 20, 5), b = Subsets.randomIndices(100, 20, 5), c = Subsets.randomIndices(100, 20, 6);
+        int[] a = Subsets.randomIndices(100, 20, RandomStreams.of(5).stream("subset"));
+        int[] b = Subsets.randomIndices(100, 20, RandomStreams.of(5).stream("subset"));
+        int[] c = Subsets.randomIndices(100, 20, RandomStreams.of(6).stream("subset"));
         assertArrayEquals(a, b);
         assertNotEquals(Arrays.toString(a), Arrays.toString(c));
         assertEquals(20, Arrays.stream(a).distinct().count());
         for (int k = 1; k < a.length; k++) assertTrue(a[k] > a[k - 1], "increasing");
 
-        Dataset s = Subsets.subset(d, 20, Subsets.Kind.STRATIFIED, 7);
+        Dataset s = Subsets.subset(d, 20, Subsets.Kind.STRATIFIED, RandomStreams.of(7).stream("subset"));
         int[] counts = new int[3];
         for (int l : s.labels()) counts[l]++;
         assertArrayEquals(new int[] {14, 4, 2}, counts); // 70/20/10 of 20
         for (int j = 0; j < s.size(); j++) assertEquals(d.labels()[(int) s.x().get(0, j)], s.labels()[j]); // labels follow samples
         // largest remainder: 70/20/10 of 7 = 4.9/1.4/0.7 → 4/1/0 + two extra to the largest remainders (0 and 2)
-        int[] idx = Subsets.stratifiedIndices(d.labels(), 3, 7, 1);
+        int[] idx = Subsets.stratifiedIndices(d.labels(), 3, 7, RandomStreams.of(1).stream("subset"));
         int[] k7 = new int[3];
         for (int i : idx) k7[d.labels()[i]]++;
         assertArrayEquals(new int[] {5, 1, 1}, k7);
         Dataset unlabelled = new Dataset("u", d.x(), d.x(), null, 0);
-        assertThrows(IllegalArgumentException.class, () -> Subsets.subset(unlabelled, 5, Subsets.Kind.STRATIFIED, 1));
+        assertThrows(IllegalArgumentException.class, () -> Subsets.subset(unlabelled, 5, Subsets.Kind.STRATIFIED, RandomStreams.of(1).stream("subset")));
     }
 }

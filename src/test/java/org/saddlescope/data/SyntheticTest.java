@@ -12,6 +12,7 @@ import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.linalg.Svd;
 import org.saddlescope.loss.SquaredError;
+import org.saddlescope.random.RandomStreams;
 
 class SyntheticTest {
 
@@ -50,7 +51,7 @@ class SyntheticTest {
     @Test
     void modeTeacherHasOrthonormalModesAndExactStrengths() {
         double[] s = {4, 2, 1};
-        Synthetic.Teacher t = Synthetic.modes(10, 50, 20, 5, s, DType.F64, 7);
+        Synthetic.Teacher t = Synthetic.modes(10, 50, 20, 5, s, DType.F64, RandomStreams.of(7));
         Matrix u = t.u(), v = t.v();
         Matrix utu = Blas.multiply(true, u, false, u);
         Matrix vtv = Blas.multiply(true, v, false, v);
@@ -77,7 +78,7 @@ class SyntheticTest {
     @Test
     void reluModesAreSumsOfSingleNeurons() {
         double[] s = {3, 1};
-        Synthetic.Teacher t = Synthetic.reluModes(4, 30, 0, 3, s, DType.F64, 3);
+        Synthetic.Teacher t = Synthetic.reluModes(4, 30, 0, 3, s, DType.F64, RandomStreams.of(3));
         Dataset d = t.train();
         for (int j = 0; j < d.size(); j++) {
             for (int r = 0; r < 3; r++) {
@@ -95,14 +96,14 @@ class SyntheticTest {
 
     @Test
     void modeTeacherRejectsBadStrengths() {
-        assertThrows(IllegalArgumentException.class, () -> Synthetic.modes(5, 10, 0, 5, new double[] {1, 2}, DType.F64, 1));
-        assertThrows(IllegalArgumentException.class, () -> Synthetic.modes(5, 10, 0, 2, new double[] {3, 2, 1}, DType.F64, 1));
-        assertThrows(IllegalArgumentException.class, () -> Synthetic.modes(5, 10, 0, 5, new double[] {1, -1}, DType.F64, 1));
+        assertThrows(IllegalArgumentException.class, () -> Synthetic.modes(5, 10, 0, 5, new double[] {1, 2}, DType.F64, RandomStreams.of(1)));
+        assertThrows(IllegalArgumentException.class, () -> Synthetic.modes(5, 10, 0, 2, new double[] {3, 2, 1}, DType.F64, RandomStreams.of(1)));
+        assertThrows(IllegalArgumentException.class, () -> Synthetic.modes(5, 10, 0, 5, new double[] {1, -1}, DType.F64, RandomStreams.of(1)));
     }
 
     @Test
     void teacherNetworkHasLimitedRankAndIsItsOwnForwardPass() {
-        Synthetic.Teacher t = Synthetic.teacherNetwork(12, 40, 10, 3, 8, 2, 4, z -> Math.max(0, z), "relu", true, DType.F64, 11);
+        Synthetic.Teacher t = Synthetic.teacherNetwork(12, 40, 10, 3, 8, 2, 4, z -> Math.max(0, z), "relu", true, DType.F64, RandomStreams.of(11));
         double[] sv = Svd.singularValues(t.weight(1));
         assertTrue(sv[1] > 1e-3, "rank 2 factors give two nonzero singular values");
         for (int i = 2; i < sv.length; i++) assertEquals(0.0, sv[i], 1e-12 * sv[0]); // product of 8×2 and 2×12 factors
@@ -119,7 +120,7 @@ class SyntheticTest {
         assertArrayEquals(y.toDoubleArray(), a.toDoubleArray(), 1e-12);
         assertEquals(4, t.test().outputDim());
         // depth 1: a linear map of rank ≤ r straight to the outputs
-        Synthetic.Teacher lin = Synthetic.teacherNetwork(6, 20, 0, 1, 99, 1, 3, z -> z, "identity", false, DType.F64, 2);
+        Synthetic.Teacher lin = Synthetic.teacherNetwork(6, 20, 0, 1, 99, 1, 3, z -> z, "identity", false, DType.F64, RandomStreams.of(2));
         double[] s1 = Svd.singularValues(Blas.multiply(false, lin.train().targets(), true, lin.train().x()));
         assertEquals(0.0, s1[1], 1e-12 * s1[0]);
     }
@@ -127,17 +128,17 @@ class SyntheticTest {
     @Test
     void sameSeedSameBitsOtherSeedOtherData() {
         double[] s = {2, 1};
-        Synthetic.Teacher a = Synthetic.modes(6, 15, 5, 3, s, DType.F32, 42);
-        Synthetic.Teacher b = Synthetic.modes(6, 15, 5, 3, s, DType.F32, 42);
-        Synthetic.Teacher c = Synthetic.modes(6, 15, 5, 3, s, DType.F32, 43);
+        Synthetic.Teacher a = Synthetic.modes(6, 15, 5, 3, s, DType.F32, RandomStreams.of(42));
+        Synthetic.Teacher b = Synthetic.modes(6, 15, 5, 3, s, DType.F32, RandomStreams.of(42));
+        Synthetic.Teacher c = Synthetic.modes(6, 15, 5, 3, s, DType.F32, RandomStreams.of(43));
         assertArrayEquals(a.train().x().toFloatArray(), b.train().x().toFloatArray());
         assertArrayEquals(a.test().targets().toFloatArray(), b.test().targets().toFloatArray());
         assertNotEquals(a.train().x().getFlat(0), c.train().x().getFlat(0));
-        Synthetic.Teacher n1 = Synthetic.teacherNetwork(5, 10, 0, 2, 4, 1, 2, Math::tanh, "tanh", true, DType.F64, 9);
-        Synthetic.Teacher n2 = Synthetic.teacherNetwork(5, 10, 0, 2, 4, 1, 2, Math::tanh, "tanh", true, DType.F64, 9);
+        Synthetic.Teacher n1 = Synthetic.teacherNetwork(5, 10, 0, 2, 4, 1, 2, Math::tanh, "tanh", true, DType.F64, RandomStreams.of(9));
+        Synthetic.Teacher n2 = Synthetic.teacherNetwork(5, 10, 0, 2, 4, 1, 2, Math::tanh, "tanh", true, DType.F64, RandomStreams.of(9));
         assertArrayEquals(n1.train().targets().toDoubleArray(), n2.train().targets().toDoubleArray(), 0.0);
         // F32 data set is the rounding of the F64 one (same draws)
-        Synthetic.Teacher d64 = Synthetic.modes(6, 15, 5, 3, s, DType.F64, 42);
+        Synthetic.Teacher d64 = Synthetic.modes(6, 15, 5, 3, s, DType.F64, RandomStreams.of(42));
         float[] f = a.train().targets().toFloatArray();
         double[] g = d64.train().targets().toDoubleArray();
         for (int q = 0; q < f.length; q++) assertEquals((float) g[q], f[q], 0.0f);

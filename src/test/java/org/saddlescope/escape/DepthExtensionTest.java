@@ -11,6 +11,7 @@ import org.saddlescope.linalg.Svd;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 
 /** Proposition 3.2 / appendix A.4 on random networks. */
 class DepthExtensionTest {
@@ -25,7 +26,7 @@ class DepthExtensionTest {
             int n = 3 + rng.nextInt(8);
             Activation act = Activation.RELU;
             Network net = new Network(w, act, DType.F64);
-            Init.gaussian(net, 1.0, 100 + trial);
+            Init.gaussian(net, 1.0, RandomStreams.of(100 + trial).stream("init"));
             Matrix x = rand(rng, w[0], n), g = rand(rng, w[L], n);
             double l0 = g.dot(net.outputs(x));
             if (l0 > 0) { net.weight(L).scale(-1); l0 = -l0; } // L0 is odd in W_L: make it negative

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 
 class Example1Test {
 
@@ -39,7 +40,7 @@ class Example1Test {
         // search must do: stay on the sphere, reach the rank-two speed 1/2, and report speeds that the weights it
         // returns attain (recomputed here through net.Network's BLAS forward pass, an independent implementation).
         SmallNetKernel k = Example1.kernel(8);
-        List<SphereSearch.Result> rs = SphereSearch.restarts(k, 16, 1, SphereSearch.Options.defaults()
+        List<SphereSearch.Result> rs = SphereSearch.restarts(k, 16, RandomStreams.of(1), SphereSearch.Options.defaults()
                 .withSolver(SphereSearch.Solver.PGD).withIterations(1500), 2, null);
         int half = 0;
         double largest = 0;

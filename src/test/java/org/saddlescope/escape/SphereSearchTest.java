@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.saddlescope.net.Activation;
+import org.saddlescope.random.RandomStreams;
 
 class SphereSearchTest {
 
@@ -15,8 +16,8 @@ class SphereSearchTest {
     void restartsAreDeterministicWhateverTheThreadCount() {
         SmallNetKernel k = Example1.kernel(6);
         SphereSearch.Options o = SphereSearch.Options.defaults().withSolver(SphereSearch.Solver.PGD).withIterations(300);
-        List<SphereSearch.Result> a = SphereSearch.restarts(k, 6, 42, o, 1, null);
-        List<SphereSearch.Result> b = SphereSearch.restarts(k, 6, 42, o, 2, null);
+        List<SphereSearch.Result> a = SphereSearch.restarts(k, 6, RandomStreams.of(42), o, 1, null);
+        List<SphereSearch.Result> b = SphereSearch.restarts(k, 6, RandomStreams.of(42), o, 2, null);
         for (int i = 0; i < 6; i++) {
             assertArrayEquals(a.get(i).theta(), b.get(i).theta(), "restart " + i);
             assertEquals(a.get(i).speed(), b.get(i).speed(), 0.0);
@@ -36,7 +37,7 @@ class SphereSearchTest {
         double sigma1 = new org.apache.commons.math3.linear.SingularValueDecomposition(
                 org.apache.commons.math3.linear.MatrixUtils.createRealMatrix(gx)).getSingularValues()[0];
         SphereSearch.Options o = SphereSearch.Options.defaults().withIterations(4000).withTolerance(1e-10).withPolish(false);
-        SphereSearch.Result best = SphereSearch.best(SphereSearch.restarts(k, 3, 1, o, 2, null));
+        SphereSearch.Result best = SphereSearch.best(SphereSearch.restarts(k, 3, RandomStreams.of(1), o, 2, null));
         assertEquals(sigma1, best.speed(), 1e-9 * sigma1); // residual 1e-10 bounds the speed error at second order
         assertTrue(best.residual() < 1e-7, "residual " + best.residual()); // linear convergence along flat (rotation) directions is slow
     }
@@ -51,7 +52,7 @@ class SphereSearchTest {
         double[] x = SmallNetKernelTest.gauss(rng, 3 * n), g = SmallNetKernelTest.gauss(rng, n);
         SmallNetKernel k = new SmallNetKernel(new int[] {3, 4, 4, 1}, Activation.leakyRelu(0.3), x, g, n);
         SphereSearch.Options o = SphereSearch.Options.defaults().withIterations(8000).withTolerance(1e-9).withPolish(false);
-        List<SphereSearch.Result> rs = SphereSearch.restarts(k, 6, 5, o, 2, null);
+        List<SphereSearch.Result> rs = SphereSearch.restarts(k, 6, RandomStreams.of(5), o, 2, null);
         double minRes = Double.POSITIVE_INFINITY;
         for (SphereSearch.Result r : rs) {
             assertEquals(r.speed() * Math.pow(3, -1.5), r.speedUnit(), 1e-15);
@@ -65,7 +66,7 @@ class SphereSearchTest {
         SmallNetKernel k = Example1.kernel(8);
         SmallNetKernel.Workspace ws = k.workspace();
         for (int i = 0; i < 20; i++) {
-            double[] t = SphereSearch.randomStart(k, 9, i);
+            double[] t = SphereSearch.randomStart(k, RandomStreams.of(9), i);
             double before = -k.value(t, ws);
             if (before <= 0) continue;
             int removed = SphereSearch.pruneInactive(k, ws, t);
@@ -88,11 +89,11 @@ class SphereSearchTest {
         double sigma1 = topSingularValueOfGXt(x, g, n);
         SphereSearch.Options o = SphereSearch.Options.defaults().withSolver(SphereSearch.Solver.POWER).withIterations(200)
                 .withTolerance(1e-10).withPolish(false).withPrune(false);
-        SphereSearch.Result p = SphereSearch.solve(k, k.workspace(), SphereSearch.randomStart(k, 1, 0), o, 0);
+        SphereSearch.Result p = SphereSearch.solve(k, k.workspace(), SphereSearch.randomStart(k, RandomStreams.of(1), 0), o, 0);
         assertEquals(sigma1, p.speed(), 1e-12 * sigma1); // residual < 1e-10 bounds the speed error at second order
         assertTrue(p.iterations() < 200, "sweeps " + p.iterations());
         assertEquals(3.0, SmallNetKernel.norm2(p.theta()), 1e-12);
-        double[] a = SphereSearch.randomStart(k, 1, 0), b = a.clone();
+        double[] a = SphereSearch.randomStart(k, RandomStreams.of(1), 0), b = a.clone();
         SmallNetKernel.Workspace ws = k.workspace();
         SphereSearch.power(k, ws, a, new double[a.length], o.withIterations(1), null);
         double[] grad = new double[b.length];
@@ -110,7 +111,7 @@ class SphereSearchTest {
         SmallNetKernel k = Example1.kernel(16);
         SphereSearch.Options o = SphereSearch.Options.defaults().withIterations(3000).withTolerance(1e-12)
                 .withPolish(false).withPrune(false);
-        List<SphereSearch.Result> rs = SphereSearch.restarts(k, 12, 0, o, 2, null);
+        List<SphereSearch.Result> rs = SphereSearch.restarts(k, 12, RandomStreams.of(0), o, 2, null);
         int above = 0;
         for (SphereSearch.Result r : rs) if (r.speed() > Example1.RANK_ONE_SPEED + 1e-9) above++;
         assertTrue(above >= 6, above + " of 12 starts above the rank-one speed");

@@ -16,6 +16,7 @@ import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 
 class WeightsTest {
     @TempDir Path dir;
@@ -23,7 +24,7 @@ class WeightsTest {
     @Test
     void saveLoadRoundTripAndShapeChecks() throws java.io.IOException {
         Network net = new Network(new int[] {5, 4, 3, 2}, Activation.RELU, DType.F32);
-        Init.heNormal(net, 3);
+        Init.heNormal(net, RandomStreams.of(3).stream("init"));
         Path f = dir.resolve("w.npz");
         Weights.save(net, f);
         // readable by others (createTempFile alone would leave 0600)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.saddlescope.random.RandomStreams;
 
 class TopSingularValuesTest {
 
@@ -45,7 +46,7 @@ class TopSingularValuesTest {
     void matchesFullSvdOnLayerLikeSpectrumFloat64() {
         double[] s = layerLike(100);
         Matrix a = withSpectrum(DType.F64, 160, 100, s, 11);
-        TopSingularValues t = new TopSingularValues(10, 10, 20, 1e-10, 5);
+        TopSingularValues t = new TopSingularValues(10, 10, 20, 1e-10, RandomStreams.of(5).stream("sketch"));
         double[] got = t.compute(a);
         double[] exact = Svd.singularValues(a);
         assertEquals(10, got.length);
@@ -65,7 +66,7 @@ class TopSingularValuesTest {
     void ritzValuesNeverExceedTheTrueValuesOnAFlatGaussianSpectrum() {
         // Hardest case (init-like layer): flat Marchenko–Pastur bulk, tiny gaps. Interlacing still holds.
         Matrix a = gaussian(DType.F64, 200, 150, 3);
-        TopSingularValues t = new TopSingularValues(10, 10, 3, 1e-4, 9);
+        TopSingularValues t = new TopSingularValues(10, 10, 3, 1e-4, RandomStreams.of(9).stream("sketch"));
         double[] got = t.compute(a);
         double[] exact = Svd.singularValues(a);
         for (int i = 0; i < 10; i++) {
@@ -81,7 +82,7 @@ class TopSingularValuesTest {
         double[] s = layerLike(100);
         Matrix a = withSpectrum(DType.F64, 160, 100, s, 21);
         Matrix drift = gaussian(DType.F64, 160, 100, 22);
-        TopSingularValues t = new TopSingularValues(3, 10, 8, 1e-6, 1);
+        TopSingularValues t = new TopSingularValues(3, 10, 8, 1e-6, RandomStreams.of(1).stream("sketch"));
         t.compute(a);
         int coldIterations = t.lastIterations();
         for (int call = 0; call < 5; call++) {
@@ -101,7 +102,7 @@ class TopSingularValuesTest {
         double[] s = layerLike(100);
         Matrix a32 = withSpectrum(DType.F32, 160, 100, s, 31);
         Matrix a64 = a32.to(DType.F64);
-        TopSingularValues t = new TopSingularValues(3, 10, 10, 1e-6, 2);
+        TopSingularValues t = new TopSingularValues(3, 10, 10, 1e-6, RandomStreams.of(2).stream("sketch"));
         double[] got = t.compute(a32);
         double[] exact = Svd.singularValues(a64);
         // float32 GEMMs over 160 terms: relative rounding ≲ 160·6e-8 ≈ 1e-5; allow 1e-4 of σ_1.
@@ -112,7 +113,7 @@ class TopSingularValuesTest {
     @Test
     void smallMatricesUseTheFullSvdExactly() {
         Matrix a = gaussian(DType.F64, 10, 40, 4); // like the output layer 10×n_{L-1}
-        TopSingularValues t = new TopSingularValues(10, 7);
+        TopSingularValues t = new TopSingularValues(10, RandomStreams.of(7).stream("sketch"));
         double[] got = t.compute(a);
         assertTrue(t.lastExact());
         assertArrayEquals(Svd.singularValues(a), got, 0.0);
@@ -129,7 +130,7 @@ class TopSingularValuesTest {
         for (int j = 0; j < 200; j++) for (int i = 0; i < 300; i++) u.set(i, j, u.get(i, j) * Math.pow(0.9, j));
         Matrix a = Blas.multiply(false, u, true, v);
         double[] exact = Svd.singularValues(a);
-        double[] top = Svd.topK(a, 5, 1);
+        double[] top = Svd.topK(a, 5, RandomStreams.of(1).stream("sketch"));
         assertEquals(5, top.length);
         // Convergence is declared at 1e-4·σ1 between iterations; allow 1e-3·σ1.
         for (int i = 0; i < 5; i++) assertEquals(exact[i], top[i], 1e-3 * exact[0], "s_" + (i + 1));

@@ -14,6 +14,7 @@ import org.saddlescope.loss.Cost;
 import org.saddlescope.loss.CrossEntropy;
 import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.loss.SquaredError;
+import org.saddlescope.random.RandomStreams;
 
 /** Backpropagation against central finite differences, float64, over random shapes. */
 class GradientCheckTest {
@@ -38,7 +39,7 @@ class GradientCheckTest {
             widths[depth] = Math.max(2, widths[depth]);
             int n = 1 + rng.nextInt(6);
             Network net = new Network(widths, act, DType.F64);
-            Init.heNormal(net, rng.nextLong());
+            Init.heNormal(net, RandomStreams.of(rng.nextLong()).stream("init"));
             Matrix x = random(widths[0], n, rng);
             Matrix t = Matrix.zeros(DType.F64, widths[depth], n);
             for (int j = 0; j < n; j++) t.set(rng.nextInt(widths[depth]), j, 1.0);
@@ -104,7 +105,7 @@ class GradientCheckTest {
         int[] widths = new int[depth + 1];
         for (int i = 0; i <= depth; i++) widths[i] = 2 + rng.nextInt(6);
         Network net = new Network(widths, Activation.RELU, DType.F64);
-        Init.heNormal(net, 7);
+        Init.heNormal(net, RandomStreams.of(7).stream("init"));
         Matrix x = random(widths[0], 9, rng);
         LocalizedLoss l0 = new LocalizedLoss(random(widths[depth], 9, rng));
         double base = l0.value(net.outputs(x), null);

@@ -10,6 +10,7 @@ import org.saddlescope.linalg.Svd;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.train.TrainingObserver.StepInfo;
 
 class CadenceTest {
@@ -45,9 +46,9 @@ class CadenceTest {
     @Test
     void trackerRecordsStartCadenceAndEndOnceEach() {
         Network net = new Network(new int[] {6, 30, 30, 3}, Activation.RELU, DType.F64);
-        Init.gaussian(net, 0.1, 1);
+        Init.gaussian(net, 0.1, RandomStreams.of(1).stream("init"));
         List<SpectrumSnapshot> sunk = new ArrayList<>();
-        SpectralTracker t = new SpectralTracker(2, Cadence.parse("steps:3"), sunk::add, 1);
+        SpectralTracker t = new SpectralTracker(2, Cadence.parse("steps:3"), sunk::add, RandomStreams.of(1));
         t.onStart(net, 0, 5);
         for (long s = 1; s <= 7; s++) t.afterStep(net, new StepInfo(s, s / 5, s % 5 == 0, Double.NaN, Double.NaN, 0.1));
         t.onEnd(net, 7);

@@ -15,16 +15,17 @@ import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 
 class TrainerTest {
 
     static Dataset teacher(DType dt) {
-        return Synthetic.modes(8, 64, 0, 3, new double[] {3.0, 1.0}, dt, 5).train();
+        return Synthetic.modes(8, 64, 0, 3, new double[] {3.0, 1.0}, dt, RandomStreams.of(5)).train();
     }
 
     static Network net(DType dt, long seed) {
         Network n = new Network(new int[] {8, 16, 16, 3}, Activation.RELU, dt);
-        Init.gaussian(n, 0.05, seed);
+        Init.gaussian(n, 0.05, RandomStreams.of(seed).stream("init"));
         return n;
     }
 
@@ -102,7 +103,7 @@ class TrainerTest {
         Dataset d = teacher(DType.F64);
         // A linear network with a too-large constant rate must blow up (a ReLU one could die instead).
         Network n = new Network(new int[] {8, 16, 16, 3}, Activation.IDENTITY, DType.F64);
-        Init.gaussian(n, 0.5, 4);
+        Init.gaussian(n, 0.5, RandomStreams.of(4).stream("init"));
         Trainer t = new Trainer(n, new SquaredError(), d, null, new Trainer.Settings(0, LearningRate.constant(10), 1000, 0, 0, 10, 0, 0, 0, 1),
                 TrainingSink.NONE, ProgressListener.NONE, List.of());
         Trainer.Result r = t.run(TrainState.initial(n.normSquared()));

@@ -14,6 +14,7 @@ import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 
 /**
  * Gradient flow against closed forms on deep linear networks.
@@ -108,7 +109,7 @@ class DeepLinearFlowTest {
         // Random ReLU net, MSE on random data: GD with step η approximates the flow with O(η) error at fixed t.
         int[] widths = {4, 6, 5, 2};
         Network start = new Network(widths, Activation.TANH, DType.F64);
-        Init.gaussian(start, 0.5, 3);
+        Init.gaussian(start, 0.5, RandomStreams.of(3).stream("init"));
         SplittableRandom rng = new SplittableRandom(4);
         double[] xs = new double[4 * 10], ys = new double[2 * 10];
         for (int i = 0; i < xs.length; i++) xs[i] = rng.nextGaussian();

@@ -13,6 +13,7 @@ import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 
 /**
  * The imbalance identity dD_ℓ/dt = −2Σ(W_{ℓ+1}ᵀδ_{ℓ+1}) ⊙ (σ(Z_ℓ) − Z_ℓσ'(Z_ℓ)) at every probe of an integrated flow,
@@ -34,7 +35,7 @@ class ImbalanceTest {
         SplittableRandom rng = new SplittableRandom(name.hashCode());
         int[] widths = {3, 5, 4, 4, 2};
         Network start = new Network(widths, act, DType.F64);
-        Init.gaussian(start, 0.7, 5);
+        Init.gaussian(start, 0.7, RandomStreams.of(5).stream("init"));
         Matrix x = random(3, 8, rng), y = random(2, 8, rng);
         GradientFlow flow = new GradientFlow(start, x, y, new SquaredError());
         double h = 1e-4;
@@ -81,7 +82,7 @@ class ImbalanceTest {
         // Independent algebra: −2⟨W_{ℓ+1}, ∂L/∂W_{ℓ+1}⟩ + 2⟨W_ℓ, ∂L/∂W_ℓ⟩ from backward(): equal up to rounding.
         SplittableRandom rng = new SplittableRandom(9);
         Network net = new Network(new int[] {4, 6, 5, 3}, Activation.parse(name), DType.F64);
-        Init.gaussian(net, 0.6, 2);
+        Init.gaussian(net, 0.6, RandomStreams.of(2).stream("init"));
         Matrix x = random(4, 7, rng), y = random(3, 7, rng);
         Network.Workspace ws = net.workspace(7);
         Matrix dY = Matrix.zeros(DType.F64, 3, 7);
