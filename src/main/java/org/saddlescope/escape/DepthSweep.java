@@ -7,6 +7,7 @@ import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
+import org.saddlescope.theory.EscapeSpeed;
 import org.saddlescope.train.ProgressListener;
 
 /**
@@ -52,7 +53,7 @@ public final class DepthSweep {
                 if (ext > bestS) { bestS = ext; best = th; bestRes = Double.NaN; }
                 if (warm >= bestS) { bestS = warm; best = wr.theta(); bestRes = wr.residual(); }
             }
-            rows.add(new Row(L, rnd.speed(), ext, warm, bestS, bestS * Math.pow(L, -L / 2.0), bestRes));
+            rows.add(new Row(L, rnd.speed(), ext, warm, bestS, EscapeSpeed.unitSpeed(bestS, L), bestRes));
             prevBest = best;
             prevK = k;
             if (progress != null) progress.progress(L - minDepth + 1, maxDepth - minDepth + 1, "depth " + L + ": s = " + bestS);

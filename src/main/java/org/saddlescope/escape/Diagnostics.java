@@ -5,7 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.linalg.Svd;
+import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.net.Network;
+import org.saddlescope.theory.EscapeSpeed;
+import org.saddlescope.theory.Proposition34;
+import org.saddlescope.theory.RankMeasures;
+import org.saddlescope.theory.Theorem31;
 
 /**
  * Rank structure of an escape direction and the paper's bounds on it (Theorem 3.1, Proposition 3.4).
@@ -40,9 +45,7 @@ public final class Diagnostics {
         int L = net.depth();
         net.scale(Math.sqrt(L / net.normSquared()));
         Network.Workspace ws = net.workspace(x.cols());
-        Matrix y = net.forward(x, ws);
-        double l0 = g.dot(y);
-        double s = -l0;
+        double s = -new LocalizedLoss(g).value(net.forward(x, ws));
         Matrix[] grads = net.zerosLike();
         try (Matrix dY = g.copy()) {
             net.backward(ws, dY, grads);
@@ -58,59 +61,43 @@ public final class Diagnostics {
         }
         double residual = Math.sqrt(r2) / Math.abs(s);
         double normX = Math.sqrt(x.frobeniusNorm2()), normG = Math.sqrt(g.frobeniusNorm2());
-        double c = s > 0 ? PaperBounds.theorem31C(normX, normG, s) : Double.NaN;
+        double c = s > 0 ? Theorem31.c(normX, normG, s) : Double.NaN;
 
         List<Layer> layers = new ArrayList<>();
         double[] tailZs = new double[L]; // tail ratio of Z_ℓ^σ, ℓ = 0..L-1
-        tailZs[0] = PaperBounds.tailRatio(Svd.singularValues(x));
+        tailZs[0] = RankMeasures.tailRatio(Svd.singularValues(x));
         for (int l = 1; l <= L; l++) {
             Matrix w = net.weight(l);
             double[] sw = Svd.singularValues(w);
             Matrix z = ws.preactivation(l);
             Matrix a = l < L ? ws.activation(l) : z;
             double[] sz = Svd.singularValues(a);
-            double tailZ = PaperBounds.tailRatio(sz);
+            double tailZ = RankMeasures.tailRatio(sz);
             if (l < L) tailZs[l] = tailZ;
-            double nonlin = Double.NaN;
-            if (l < L) {
-                double diff = 0, zz = 0;
-                for (int q = 0, n = z.size(); q < n; q++) {
-                    double zv = z.getFlat(q), d = a.getFlat(q) - zv;
-                    diff += d * d;
-                    zz += zv * zv;
-                }
-                nonlin = zz > 0 ? diff / zz : Double.NaN;
-            }
-            double bound = s > 0 ? PaperBounds.theorem31Bound(c, l) : Double.NaN;
+            double nonlin = l < L ? RankMeasures.nonlinearityRatio(z, a) : Double.NaN;
+            double tailW = RankMeasures.tailRatio(sw);
+            double bound = s > 0 ? Theorem31.bound(c, l) : Double.NaN;
             Boolean below = null;
-            if (!Double.isNaN(bound)) {
-                double tw = PaperBounds.tailRatio(sw);
-                below = le(tw, bound) && le(tailZ, bound) && (l == L || le(nonlin, bound));
-            }
-            layers.add(new Layer(l, Math.sqrt(w.frobeniusNorm2()), top(sw, topK), PaperBounds.tailRatio(sw),
-                    PaperBounds.numericalRank(sw, w.rows(), w.cols()), top(sz, topK), tailZ,
-                    PaperBounds.numericalRank(sz, a.rows(), a.cols()), nonlin, bound, below));
+            if (!Double.isNaN(bound)) below = tailW <= bound && tailZ <= bound && (l == L || nonlin <= bound);
+            layers.add(new Layer(l, Math.sqrt(w.frobeniusNorm2()), top(sw, topK), tailW,
+                    RankMeasures.numericalRank(sw, w.rows(), w.cols()), top(sz, topK), tailZ,
+                    RankMeasures.numericalRank(sz, a.rows(), a.cols()), nonlin, bound, below));
         }
         List<Prop34> p34 = new ArrayList<>();
         if (s > 0) {
             for (double p : DEFAULT_P) {
-                double thr = PaperBounds.proposition34Threshold(normX, normG, s, p, L);
+                double thr = Proposition34.threshold(normX, normG, s, p, L);
                 int count = 0;
-                for (double t : tailZs) if (t <= thr || Double.isNaN(t)) count++;
-                double gtee = PaperBounds.proposition34Guarantee(p, L);
+                for (double t : tailZs) if (t <= thr) count++;
+                double gtee = Proposition34.guarantee(p, L);
                 p34.add(new Prop34(p, thr, count, gtee, count >= gtee));
             }
         }
         for (Matrix m : grads) m.close();
         String note = "Speeds on the sqrt(L)-sphere (Definition 2.1). The best direction found is not certified optimal;"
                 + " Theorem 3.1 concerns the optimal direction, so its check here is indicative only.";
-        return new Report(s, s * Math.pow(L, -L / 2.0), residual, normX, normG, net.normSquared(), c, c * c,
+        return new Report(s, EscapeSpeed.unitSpeed(s, L), residual, normX, normG, net.normSquared(), c, c * c,
                 layers, p34, note);
-    }
-
-    /** NaN ratios (a zero matrix) count as satisfying a bound: there is nothing of rank > 1 in them. */
-    private static boolean le(double v, double bound) {
-        return Double.isNaN(v) || v <= bound;
     }
 
     private static double[] top(double[] s, int k) {

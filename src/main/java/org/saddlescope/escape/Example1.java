@@ -2,6 +2,7 @@ package org.saddlescope.escape;
 
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
+import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
 
@@ -66,7 +67,7 @@ public final class Example1 {
     /** Speed −L0 of a network on Example 1, computed by the network's own forward pass. */
     public static double speed(Network net) {
         try (Matrix x = xMatrix(); Matrix g = gMatrix(); Matrix y = net.outputs(x)) {
-            return -g.dot(y);
+            return -new LocalizedLoss(g).value(y);
         }
     }
 

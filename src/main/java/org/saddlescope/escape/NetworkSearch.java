@@ -3,9 +3,11 @@ package org.saddlescope.escape;
 import java.util.ArrayList;
 import java.util.List;
 import org.saddlescope.linalg.Matrix;
+import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
+import org.saddlescope.theory.EscapeSpeed;
 import org.saddlescope.train.ProgressListener;
 
 /**
@@ -47,7 +49,8 @@ public final class NetworkSearch {
         Matrix[] tan = net.zerosLike();
         List<double[]> trace = new ArrayList<>();
         double eta = o.lr();
-        double l0 = g.dot(net.forward(x, ws));
+        LocalizedLoss localized = new LocalizedLoss(g);
+        double l0 = localized.value(net.forward(x, ws));
         net.backward(ws, g, grads);
         int it = 0, pruned = 0;
         double rel = Double.NaN;
@@ -67,7 +70,7 @@ public final class NetworkSearch {
                 trial.copyFrom(net);
                 trial.addScaled(-eta, tan);
                 trial.scale(Math.sqrt(L / trial.normSquared()));
-                double v = g.dot(trial.forward(x, ws));
+                double v = localized.value(trial.forward(x, ws));
                 if (v <= l0 - 1e-4 * eta * tn2) {
                     Network sw = net; net = trial; trial = sw;
                     l0 = v;
@@ -83,13 +86,13 @@ public final class NetworkSearch {
                 int p = prune(net, x, ws);
                 if (p > 0) {
                     pruned += p;
-                    l0 = g.dot(net.forward(x, ws));
+                    l0 = localized.value(net.forward(x, ws));
                     net.backward(ws, g, grads);
                 }
             }
         }
         if (o.prune()) pruned += prune(net, x, ws);
-        l0 = g.dot(net.forward(x, ws));
+        l0 = localized.value(net.forward(x, ws));
         net.backward(ws, g, grads);
         double s = -l0, r2 = 0;
         for (int l = 0; l < L; l++) {
@@ -99,7 +102,7 @@ public final class NetworkSearch {
         }
         for (Matrix m : grads) m.close();
         for (Matrix m : tan) m.close();
-        return new Result(index, net, s, s * Math.pow(L, -L / 2.0), Math.sqrt(r2) / Math.abs(s), it, pruned,
+        return new Result(index, net, s, EscapeSpeed.unitSpeed(s, L), Math.sqrt(r2) / Math.abs(s), it, pruned,
                 System.nanoTime() - t0, trace);
     }
 

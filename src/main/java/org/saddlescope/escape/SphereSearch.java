@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.saddlescope.random.RandomStreams;
+import org.saddlescope.theory.EscapeSpeed;
 import org.saddlescope.train.ProgressListener;
 
 /**
@@ -55,7 +56,7 @@ public final class SphereSearch {
     }
 
     /**
-     * One restart. speed is on the √L sphere; speedUnit = speed·L^(−L/2); residual = ‖∇L0(ρ) + sρ‖/s with
+     * One restart. speed is on the √L sphere; speedUnit = s_unit ({@link EscapeSpeed#unitSpeed}); residual = ‖∇L0(ρ) + sρ‖/s with
      * σ'(0) = 0; kinkResidual = the same residual on the manifold that keeps the detected kinks at zero
      * (NaN when the polish did not run); speedSolver = s right after the solver (before pruning and polish).
      */
@@ -156,7 +157,7 @@ public final class SphereSearch {
         double l0 = k.valueAndGradient(theta, grad, ws);
         double s = -l0;
         if (trace != null) { trace.offset = 0; trace.add(iters, s, residual(theta, grad, l0)); }
-        return new Result(index, theta, s, s * Math.pow(L, -L / 2.0), residual(theta, grad, l0), kinkResidual, kinks,
+        return new Result(index, theta, s, EscapeSpeed.unitSpeed(s, L), residual(theta, grad, l0), kinkResidual, kinks,
                 speedSolver, iters, pruned, System.nanoTime() - t0, trace == null ? null : trace.build());
     }
 

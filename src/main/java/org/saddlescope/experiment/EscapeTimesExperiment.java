@@ -20,12 +20,13 @@ import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.report.HtmlReport;
+import org.saddlescope.theory.ActivationClass;
+import org.saddlescope.theory.EscapeSpeed;
+import org.saddlescope.theory.NormLaw;
 import org.saddlescope.train.LearningRate;
 import org.saddlescope.train.ProgressListener;
-import org.saddlescope.train.flow.ActivationClass;
 import org.saddlescope.train.flow.DescentEscape;
 import org.saddlescope.train.flow.GradientFlow;
-import org.saddlescope.train.flow.NormLaw;
 
 /**
  * {@code saddlescope reproduce escape-times}: the escape-time study of issue 5 end to end, sized to run in a few
@@ -176,8 +177,8 @@ public final class EscapeTimesExperiment {
                 double tPred = NormLaw.alignedOutputEscapeTime(r0, rOut, s, depth, yRho);
                 double rHit = Math.sqrt(depth) * Math.pow(rOut / yRho, 1.0 / depth);
                 // the printed formula (s where s_unit belongs) reaches the same norm L^(L/2) times sooner
-                double tPrinted = tPred * NormLaw.unitSpeed(s, depth) / s;
-                double qPred = Math.log(rHit / r0) / (depth * NormLaw.unitSpeed(s, depth));
+                double tPrinted = tPred * EscapeSpeed.unitSpeed(s, depth) / s;
+                double qPred = Math.log(rHit / r0) / (depth * EscapeSpeed.unitSpeed(s, depth));
                 GradientFlow.Result onL0 = new GradientFlow(start, d.x(), null, l0)
                         .run(GradientFlow.Options.realTime(2 * NormLaw.blowUpTime(r0, s, depth)).withEscape(rOut, Double.NaN, false)
                                 .withBlowUp(1e4 * r0));
@@ -186,7 +187,7 @@ public final class EscapeTimesExperiment {
                 double c = qPred / 2000;
                 DescentEscape.Result gd = DescentEscape.run(start, d, new SquaredError(), new LearningRate(c, depth - 2), 20_000, rOut,
                         Double.NaN, ProgressListener.NONE);
-                rows.add(new Object[] {depth, r0, s, NormLaw.unitSpeed(s, depth), tPred, tPrinted, onL0.outputEscape().t(),
+                rows.add(new Object[] {depth, r0, s, EscapeSpeed.unitSpeed(s, depth), tPred, tPrinted, onL0.outputEscape().t(),
                         onMse.outputEscape().t(), NormLaw.escapeTimeLowerBound(r0, rOut, s, depth, normX), qPred, onMse.outputEscape().q(),
                         gd.outputEscape().q(), gd.outputStep(), NormLaw.blowUpTime(r0, s, depth), NormLaw.timeToNorm(r0, 1e4 * r0, s, depth),
                         onL0.stop() == GradientFlow.Stop.BLOW_UP ? onL0.end().t() : Double.NaN});

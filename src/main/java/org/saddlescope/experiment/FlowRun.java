@@ -18,8 +18,9 @@ import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.report.Figures;
+import org.saddlescope.theory.Imbalance;
 import org.saddlescope.train.ProgressListener;
-import org.saddlescope.train.flow.ActivationClass;
+import org.saddlescope.theory.ActivationClass;
 import org.saddlescope.train.flow.GradientFlow;
 
 /**
@@ -121,7 +122,7 @@ public final class FlowRun {
         Cost cost = cost(cfg, data);
         GradientFlow flow = new GradientFlow(net, data.train().x(), data.train().targets(), cost);
         GradientFlow.Result r = flow.run(options(cfg, net.activation()), progress);
-        double[] d0 = org.saddlescope.train.flow.Imbalance.values(net);
+        double[] d0 = Imbalance.values(net);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("depth", net.depth());
         s.put("parameters", net.parameterCount());

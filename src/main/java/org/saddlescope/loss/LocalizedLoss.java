@@ -22,10 +22,15 @@ public final class LocalizedLoss implements Cost {
 
     @Override public String name() { return "localized"; }
 
+    /** L0 = Tr[GᵀY] of outputs Y. */
+    public double value(Matrix y) {
+        return g.dot(y);
+    }
+
     /** Tr[GᵀY]; the targets are ignored (G already holds them). */
     @Override
     public double value(Matrix y, Matrix targetsIgnored) {
-        return g.dot(y);
+        return value(y);
     }
 
     @Override

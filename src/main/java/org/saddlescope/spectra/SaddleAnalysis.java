@@ -2,6 +2,7 @@ package org.saddlescope.spectra;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.saddlescope.theory.RankMeasures;
 
 /**
  * The saddles of a run with the rank structure of every layer on each (issue 4, items 3 and 6): plateaus and

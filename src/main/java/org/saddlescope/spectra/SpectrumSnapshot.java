@@ -1,5 +1,7 @@
 package org.saddlescope.spectra;
 
+import org.saddlescope.theory.RankMeasures;
+
 /**
  * The leading singular values of every layer at one step. {@code values[ℓ-1]} holds W_ℓ's top values
  * (descending), {@code frobeniusSquared[ℓ-1]} = ‖W_ℓ‖_F² (for exact tail ratios).

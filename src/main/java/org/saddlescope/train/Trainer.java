@@ -11,6 +11,7 @@ import org.saddlescope.loss.Cost;
 import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
+import org.saddlescope.theory.EscapeSpeed;
 
 /**
  * Full-batch gradient descent and minibatch SGD (batches reshuffled each epoch from the seed) with the learning
@@ -210,11 +211,11 @@ public final class Trainer {
                 row[c + 2] = te.loss;
                 row[c + 3] = te.accuracy;
             }
-            // Normalised speed −L0(θ/‖θ‖) on the unit sphere, and s = L^(L/2)·s_unit on the √L sphere (Definition 2.1).
+            // Speed of θ's direction: s_unit on the unit sphere and s on the √L sphere (Definition 2.1).
             int L = net.depth();
-            double sUnit = -tr.localized / Math.pow(norm2, L / 2.0);
+            double sUnit = EscapeSpeed.unitSpeedOfDirection(tr.localized, norm2, L);
             if (!net.activation().positivelyHomogeneous()) sUnit = Double.NaN; // L0 is not homogeneous: no speed
-            row[c + 4] = sUnit * Math.pow(L, L / 2.0);
+            row[c + 4] = EscapeSpeed.sphereSpeed(sUnit, L);
             row[c + 5] = sUnit;
         }
         sink.metrics(row);

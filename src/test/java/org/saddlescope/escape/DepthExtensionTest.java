@@ -12,6 +12,7 @@ import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
+import org.saddlescope.theory.RankMeasures;
 
 /** Proposition 3.2 / appendix A.4 on random networks. */
 class DepthExtensionTest {
@@ -56,7 +57,7 @@ class DepthExtensionTest {
 
     static int rank(Matrix m) {
         double[] s = Svd.singularValues(m);
-        return PaperBounds.numericalRank(s, m.rows(), m.cols());
+        return RankMeasures.numericalRank(s, m.rows(), m.cols());
     }
 
     static Matrix rand(SplittableRandom rng, int r, int c) {

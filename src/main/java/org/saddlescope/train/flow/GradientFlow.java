@@ -16,6 +16,7 @@ import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.Cost;
 import org.saddlescope.net.Network;
+import org.saddlescope.theory.Imbalance;
 import org.saddlescope.train.ProgressListener;
 
 /**

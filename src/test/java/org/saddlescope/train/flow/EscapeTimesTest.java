@@ -10,6 +10,8 @@ import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
+import org.saddlescope.theory.EscapeSpeed;
+import org.saddlescope.theory.NormLaw;
 import org.saddlescope.train.LearningRate;
 import org.saddlescope.train.ProgressListener;
 
@@ -31,7 +33,7 @@ class EscapeTimesTest {
         double predictedT = NormLaw.alignedOutputEscapeTime(r0, rOut, s, depth, yRho);
         // in q: ‖θ(q)‖ = r0·exp(L·s_unit·q)
         double rHit = Math.sqrt(depth) * Math.pow(rOut / yRho, 1.0 / depth);
-        double predictedQ = Math.log(rHit / r0) / (depth * NormLaw.unitSpeed(s, depth));
+        double predictedQ = Math.log(rHit / r0) / (depth * EscapeSpeed.unitSpeed(s, depth));
 
         GradientFlow.Result flow = new GradientFlow(start, dir.x(), y, new SquaredError())
                 .run(GradientFlow.Options.realTime(10 * predictedT).withEscape(rOut, 0.5, true));

@@ -14,6 +14,8 @@ import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
+import org.saddlescope.theory.ActivationClass;
+import org.saddlescope.theory.Imbalance;
 
 /**
  * The imbalance identity dD_ℓ/dt = −2Σ(W_{ℓ+1}ᵀδ_{ℓ+1}) ⊙ (σ(Z_ℓ) − Z_ℓσ'(Z_ℓ)) at every probe of an integrated flow,

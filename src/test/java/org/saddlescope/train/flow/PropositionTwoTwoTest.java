@@ -12,6 +12,7 @@ import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
+import org.saddlescope.theory.NormLaw;
 
 /**
  * Proposition 2.2 (corrected, see {@link NormLaw}) against the integrated flow on L0 from exact escape directions:

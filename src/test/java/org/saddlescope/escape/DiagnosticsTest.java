@@ -11,32 +11,8 @@ import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
 
-class PaperBoundsTest {
-
-    @Test
-    void theorem31ConstantAndBoundOnAHandMadeCase() {
-        // ‖X‖_F = e^{1/2}, ‖G‖_F = 1, s = 1: r = e^{1/2}, log r = 1/2, so c = e^{1/2}·sqrt(1) and c² = e ≈ 2.718.
-        double c = PaperBounds.theorem31C(Math.exp(0.5), 1.0, 1.0);
-        assertEquals(Math.exp(0.5), c, 1e-15);
-        assertTrue(Double.isNaN(PaperBounds.theorem31Bound(c, 1)), "layer 1 <= c^2: vacuous");
-        assertTrue(Double.isNaN(PaperBounds.theorem31Bound(c, 2)), "layer 2 <= c^2: vacuous");
-        // layer 3: 8c/(1 − c/√3)/√3 = 8·1.6487212707/(1 − 0.9518898)/1.7320508 = 158.30... (by hand)
-        double b3 = 8 * 1.6487212707001282 / (1 - 1.6487212707001282 / 1.7320508075688772) / 1.7320508075688772;
-        assertEquals(b3, PaperBounds.theorem31Bound(c, 3), 1e-12 * b3);
-        assertEquals(158.3, PaperBounds.theorem31Bound(c, 3), 0.1);
-        // large ℓ: bound ~ 8c/√ℓ
-        assertEquals(8 * c / 1000 / (1 - c / 1000), PaperBounds.theorem31Bound(c, 1_000_000), 1e-12);
-        // Proposition 3.4: 2·(1/2)/(pL) = 1/(pL)
-        assertEquals(1.0 / (0.5 * 10), PaperBounds.proposition34Threshold(Math.exp(0.5), 1.0, 1.0, 0.5, 10), 1e-15);
-        assertEquals(5.0, PaperBounds.proposition34Guarantee(0.5, 10), 1e-15);
-    }
-
-    @Test
-    void tailRatioAndRank() {
-        assertEquals(0.0, PaperBounds.tailRatio(new double[] {3, 0, 0}), 0.0);
-        assertEquals(1.0 / 2, PaperBounds.tailRatio(new double[] {1, 1}), 1e-15);
-        assertEquals(2, PaperBounds.numericalRank(new double[] {1, 1e-3, 1e-17}, 3, 3));
-    }
+/** The rank diagnostics of an escape direction, on directions whose structure is known exactly. */
+class DiagnosticsTest {
 
     @Test
     void diagnosticsOfTheRankTwoDirection() {

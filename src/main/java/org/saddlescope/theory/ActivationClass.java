@@ -1,4 +1,4 @@
-package org.saddlescope.train.flow;
+package org.saddlescope.theory;
 
 import org.saddlescope.net.Activation;
 

@@ -1,7 +1,8 @@
-package org.saddlescope.train.flow;
+package org.saddlescope.theory;
 
 /**
- * Proposition 2.2 (appendix A.3), re-derived with the normalisation made explicit.
+ * The norm law: Proposition 2.2 of the paper (appendix A.3), corrected, re-derived with the normalisation made
+ * explicit (speeds and their two normalisations: {@link EscapeSpeed}).
  *
  * <p>Let ρ lie on the radius-√L sphere with ∇L0(ρ) = −sρ (Definition 2.1: s is the √L-sphere speed). Euler's
  * theorem ρᵀ∇L0(ρ) = L·L0(ρ) gives L0(ρ) = −s. On the unit sphere θ̄ = ρ/√L, homogeneity gives
@@ -13,7 +14,7 @@ package org.saddlescope.train.flow;
  * and for L > 2 the norm blows up at t0 + R0^(2−L) / ((L−2)·L·s_unit). The printed statement writes s where
  * s_unit belongs (its proof uses L0(θ̄(t0)) = −s on the unit sphere): it is right only when s is read as the
  * unit-sphere speed; with the √L-sphere s of Definition 2.1 it is too fast by L^(L/2) (a factor 2 for L = 2).
- * Every method below takes the √L-sphere speed s and converts.
+ * Every method below takes the √L-sphere speed s and converts with {@link EscapeSpeed#unitSpeed}.
  *
  * <p>Example (exact): a deep linear net with balanced rank-one weights W_ℓ = u_ℓu_{ℓ−1}ᵀ (unit vectors, u_L, u_0
  * the top singular pair of −G Xᵀ) is an escape direction with s = σ_1(G Xᵀ).
@@ -21,14 +22,9 @@ package org.saddlescope.train.flow;
 public final class NormLaw {
     private NormLaw() {}
 
-    /** s_unit = s·L^(−L/2): the unit-sphere speed −L0(θ̄) of a √L-sphere speed s. */
-    public static double unitSpeed(double s, int depth) {
-        return s * Math.pow(depth, -0.5 * depth);
-    }
-
     /** ‖θ(t0 + dt)‖ from an aligned start of norm r0 (NaN past the blow-up time). s: √L-sphere speed. */
     public static double norm(double dt, double r0, double s, int depth) {
-        double su = unitSpeed(s, depth);
+        double su = EscapeSpeed.unitSpeed(s, depth);
         if (depth == 2) return r0 * Math.exp(2 * su * dt);
         double base = Math.pow(r0, 2 - depth) - (depth - 2) * depth * su * dt;
         if (depth > 2 && base <= 0) return Double.NaN;
@@ -37,12 +33,12 @@ public final class NormLaw {
 
     /** ‖θ(q0 + dq)‖ in normalised time: r0·exp(L·s_unit·dq). */
     public static double normInNormalisedTime(double dq, double r0, double s, int depth) {
-        return r0 * Math.exp(depth * unitSpeed(s, depth) * dq);
+        return r0 * Math.exp(depth * EscapeSpeed.unitSpeed(s, depth) * dq);
     }
 
     /** Time for the aligned norm to grow from r0 to r1 ≥ r0 (real time). s: √L-sphere speed. */
     public static double timeToNorm(double r0, double r1, double s, int depth) {
-        double su = unitSpeed(s, depth);
+        double su = EscapeSpeed.unitSpeed(s, depth);
         if (depth == 2) return Math.log(r1 / r0) / (2 * su);
         return (Math.pow(r0, 2 - depth) - Math.pow(r1, 2 - depth)) / ((depth - 2) * depth * su);
     }
@@ -50,7 +46,7 @@ public final class NormLaw {
     /** Blow-up time R0^(2−L)/((L−2)·L·s_unit) for L > 2; +∞ for L ≤ 2. s: √L-sphere speed. */
     public static double blowUpTime(double r0, double s, int depth) {
         if (depth <= 2) return Double.POSITIVE_INFINITY;
-        return Math.pow(r0, 2 - depth) / ((depth - 2) * depth * unitSpeed(s, depth));
+        return Math.pow(r0, 2 - depth) / ((depth - 2) * depth * EscapeSpeed.unitSpeed(s, depth));
     }
 
     /** The formula as printed in Proposition 2.2 (s taken as is): kept to quantify the discrepancy. */
