@@ -125,8 +125,15 @@ final class DataFixtures {
     static final String[] CIFAR_BATCHES = {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
             "data_batch_5.bin", "test_batch.bin"};
 
-    /** cifar-10-binary.tar.gz in the official layout: cifar-10-batches-bin/ with batches.meta.txt and the six batches. */
-    static byte[] cifarArchive() {
+    private static byte[] cifarArchive;
+
+    /** cifar-10-binary.tar.gz in the official layout: cifar-10-batches-bin/ with batches.meta.txt and the six batches (made once). */
+    static synchronized byte[] cifarArchive() {
+        if (cifarArchive == null) cifarArchive = makeCifarArchive();
+        return cifarArchive.clone();
+    }
+
+    private static byte[] makeCifarArchive() {
         Map<String, byte[]> m = new LinkedHashMap<>();
         m.put("cifar-10-batches-bin/batches.meta.txt", String.join("\n", Cifar10.CLASSES).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         for (int b = 0; b < 6; b++) m.put("cifar-10-batches-bin/" + CIFAR_BATCHES[b], cifarBatch(b));
