@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.saddlescope.experiment.Presets;
 import org.saddlescope.experiment.TrainConfig;
+import org.saddlescope.experiment.TrainDryRun;
 import org.saddlescope.experiment.TrainRun;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +35,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue a stopped run from its last checkpoint.")
     Path resume;
 
+    @Option(names = "--dry-run", description = "Check everything, print the resolved config, the memory the run takes and its time on this"
+            + " machine measured from a few real steps; write nothing.")
+    boolean dryRun;
+
     @CommandLine.Spec
     CommandSpec spec;
 
@@ -53,6 +58,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (resume != null) {
+            if (dryRun) throw new IllegalArgumentException("--dry-run estimates a new run; drop --resume");
             if (preset != null || config != null) throw new IllegalArgumentException("--resume takes its config from the run folder; drop --preset/--config");
             TrainRun.Outcome o = TrainRun.resume(resume, common.threads, progress());
             return report(o);
@@ -66,6 +72,10 @@ public final class TrainCommand implements Callable<Integer> {
         layers.add(flags);
         TrainConfig cfg = TrainConfig.merge(layers, config != null ? config.toString() : "arguments");
         Path out = common.outOr(cfg.preset != null ? cfg.preset : "train");
+        if (dryRun) {
+            System.out.print(TrainDryRun.run(cfg, out, common.threads).text());
+            return Main.OK;
+        }
         TrainRun.Outcome o = TrainRun.start(cfg, out, common.threads, progress());
         return report(o);
     }

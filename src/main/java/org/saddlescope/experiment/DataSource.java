@@ -155,6 +155,7 @@ public final class DataSource {
         Loaded l = finish(spec, sub, test, null, o, true);
         Map<String, Object> info = new LinkedHashMap<>(l.info());
         info.put("folder", dir.toString());
+        info.put("checksums", DataStore.standard().describe(dir, Catalog.get(name)));
         info.put("full_train_size", train.size());
         if (st != null) info.put("standardization", st.perFeature() ? "per-feature" : Map.of("mean", st.scalarMean(), "std", st.scalarStd()));
         return new Loaded(sub, test, null, st, info);

@@ -139,6 +139,15 @@ public final class DataStore {
         return null;
     }
 
+    /** What is known of the checksums of the files in {@code dir}, for manifests: from this data folder's records, or nothing. */
+    public String describe(Path dir, Catalog.Spec s) {
+        Path d = dir.toAbsolutePath().normalize();
+        if (!d.equals(folder(s)) && !d.equals(filesFolder(s))) return "not in the data folder: not checked";
+        Location l = locate(s);
+        return l != null && l.dataFolder() && l.verified() ? "verified against published checksums (data folder)"
+                : "NOT all verified (saddlescope data list)";
+    }
+
     /** {@link #locate}, or a one-line error that says where it looked and how to get the set. */
     public Location require(Catalog.Spec s) {
         Location l = locate(s);

@@ -62,10 +62,7 @@ public final class TrainRun {
 
     /** {@code threads} null: chosen by {@link #defaultThreads} from the network's largest product. */
     public static Outcome start(TrainConfig cfg, Path out, Integer threadsOrNull, ProgressListener progress) {
-        validate(cfg);
-        if (Files.exists(out.resolve("config.yaml"))) {
-            throw new BadInputException("run folder " + out + " already holds a run; use --resume " + out + " or another --out");
-        }
+        checkStart(cfg, out);
         Setup setup = setup(cfg);
         Network net = setup.buildNetwork(cfg);
         int threads = threadsOrNull != null ? threadsOrNull : defaultThreads(net, cfg.batch <= 0 ? setup.data.train().size() : cfg.batch);
@@ -148,6 +145,14 @@ public final class TrainRun {
             return RunFolder.JSON.readTree(folder.path("manifest.json").toFile()).path("threads").asInt(1);
         } catch (IOException e) {
             return 1;
+        }
+    }
+
+    /** What {@link #start} checks before it reads data or writes a byte (a dry run checks the same). */
+    static void checkStart(TrainConfig cfg, Path out) {
+        validate(cfg);
+        if (Files.exists(out.resolve("config.yaml"))) {
+            throw new BadInputException("run folder " + out + " already holds a run; use --resume " + out + " or another --out");
         }
     }
 
