@@ -63,6 +63,7 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
             double elapsed = (now - started) / 1e9;
             String eta = done > 0 && total > done ? String.format(java.util.Locale.ROOT, ", eta %.0fs", elapsed * (total - done) / done) : "";
             if (unitSize > 1) {
+                if (total > 0 && total < 5 * unitSize) return; // a small file: its line after it is enough
                 out.printf(java.util.Locale.ROOT, "%s %.1f%s%s%s%n", task, (double) done / unitSize,
                         total > 0 ? String.format(java.util.Locale.ROOT, "/%.1f", (double) total / unitSize) : "", unit,
                         total > 0 ? String.format(java.util.Locale.ROOT, " (%.0f%%)", 100.0 * done / total) : "");

@@ -48,28 +48,20 @@ public final class Catalog {
         }
     }
 
-    private static final long MNIST_TRAIN_IMAGES = 16L + 60000L * 28 * 28;
-    private static final long MNIST_TEST_IMAGES = 16L + 10000L * 28 * 28;
-
     /**
      * MNIST (Y. LeCun, C. Cortes, C. Burges). The .gz MD5s are torchvision's {@code MNIST.resources}
      * (pytorch/vision, torchvision/datasets/mnist.py); the uncompressed MD5s are those pralab/secml checks after
      * unpacking (src/secml/data/loader/c_dataloader_mnist.py). Mirrors: the S3 copy torchvision uses, the CVDF copy
      * on Google Cloud Storage that TensorFlow's MNIST reader used, and the original site.
      */
-    public static final Spec MNIST = new Spec("mnist", "MNIST", "mnist", "",
+    public static final Spec MNIST = idxSet("mnist", "MNIST",
             List.of("https://ossci-datasets.s3.amazonaws.com/mnist/",
                     "https://storage.googleapis.com/cvdf-datasets/mnist/",
                     "http://yann.lecun.com/exdb/mnist/"),
-            List.of(idx("train-images-idx3-ubyte", Kind.IDX_IMAGES, 60000, MNIST_TRAIN_IMAGES,
-                            "6bbc9ace898e44ae57da46a324031adb", "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
-                    idx("train-labels-idx1-ubyte", Kind.IDX_LABELS, 60000, 8 + 60000,
-                            "a25bea736e30d166cdddb491f175f624", "d53e105ee54ea40749a09fcbcd1e9432"),
-                    idx("t10k-images-idx3-ubyte", Kind.IDX_IMAGES, 10000, MNIST_TEST_IMAGES,
-                            "2646ac647ad5339dbf082846283269ea", "9fb629c4189551a2d022fa330f9573f3"),
-                    idx("t10k-labels-idx1-ubyte", Kind.IDX_LABELS, 10000, 8 + 10000,
-                            "27ae3e4e09519cfbb04c329615203637", "ec29112dd5afa0611ce80d1b7f02629c")),
-            null, null,
+            new String[] {"6bbc9ace898e44ae57da46a324031adb", "a25bea736e30d166cdddb491f175f624",
+                    "2646ac647ad5339dbf082846283269ea", "27ae3e4e09519cfbb04c329615203637"},
+            new String[] {"f68b3c2dcbeaaa9fbdd348bbdeb94873", "d53e105ee54ea40749a09fcbcd1e9432",
+                    "9fb629c4189551a2d022fa330f9573f3", "ec29112dd5afa0611ce80d1b7f02629c"},
             "torchvision's MNIST list", "pralab/secml's MNIST loader");
 
     /**
@@ -79,20 +71,15 @@ public final class Catalog {
      * their own MD5s differ) give exactly these. Mirrors: Zalando's S3 website, the Keras copy on Google Cloud
      * Storage, the files in Zalando's GitHub repository.
      */
-    public static final Spec FASHION_MNIST = new Spec("fashion-mnist", "Fashion-MNIST", "fashion-mnist", "",
+    public static final Spec FASHION_MNIST = idxSet("fashion-mnist", "Fashion-MNIST",
             List.of("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
                     "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
                     "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
-            List.of(idx("train-images-idx3-ubyte", Kind.IDX_IMAGES, 60000, MNIST_TRAIN_IMAGES,
-                            "f4a8712d7a061bf5bd6d2ca38dc4d50a", "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
-                    idx("train-labels-idx1-ubyte", Kind.IDX_LABELS, 60000, 8 + 60000,
-                            "9018921c3c673c538a1fc5bad174d6f9", "25c81989df183df01b3e8a0aad5dffbe"),
-                    idx("t10k-images-idx3-ubyte", Kind.IDX_IMAGES, 10000, MNIST_TEST_IMAGES,
-                            "8181f5470baa50b63fa0f6fddb340f0a", "bef4ecab320f06d8554ea6380940ec79"),
-                    idx("t10k-labels-idx1-ubyte", Kind.IDX_LABELS, 10000, 8 + 10000,
-                            "15d484375f8d13e6eb1aabb0c3f46965", "bb300cfdad3c16e7a12a480ee83cd310")),
-            null, null,
-            "Zalando's README", "public Fashion-MNIST loaders, = gunzipped Debian dataset-fashion-mnist");
+            new String[] {"f4a8712d7a061bf5bd6d2ca38dc4d50a", "9018921c3c673c538a1fc5bad174d6f9",
+                    "8181f5470baa50b63fa0f6fddb340f0a", "15d484375f8d13e6eb1aabb0c3f46965"},
+            new String[] {"8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe",
+                    "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310"},
+            "Zalando's README", "public Fashion-MNIST loaders; Debian's gunzipped files agree");
 
     /**
      * CIFAR-10, binary version (A. Krizhevsky): one archive, cifar-10-binary.tar.gz, MD5 from the CIFAR-10 page
@@ -116,8 +103,18 @@ public final class Catalog {
 
     public static final List<Spec> ALL = List.of(MNIST, FASHION_MNIST, CIFAR10);
 
-    private static Entry idx(String name, Kind kind, int count, long bytes, String contentMd5, String gzMd5) {
-        return new Entry(name, kind, count, bytes, contentMd5, name + ".gz", gzMd5);
+    /** The four files of an MNIST-layout set, in the order train images, train labels, test images, test labels. */
+    private static Spec idxSet(String name, String title, List<String> mirrors, String[] contentMd5, String[] gzMd5,
+                               String gzSource, String contentSource) {
+        String[] names = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+        List<Entry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int count = i < 2 ? 60000 : 10000;
+            boolean images = i % 2 == 0;
+            long bytes = images ? 16L + count * 28L * 28 : 8L + count;
+            entries.add(new Entry(names[i], images ? Kind.IDX_IMAGES : Kind.IDX_LABELS, count, bytes, contentMd5[i], names[i] + ".gz", gzMd5[i]));
+        }
+        return new Spec(name, title, name, "", mirrors, List.copyOf(entries), null, null, gzSource, contentSource);
     }
 
     private static Entry batch(String name) {

@@ -41,14 +41,7 @@ public final class DataCheck {
     }
 
     private static Verdict checkFile(Catalog.Spec spec, Catalog.Entry e, Path file, String verifiedArchive) {
-        byte[] raw;
-        try {
-            raw = Files.readAllBytes(file);
-        } catch (NoSuchFileException x) {
-            throw new DataFileException(file, "no such file");
-        } catch (IOException x) {
-            throw new DataFileException(file, "cannot read: " + x.getMessage());
-        }
+        byte[] raw = Idx.readRaw(file);
         boolean gz = Idx.isGzip(raw);
         byte[] content = Idx.gunzipIfGzip(file, raw);
         String structure = structure(e, file, content);

@@ -41,15 +41,18 @@ public final class Idx {
 
     /** Reads a whole file, gunzipping it if it starts with 1f 8b. */
     static byte[] readBytes(Path file) {
-        byte[] raw;
+        return gunzipIfGzip(file, readRaw(file));
+    }
+
+    /** The bytes of a file as they are on disk. */
+    static byte[] readRaw(Path file) {
         try {
-            raw = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new DataFileException(file, "no such file");
         } catch (IOException e) {
             throw new DataFileException(file, "cannot read: " + e.getMessage());
         }
-        return gunzipIfGzip(file, raw);
     }
 
     static boolean isGzip(byte[] raw) {

@@ -48,6 +48,15 @@ public final class SpectraAddon implements TrainRun.Addon {
         Session(SaddleTracker tracker, CsvWriter csv) { this.tracker = tracker; this.csv = csv; }
     }
 
+    /** The config's spectra cadence; a bad spec is bad input naming the field. */
+    static Cadence cadence(TrainConfig cfg) {
+        try {
+            return Cadence.parse(cfg.spectra_every);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("spectra_every: " + e.getMessage());
+        }
+    }
+
     @Override
     public TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, long resumedStep) {
         LossHistory history = new LossHistory();
@@ -55,12 +64,7 @@ public final class SpectraAddon implements TrainRun.Addon {
         SpectralTracker spectra = null;
         CsvWriter csv = null;
         if (cfg.spectra_k > 0) {
-            Cadence cadence;
-            try {
-                cadence = Cadence.parse(cfg.spectra_every);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("spectra_every: " + e.getMessage());
-            }
+            Cadence cadence = cadence(cfg);
             Path file = folder.path("spectra.csv");
             List<SpectrumSnapshot> earlier = List.of();
             if (resumedStep > 0) {

@@ -178,12 +178,7 @@ public final class TrainDryRun {
         double spectraSeconds = 0;
         long passes = 0;
         if (cfg.spectra_k > 0) {
-            Cadence cadence;
-            try {
-                cadence = Cadence.parse(cfg.spectra_every);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException("spectra_every: " + e.getMessage());
-            }
+            Cadence cadence = SpectraAddon.cadence(cfg);
             passes = spectraPasses(cadence, totalSteps, perEpoch);
             before = Pointer.totalBytes();
             try (SpectralTracker tracker = new SpectralTracker(cfg.spectra_k, cadence, SpectraSink.NONE, RandomStreams.of(cfg.seed))) {
