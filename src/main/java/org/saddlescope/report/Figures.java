@@ -67,6 +67,7 @@ public final class Figures {
     record Series(String name, double[] x, double[] y, Style style, Color color) {}
     record Marker(double x, String label) {}
     record Band(double x0, double x1, String label) {}
+    record Bars(String of, double[] x, double[] low, double[] high) {}
 
     /** The paths written by a save. */
     public record Saved(Path png, Path svg) {}
@@ -77,6 +78,7 @@ public final class Figures {
         final List<Series> series = new ArrayList<>();
         final List<Marker> markers = new ArrayList<>();
         final List<Band> bands = new ArrayList<>();
+        final List<Bars> bars = new ArrayList<>();
         boolean logX, logY, legend = true, floorZero;
         Double yMin, yMax, xMin, xMax;
 
@@ -131,6 +133,17 @@ public final class Figures {
             x[2 * bins + 1] = hi; y[2 * bins + 1] = 0;
             floorZero = !logY; // counts start at 0
             return series(name, x, y, Style.LINE, null);
+        }
+
+        /**
+         * Vertical error bars [low_i, high_i] at x_i (confidence intervals, asymmetric allowed), in the colour of the
+         * series named {@code of} and without a legend entry of their own.
+         */
+        public Panel errorBars(String of, double[] x, double[] low, double[] high) {
+            if (x.length != low.length || x.length != high.length) throw new IllegalArgumentException("error bars '" + of + "': lengths differ");
+            if (series.stream().noneMatch(s -> s.name().equals(of))) throw new IllegalArgumentException("error bars of unknown series '" + of + "'");
+            bars.add(new Bars(of, x.clone(), low.clone(), high.clone()));
+            return this;
         }
 
         /** A vertical dashed line at x (a snapshot step, an escape time); label may be null. */
@@ -253,6 +266,15 @@ public final class Figures {
                 x[n] = xv; y[n] = yv; n++;
                 xlo = Math.min(xlo, xv); xhi = Math.max(xhi, xv); ylo = Math.min(ylo, yv); yhi = Math.max(yhi, yv);
             }
+            for (Bars b : p.bars) {
+                if (!b.of().equals(s.name())) continue;
+                for (int i = 0; i < b.x().length; i++) {
+                    if (!Double.isFinite(b.x()[i]) || (p.logX && b.x()[i] <= 0)) continue;
+                    for (double v : new double[] {b.low()[i], b.high()[i]}) {
+                        if (Double.isFinite(v) && !(p.logY && v <= 0)) { ylo = Math.min(ylo, v); yhi = Math.max(yhi, v); }
+                    }
+                }
+            }
             if (n == 0) continue;
             double[][] xy = s.style() == Style.SCATTER ? new double[][] {java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n)}
                     : thin(x, y, n);
@@ -368,7 +390,7 @@ public final class Figures {
 
     /** Shaded bands and vertical lines, clipped to the plot area, in the chart's own coordinates. */
     private static void overlays(Graphics2D g, XYChart chart, Panel p, Range xr, Range yr) {
-        if (p.bands.isEmpty() && p.markers.isEmpty()) return;
+        if (p.bands.isEmpty() && p.markers.isEmpty() && p.bars.isEmpty()) return;
         double left = chart.getScreenXFromChart(xr.min()), right = chart.getScreenXFromChart(xr.max());
         double topY = chart.getScreenYFromChart(yr.max()), bottom = chart.getScreenYFromChart(yr.min());
         Shape oldClip = g.getClip();
@@ -396,7 +418,32 @@ public final class Figures {
             g.draw(new Line2D.Double(x, topY, x, bottom));
             if (m.label() != null) g.drawString(m.label(), (float) (x + 3), (float) (topY + 12));
         }
+        errorBars(g, chart, p, yr);
         g.setClip(oldClip);
+    }
+
+    private static void errorBars(Graphics2D g, XYChart chart, Panel p, Range yr) {
+        g.setStroke(new BasicStroke(1.4f));
+        for (Bars b : p.bars) {
+            int k = 0;
+            Color c = null;
+            for (Series s : p.series) {
+                Color sc = s.color() != null ? s.color() : PALETTE[k % PALETTE.length];
+                k++;
+                if (s.name().equals(b.of())) c = sc;
+            }
+            g.setColor(c);
+            for (int i = 0; i < b.x().length; i++) {
+                double lo = b.low()[i], hi = b.high()[i], xv = b.x()[i];
+                if (!Double.isFinite(lo) || !Double.isFinite(hi) || !Double.isFinite(xv) || (p.logX && xv <= 0)) continue;
+                if (p.logY && hi <= 0) continue;
+                if (p.logY && lo <= 0) lo = yr.min();
+                double x = chart.getScreenXFromChart(xv), y0 = chart.getScreenYFromChart(lo), y1 = chart.getScreenYFromChart(hi);
+                g.draw(new Line2D.Double(x, y0, x, y1));
+                g.draw(new Line2D.Double(x - 4, y0, x + 4, y0));
+                g.draw(new Line2D.Double(x - 4, y1, x + 4, y1));
+            }
+        }
     }
 
     private static final java.util.regex.Pattern LONG_DECIMAL = java.util.regex.Pattern.compile("(\\d\\.\\d{2})\\d+");
