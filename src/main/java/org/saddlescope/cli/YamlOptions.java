@@ -22,17 +22,21 @@ final class YamlOptions {
     static final Set<String> SKIP = Set.of("help", "version", "config", "out", "quiet", "verbose");
 
     static void apply(CommandSpec spec, Path file) {
-        Map<String, Object> m = TrainConfig.readYaml(file);
+        apply(spec, TrainConfig.readYaml(file), file.toString());
+    }
+
+    /** The keys of {@code m} onto the options of a parsed {@code spec}; {@code where} names the source in errors. */
+    static void apply(CommandSpec spec, Map<String, Object> m, String where) {
         for (Map.Entry<String, Object> e : m.entrySet()) {
             OptionSpec o = spec.findOption("--" + e.getKey());
             if (o == null || SKIP.contains(e.getKey())) {
-                throw new BadInputException(file + ": unknown key '" + e.getKey() + "' (keys are the long option names without dashes)");
+                throw new BadInputException(where + ": unknown key '" + e.getKey() + "' (keys are the long option names without dashes)");
             }
             if (spec.commandLine().getParseResult().hasMatchedOption(o)) continue;
             try {
                 o.setValue(convert(o, e.getValue()));
             } catch (RuntimeException ex) {
-                throw new BadInputException(file + ": key '" + e.getKey() + "': cannot use " + e.getValue() + " (" + ex.getMessage() + ")");
+                throw new BadInputException(where + ": key '" + e.getKey() + "': cannot use " + e.getValue() + " (" + ex.getMessage() + ")");
             }
         }
     }

@@ -126,8 +126,8 @@ public final class EscapeSweep {
         String other = s.escape.equals("loss") ? "output" : "loss";
         boolean otherOn = other.equals("output") ? s.escape_output > 0 : s.loss_drop > 0;
         List<FitRow> otherFits = otherOn ? fit(points, other, s.confidence) : List.of();
-        write(folder, s, points, fits, "");
-        if (otherOn) write(folder, s, points, otherFits, other);
+        write(folder, s.escape, s.confidence, points, fits, "");
+        if (otherOn) write(folder, s.escape, s.confidence, points, otherFits, other);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("dataset", data.info());
         extra.put("runs", points.size());
@@ -154,9 +154,12 @@ public final class EscapeSweep {
         return rows;
     }
 
-    /** escape_times.csv and, for the fits of escape definition {@code other} ("" = the config's), fits[_other].*. */
-    static void write(RunFolder folder, SweepConfig s, List<Point> points, List<FitRow> fits, String other) {
-        String which = other.isEmpty() ? s.escape : other;
+    /**
+     * escape_times.csv and, for the fits of escape definition {@code other} ("" = {@code escape}, the one the sweep
+     * fits), fits[_other].csv|json|md and figures/tau_vs_epsilon[_other].
+     */
+    public static void write(RunFolder folder, String escape, double confidence, List<Point> points, List<FitRow> fits, String other) {
+        String which = other.isEmpty() ? escape : other;
         String suffix = other.isEmpty() ? "" : "_" + other;
         if (other.isEmpty()) try (CsvWriter w = new CsvWriter(folder.path("escape_times.csv"), new String[] {"depth", "r", "epsilon", "seed",
                 "tau_loss_t", "tau_loss_q", "tau_output_t", "tau_output_q", "stop", "evaluations", "forced_steps", "initial_loss"}, false)) {
@@ -174,7 +177,7 @@ public final class EscapeSweep {
             }
         }
         folder.writeJson("fits" + suffix + ".json", fits);
-        folder.writeText("fits" + suffix + ".md", table(fits, s.confidence, which));
+        folder.writeText("fits" + suffix + ".md", table(fits, confidence, which));
         figure(points, fits, which, folder.figures(), "tau_vs_epsilon" + suffix);
     }
 
@@ -194,7 +197,10 @@ public final class EscapeSweep {
         return b.toString();
     }
 
-    /** τ against ε on log axes, one line per r (geometric mean over seeds) with the predicted slopes; a panel per L. */
+    /**
+     * τ against ε on log axes, one line per r (geometric mean over seeds) labelled with the pooled fitted exponent and its
+     * interval, beside the predicted slopes; a panel per L.
+     */
     static void figure(List<Point> points, List<FitRow> fits, String which, Path dir, String base) {
         TreeMap<Integer, Figures.Panel> panels = new TreeMap<>();
         for (FitRow f : fits) {
@@ -209,7 +215,8 @@ public final class EscapeSweep {
             if (byEps.isEmpty()) continue;
             double[] x = byEps.keySet().stream().mapToDouble(Double::doubleValue).toArray();
             double[] y = byEps.values().stream().mapToDouble(v -> Math.exp(v.stream().mapToDouble(Math::log).average().orElse(Double.NaN))).toArray();
-            p.series(String.format(Locale.ROOT, "r=%d (k=%.2f)", f.r(), f.power().slope()), x, y, Figures.Style.LINE_MARKERS, null);
+            p.series(String.format(Locale.ROOT, "r=%d: fitted k = %.2f [%.2f, %.2f]", f.r(), f.power().slope(), f.power().low(), f.power().high()),
+                    x, y, Figures.Style.LINE_MARKERS, null);
             // predicted slope −(r−2) through the geometric mean at the smallest ε
             double[] yp = new double[x.length];
             for (int i = 0; i < x.length; i++) yp[i] = y[0] * Math.pow(x[i] / x[0], f.predicted());

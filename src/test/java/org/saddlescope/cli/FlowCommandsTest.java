@@ -59,9 +59,10 @@ class FlowCommandsTest {
                 "--bottlenecks", "3", "--epsilons", "0.1,0.03,0.01", "--seeds", "1", "--threads", "2");
         assertEquals(0, code);
         assertTrue(Files.exists(out.resolve("figures/tau_vs_epsilon.png")));
-        assertTrue(Files.exists(out.resolve("runs/L3-r3-eps0.0100-seed0/metrics.csv")));
-        assertTrue(Files.exists(out.resolve("runs/L3-r3-eps0.0100-seed0/weights/initial.npz")));
-        assertTrue(Files.exists(out.resolve("runs/L3-r3-eps0.0100-seed0/weights/final.npz")));
+        Path point = out.resolve("points/bottleneck=3_epsilon=0.01_seed=0");
+        assertTrue(Files.exists(point.resolve("metrics.csv")));
+        assertTrue(Files.exists(point.resolve("weights/initial.npz")));
+        assertTrue(Files.exists(point.resolve("weights/final.npz")));
         List<String> fits = Files.readAllLines(out.resolve("fits.csv"));
         assertEquals(2, fits.size());
         String[] f = fits.get(1).split(",");
