@@ -25,8 +25,8 @@ import org.saddlescope.train.TrainingSink;
 
 /**
  * {@code saddlescope train --dry-run}: everything a run does before its first step (the same checks, the real data,
- * the real network and initialisation), then a few timed steps, one timed evaluation and timed spectra passes on
- * that network, and from them the memory the run takes and the time its whole budget will take on this machine now.
+ * the real network and initialisation), then timed steps through the real trainer with the spectral tracker riding
+ * along at the run's cadence (its passes timed apart from the steps), and one timed evaluation, and from them the memory the run takes and the time its whole budget will take on this machine now.
  * Nothing is written: no run folder, no file.
  *
  * <p>Memory is measured, not modelled: JavaCPP counts the native memory every matrix holds
@@ -145,17 +145,31 @@ public final class TrainDryRun {
         int k = (int) Math.min(totalSteps, Math.max(MIN_STEPS, Math.min(MAX_STEPS, Math.ceil(TARGET_SECONDS * ASSUMED_FLOPS / flopsPerStep))));
         int warm = k >= 2 ? Math.max(1, Math.min(5, k / 5)) : 0;
         Trainer.Settings timed = new Trainer.Settings(cfg.batch, lr, k, 0, 0, cfg.log_every, 0, 0, cfg.eval_samples, cfg.seed);
+        // the spectral tracker rides along as in a real run (same cadence, warm starts on the changing network), timed apart
+        Cadence cadence = cfg.spectra_k > 0 ? SpectraAddon.cadence(cfg) : null;
+        SpectralTracker tracker = cadence == null ? null
+                : new SpectralTracker(cfg.spectra_k, cadence, SpectraSink.NONE, RandomStreams.of(cfg.seed));
         long bc = Pointer.totalBytes();
-        Probe probe = new Probe(warm, k);
+        Probe probe = new Probe(warm, k, tracker);
         Trainer trainer = new Trainer(net, setup.cost(), train, test, timed, TrainingSink.NONE, ProgressListener.NONE, List.of(probe));
         long evalSubset = Pointer.totalBytes() - bc;
-        Trainer.Result result = trainer.run(TrainState.initial(net.normSquared()));
+        Trainer.Result result;
+        try {
+            result = trainer.run(TrainState.initial(net.normSquared()));
+        } finally {
+            if (tracker != null) tracker.close();
+        }
         String stopped = result.stop() == Trainer.Stop.DIVERGED
                 ? "the timed steps diverged (" + result.message() + "): the real run would stop there" : null;
         int done = (int) result.state().step();
-        double stepSeconds = done > warm && warm > 0 ? (probe.tLast - probe.tWarm) / 1e9 / (done - warm)
+        double window = (probe.tLast - probe.tWarm) / 1e9 - (probe.secLast - probe.secWarm);
+        double stepSeconds = done > warm && warm > 0 ? window / (done - warm)
                 : (probe.tLast - probe.tStart) / 1e9 / Math.max(1, done); // too few steps to leave out a warm-up: includes one evaluation
         double evalSeconds = (probe.tEnd - probe.tLast) / 1e9;
+        long passesTimed = probe.snapsLast - probe.snapsWarm;
+        double spectraSeconds = passesTimed > 0 ? (probe.secLast - probe.secWarm) / passesTimed
+                : tracker != null ? probe.secWarm / Math.max(1, probe.snapsWarm) : 0; // none in the window: the earlier (colder) ones
+        long passes = cadence == null ? 0 : spectraPasses(cadence, totalSteps, perEpoch);
         long peak = probe.maxBytes - b2;
 
         // the parts of that peak, each allocated once more and measured
@@ -172,24 +186,9 @@ public final class TrainDryRun {
         List<Network.Workspace> evalWs = new ArrayList<>();
         for (int c : chunks) evalWs.add(net.workspace(c));
         long evalWorkspaces = Pointer.totalBytes() - before;
-        long rest = Math.max(0, peak - stepWorkspace - evalWorkspaces - evalSubset);
+        long spectraBytes = probe.spectraBytes;
+        long rest = Math.max(0, peak - stepWorkspace - evalWorkspaces - evalSubset - spectraBytes);
 
-        long spectraBytes = 0;
-        double spectraSeconds = 0;
-        long passes = 0;
-        if (cfg.spectra_k > 0) {
-            Cadence cadence = SpectraAddon.cadence(cfg);
-            passes = spectraPasses(cadence, totalSteps, perEpoch);
-            before = Pointer.totalBytes();
-            try (SpectralTracker tracker = new SpectralTracker(cfg.spectra_k, cadence, SpectraSink.NONE, RandomStreams.of(cfg.seed))) {
-                tracker.record(net, 1, 0); // first pass: cold start, allocates the estimators
-                spectraBytes = Pointer.totalBytes() - before;
-                int reps = 3;
-                long s0 = System.nanoTime();
-                for (int r = 0; r < reps; r++) tracker.record(net, 2 + r, 0);
-                spectraSeconds = (System.nanoTime() - s0) / 1e9 / reps;
-            }
-        }
         long evaluations = 1 + (cfg.eval_every > 0 ? totalSteps / cfg.eval_every : 0)
                 + (cfg.eval_every <= 0 || totalSteps % cfg.eval_every != 0 ? 1 : 0);
         long checkpoints = cfg.checkpoint_every > 0 ? (totalSteps - 1) / cfg.checkpoint_every : 0;
@@ -232,28 +231,42 @@ public final class TrainDryRun {
         return lastDue ? passes : passes + 1;
     }
 
-    /** Times the steps through the trainer: the clock at the warm-up's end, at the last step, at the end (after the final evaluation). */
+    /**
+     * Times the steps through the trainer: the clock at the warm-up's end, at the last step, at the end (after the
+     * final evaluation); the spectral tracker's own time and snapshot count at the same moments, so steps and spectra
+     * passes are timed apart; the peak of native memory.
+     */
     private static final class Probe implements TrainingObserver {
         private final int warm;
         private final int last;
-        long tStart, tWarm, tLast, tEnd, maxBytes;
+        private final SpectralTracker tracker;
+        long tStart, tWarm, tLast, tEnd, maxBytes, spectraBytes;
+        double secWarm, secLast;
+        long snapsWarm, snapsLast;
 
-        Probe(int warm, int last) {
+        Probe(int warm, int last, SpectralTracker tracker) {
             this.warm = warm;
             this.last = last;
+            this.tracker = tracker;
         }
 
         @Override
         public void onStart(Network net, long step, long stepsPerEpoch) {
-            tStart = System.nanoTime();
+            long b = Pointer.totalBytes();
+            if (tracker != null) tracker.onStart(net, step, stepsPerEpoch); // the first, cold pass; allocates the estimators
+            spectraBytes = Pointer.totalBytes() - b;
             maxBytes = Pointer.totalBytes();
+            tStart = System.nanoTime();
         }
 
         @Override
         public void afterStep(Network net, StepInfo info) {
+            if (tracker != null) tracker.afterStep(net, info);
             long now = System.nanoTime();
-            if (info.step() == warm) tWarm = now;
-            if (info.step() <= last) tLast = now;
+            double sec = tracker == null ? 0 : tracker.seconds();
+            long snaps = tracker == null ? 0 : tracker.snapshots().size();
+            if (info.step() == warm) { tWarm = now; secWarm = sec; snapsWarm = snaps; }
+            if (info.step() <= last) { tLast = now; secLast = sec; snapsLast = snaps; }
             maxBytes = Math.max(maxBytes, Pointer.totalBytes());
         }
 
