@@ -16,11 +16,15 @@ import picocli.CommandLine.Option;
 
 /** {@code saddlescope bench}: training steps/s of the paper's MNIST network, beside PyTorch in the same sitting. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Training throughput of the paper's MNIST network (784-1000x5-10) at batch 32 and 1024, float32 and float64,",
-                "beside the PyTorch peer script when --torch-script is given (run in the same sitting: ratios are what count)."})
+        description = {"Training throughput of the paper's MNIST network beside the PyTorch peer scripts.",
+                "784-1000x5-10 at batch 32 and 1024, float32 and float64, and the Example-1 escape search; the peer scripts run",
+                "in the same sitting when --torch-script / --torch-sphere-script are given (ratios are what count)."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--batches", split = ",", defaultValue = "32,1024", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> batches;
@@ -57,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (int b : batches) {
                 if (b <= 0) throw new IllegalArgumentException("--batches: sizes must be positive, got " + b);
                 int n = Math.max(5, (int) Math.round(steps * Math.min(1.0, 32.0 / b) * (b > 32 ? 4 : 1)));
-                double ours = Benchmark.trainingStepsPerSecond(b, dt, n, common.seed == null ? 0 : common.seed);
+                double ours = Benchmark.trainingStepsPerSecond(b, dt, n, seed.seed);
                 Double t2 = Benchmark.torch(torchScript, python, b, n, threads, dt, log);
                 Double t1 = Benchmark.torch(torchScript, python, b, n, 1, dt, log);
                 Benchmark.Row row = new Benchmark.Row("paper MNIST net SGD", b, dt, ours, t2, t1);
@@ -70,7 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> escape = new ArrayList<>();
         for (int w : escapeWidths) {
             if (w <= 0) throw new IllegalArgumentException("--escape-widths: widths must be positive, got " + w);
-            double ours = Benchmark.escapeStepsPerSecond(w, 10, 2000, 0.05, common.seed == null ? 0 : common.seed, threads);
+            double ours = Benchmark.escapeStepsPerSecond(w, 10, 2000, 0.05, seed.seed, threads);
             Double torch = torchSphereScript == null ? null
                     : Benchmark.peer(List.of(python, torchSphereScript.toString(), Integer.toString(w), "10", "2000"), log);
             Map<String, Object> row = new LinkedHashMap<>();
@@ -90,7 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
             m.put("peer_runs", log);
             m.put("threads", threads);
             f.writeJson("bench.json", m);
-            f.writeManifest("bench", common.seed == null ? 0 : common.seed, java.time.Instant.now(), java.time.Instant.now(), null);
+            f.writeManifest("bench", seed.seed, java.time.Instant.now(), java.time.Instant.now(), null);
         }
         return Main.OK;
     }

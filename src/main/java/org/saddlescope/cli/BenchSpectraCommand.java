@@ -26,7 +26,12 @@ public final class BenchSpectraCommand implements Runnable {
     @Option(names = "--batch", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     int batch = 32;
 
-    @Option(names = "--k", description = "Singular values per layer (default: ${DEFAULT-VALUE}).")
+    @Mixin SeedOption seed;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64 (default: ${DEFAULT-VALUE}, as train's).")
+    DType dtype = DType.F64;
+
+    @Option(names = {"--top-k", "--k"}, description = "Singular values per layer (default: ${DEFAULT-VALUE}).")
     int k = 10;
 
     @Option(names = "--steps", description = "Timed SGD steps (default: ${DEFAULT-VALUE}).")
@@ -44,8 +49,8 @@ public final class BenchSpectraCommand implements Runnable {
             throw new IllegalArgumentException("bench-spectra needs ≥ 2 widths and positive batch, k, steps, passes, steps-per-epoch");
         }
         Blas.init(common.threadsOrDefault());
-        DType dt = common.dtype == null ? DType.F32 : DType.parse(common.dtype);
-        long seed = common.seed == null ? 0 : common.seed;
+        DType dt = dtype;
+        long seed = this.seed.seed;
         OverheadBenchmark.Result r = OverheadBenchmark.measure(widths, batch, dt, k, steps, passes, stepsPerEpoch, 1e-3, seed);
         String line = String.format(Locale.ROOT,
                 "step %.3f ms (%d threads, %s, batch %d) -> epoch of %d steps %.2f s; top-%d pass over %d layers: cold %.1f ms, warm %.1f ms "

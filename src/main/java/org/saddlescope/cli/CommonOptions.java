@@ -3,16 +3,13 @@ package org.saddlescope.cli;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Options every subcommand takes (mix in with {@code @Mixin CommonOptions common;}). */
+/**
+ * Options every subcommand takes (mix in with {@code @Mixin CommonOptions common;}). The seed and the dtype are not
+ * here: commands with a run spec take them as spec fields, others through {@link SeedOption} or their own --dtype.
+ */
 public final class CommonOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<command>-<time>).")
     public Path out;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Seed for every random draw (default: 0, or the config's).")
-    public Long seed;
-
-    @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64.")
-    public String dtype;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads for BLAS and parallel loops (default: all cores; train uses 1 for small networks, --resume the run's own count).")
     public Integer threads;

@@ -47,6 +47,9 @@ public final class EscapeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    SeedOption seed;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -106,9 +109,8 @@ public final class EscapeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (config != null) YamlOptions.apply(spec, config);
         Instant start = Instant.now();
-        long seed = common.seed == null ? 0 : common.seed;
+        long seed = this.seed.seed;
         int threads = common.threadsOrDefault();
         Blas.init(threads);
         if (restarts < 1) throw new IllegalArgumentException("--restarts must be >= 1");
@@ -155,7 +157,6 @@ public final class EscapeCommand implements Callable<Integer> {
             }
             best = k.toNetwork(SphereSearch.best(rs).theta(), act, DType.F64);
         } else {
-            if (common.dtype != null && DType.parse(common.dtype) == DType.F32) progress.info("escape: float32 requested; the search runs in float64 (theory default)");
             NetworkSearch.Options o = new NetworkSearch.Options(iterations, lr, tolerance, prune);
             List<NetworkSearch.Result> rs = NetworkSearch.restarts(w, act, x, g, restarts, RandomStreams.of(seed), o, progress);
             NetworkSearch.Result b = null;

@@ -38,6 +38,9 @@ public final class Example1Command implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    SeedOption seed;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -82,10 +85,9 @@ public final class Example1Command implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (config != null) YamlOptions.apply(spec, config);
         for (int w : widths) if (w < 1) throw new IllegalArgumentException("--widths must be positive, got " + w);
         if (runs < 1 || steps < 0 || curvePoints < 2) throw new IllegalArgumentException("--runs >= 1, --steps >= 0, --curve-points >= 2");
-        long seed = common.seed == null ? 0 : common.seed;
+        long seed = this.seed.seed;
         int threads = common.threadsOrDefault();
         return bench ? bench(seed, threads) : reproduce(seed, threads);
     }

@@ -1,10 +1,8 @@
 package org.saddlescope.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.saddlescope.experiment.Configs;
@@ -30,25 +28,16 @@ public final class FlowCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandSpec spec;
 
-    static final Set<String> COMMON = Set.of("seed");
-
     public static CommandSpec spec() {
         CommandSpec s = CommandSpec.forAnnotatedObject(new FlowCommand());
-        ConfigOptions.add(s, FlowConfig.class, FlowConfig.HELP, COMMON);
+        ConfigOptions.add(s, FlowConfig.class, Set.of());
         return s;
     }
 
     @Override
     public Integer call() {
-        List<Map<String, Object>> layers = new ArrayList<>();
-        if (config != null) layers.add(Configs.readYaml(config));
-        Map<String, Object> flags = ConfigOptions.matched(spec, FlowConfig.class, COMMON);
-        if (common.seed != null) flags.put("seed", common.seed);
-        if (common.dtype != null && !common.dtype.toLowerCase(Locale.ROOT).matches("float64|f64|double")) {
-            throw new IllegalArgumentException("flow integrates in float64 only (got --dtype " + common.dtype + ")");
-        }
-        layers.add(flags);
-        FlowConfig cfg = Configs.merge(layers, FlowConfig.class, config != null ? config.toString() : "arguments");
+        FlowConfig cfg = Configs.merge(List.of(ConfigOptions.values(spec, FlowConfig.class, Set.of())), FlowConfig.class,
+                config != null ? config.toString() : "arguments");
         Path out = common.outOr("flow");
         FlowRun.Outcome o;
         try (ConsoleProgress p = new ConsoleProgress("flow", common.quiet)) {

@@ -3,6 +3,8 @@ package org.saddlescope.cli;
 import java.io.PrintWriter;
 import org.saddlescope.data.DataFileException;
 import org.saddlescope.experiment.BadInputException;
+import org.saddlescope.linalg.DType;
+import org.saddlescope.net.Activation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,15 +44,35 @@ public final class Main implements Runnable {
         cl.addSubcommand("flow", new CommandLine(FlowCommand.spec()));
         cl.addSubcommand("sweep", new CommandLine(SweepCommand.spec()));
 
+        cl.registerConverter(Activation.class, Activation::parse);
+        cl.registerConverter(DType.class, DType::parse);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        ConfigDefaults.install(cl);
+        cl.setExecutionStrategy(Main::run);
         cl.setParameterExceptionHandler(Main::badArguments);
         cl.setExecutionExceptionHandler(Main::failure);
         return cl;
     }
 
+    /** RunLast, after the config files and presets that the default providers read have been checked. */
+    private static int run(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.commandSpec().defaultValueProvider() instanceof ConfigDefaults d) {
+                try {
+                    d.check();
+                } catch (RuntimeException e) {
+                    throw new CommandLine.ParameterException(p.commandSpec().commandLine(), oneLine(e.getMessage()));
+                }
+            }
+        }
+        return new CommandLine.RunLast().execute(parsed);
+    }
+
     private static int badArguments(CommandLine.ParameterException ex, String[] args) {
         PrintWriter err = ex.getCommandLine().getErr();
-        err.println("saddlescope: " + ex.getMessage());
+        String from = ex.getArgSpec() != null && ex.getCommandLine().getDefaultValueProvider() instanceof ConfigDefaults d
+                ? d.source(ex.getArgSpec()) : null;
+        err.println("saddlescope: " + (from != null ? from + ": " : "") + ex.getMessage());
         err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
         return BAD_INPUT;
     }

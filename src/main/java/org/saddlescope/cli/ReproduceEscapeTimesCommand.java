@@ -16,6 +16,9 @@ public final class ReproduceEscapeTimesCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    SeedOption seed;
+
     @Option(names = "--quick", description = "Smaller grid (L = 5 only, 2 seeds).")
     boolean quick;
 
@@ -24,7 +27,7 @@ public final class ReproduceEscapeTimesCommand implements Callable<Integer> {
         Path out = common.outOr("escape-times");
         String md;
         try (ConsoleProgress p = new ConsoleProgress("escape-times", common.quiet)) {
-            md = EscapeTimesExperiment.run(out, common.threadsOrDefault(), quick, common.seed != null ? common.seed : 0, p);
+            md = EscapeTimesExperiment.run(out, common.threadsOrDefault(), quick, seed.seed, p);
         }
         if (!common.quiet) System.out.print(md);
         System.out.println("escape-times -> " + out);

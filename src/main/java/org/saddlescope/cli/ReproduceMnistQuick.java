@@ -36,6 +36,12 @@ public final class ReproduceMnistQuick implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    SeedOption seed;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", description = "float32 or float64 (default: the preset's float32).")
+    String dtype;
+
     @Option(names = "--config", paramLabel = "FILE", description = "YAML of train fields over the preset (as in a run's config.yaml).")
     Path config;
 
@@ -57,8 +63,8 @@ public final class ReproduceMnistQuick implements Callable<Integer> {
         if (data != null) flags.put("dataset", "fashion-mnist:" + data);
         if (steps != null) flags.put("steps", steps);
         if (subset != null) flags.put("subset", subset);
-        if (common.seed != null) flags.put("seed", common.seed);
-        if (common.dtype != null) flags.put("dtype", common.dtype);
+        flags.put("seed", seed.seed);
+        if (dtype != null) flags.put("dtype", dtype);
         layers.add(flags);
         TrainConfig cfg = TrainConfig.merge(layers, config != null ? config.toString() : "arguments");
         String dir = cfg.dataset.startsWith("fashion-mnist:") ? cfg.dataset.substring("fashion-mnist:".length()) : Idx.FASHION_MNIST_DIR.toString();

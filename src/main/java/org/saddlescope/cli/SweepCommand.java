@@ -88,11 +88,11 @@ public final class SweepCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Escape-time sweep fields that the common options or the new flags already cover. */
-    static final Set<String> COMMON = Set.of("seed", "threads");
+    static final Set<String> COMMON = Set.of("threads");
 
     public static CommandSpec spec() {
         CommandSpec s = CommandSpec.forAnnotatedObject(new SweepCommand());
-        ConfigOptions.add(s, SweepConfig.class, SweepConfig.HELP, COMMON);
+        ConfigOptions.add(s, SweepConfig.class, COMMON);
         return s;
     }
 
@@ -166,7 +166,8 @@ public final class SweepCommand implements Callable<Integer> {
             if (eq <= 0) throw new BadInputException("--set " + s + ": expected field=value");
             base.put(s.substring(0, eq).trim(), SweepSpec.yamlValue(s.substring(eq + 1).trim(), "--set " + s));
         }
-        if (common.seed != null) base.put("seed", common.seed);
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        if (pr.hasMatchedOption("--seed")) base.put("seed", pr.matchedOptionValue("--seed", 0L));
         m.put("base", base);
         if (preset != null) m.put("preset", preset);
         Map<String, Object> ax = new LinkedHashMap<>();
@@ -185,7 +186,6 @@ public final class SweepCommand implements Callable<Integer> {
     private Map<String, Object> escapeTimeSpec(Map<String, Object> flags) {
         List<Map<String, Object>> layers = new ArrayList<>();
         if (config != null) layers.add(Configs.readYaml(config));
-        if (common.seed != null) flags.put("seed", common.seed);
         if (common.threads != null) flags.put("threads", common.threads);
         layers.add(flags);
         SweepConfig cfg = Configs.merge(layers, SweepConfig.class, config != null ? config.toString() : "arguments");

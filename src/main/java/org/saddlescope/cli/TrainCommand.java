@@ -1,9 +1,7 @@
 package org.saddlescope.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.saddlescope.experiment.Presets;
 import org.saddlescope.experiment.TrainConfig;
@@ -26,10 +24,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "Start from a named configuration (listed below).")
-    String preset;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of fields (as in a run's config.yaml).")
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of fields (as in a run's config.yaml); flags win over it, it wins over --preset.")
     Path config;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue a stopped run from its last checkpoint.")
@@ -42,15 +37,12 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandSpec spec;
 
-    /** Fields already covered by the common options. */
-    private static final java.util.Set<String> COMMON = java.util.Set.of("seed", "dtype", "preset");
-
-    /** The command's spec with one option per TrainConfig field added. */
+    /** The command's spec with one option per TrainConfig field added (--preset is the preset field). */
     public static CommandSpec spec() {
         CommandSpec s = CommandSpec.forAnnotatedObject(new TrainCommand());
-        ConfigOptions.add(s, TrainConfig.class, TrainConfig.HELP, COMMON);
+        ConfigOptions.add(s, TrainConfig.class, java.util.Set.of());
         StringBuilder presets = new StringBuilder();
-        Presets.descriptions().forEach((k, v) -> presets.append(String.format("  %-18s %s%n", k, v)));
+        Presets.descriptions().forEach((k, v) -> presets.append(String.format("  %-18s %s%n", k, wrap(v, 58, 21))));
         s.usageMessage().footer(String.format("%nPresets:%n%s", presets));
         return s;
     }
@@ -59,18 +51,14 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         if (resume != null) {
             if (dryRun) throw new IllegalArgumentException("--dry-run estimates a new run; drop --resume");
-            if (preset != null || config != null) throw new IllegalArgumentException("--resume takes its config from the run folder; drop --preset/--config");
+            if (!ConfigOptions.matched(spec, TrainConfig.class, java.util.Set.of()).isEmpty() || config != null) {
+                throw new IllegalArgumentException("--resume takes its config from the run folder; drop --config and the field flags");
+            }
             TrainRun.Outcome o = TrainRun.resume(resume, common.threads, progress());
             return report(o);
         }
-        List<Map<String, Object>> layers = new ArrayList<>();
-        if (preset != null) layers.add(Presets.get(preset));
-        if (config != null) layers.add(TrainConfig.readYaml(config));
-        Map<String, Object> flags = ConfigOptions.matched(spec, TrainConfig.class, COMMON);
-        if (common.seed != null) flags.put("seed", common.seed);
-        if (common.dtype != null) flags.put("dtype", common.dtype);
-        layers.add(flags);
-        TrainConfig cfg = TrainConfig.merge(layers, config != null ? config.toString() : "arguments");
+        TrainConfig cfg = TrainConfig.merge(List.of(ConfigOptions.values(spec, TrainConfig.class, java.util.Set.of())),
+                config != null ? config.toString() : "arguments");
         Path out = common.outOr(cfg.preset != null ? cfg.preset : "train");
         if (dryRun) {
             System.out.print(TrainDryRun.run(cfg, out, common.threads).text());
@@ -78,6 +66,24 @@ public final class TrainCommand implements Callable<Integer> {
         }
         TrainRun.Outcome o = TrainRun.start(cfg, out, common.threads, progress());
         return report(o);
+    }
+
+    /** Word-wraps text at width, later lines indented (picocli leaves footers unwrapped). */
+    static String wrap(String text, int width, int indent) {
+        StringBuilder out = new StringBuilder();
+        int col = 0;
+        for (String w : text.split(" ")) {
+            if (col > 0 && col + 1 + w.length() > width) {
+                out.append(System.lineSeparator()).append(" ".repeat(indent));
+                col = 0;
+            } else if (col > 0) {
+                out.append(' ');
+                col++;
+            }
+            out.append(w);
+            col += w.length();
+        }
+        return out.toString();
     }
 
     private ConsoleProgress progress() {

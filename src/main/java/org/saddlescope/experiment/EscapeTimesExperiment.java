@@ -55,7 +55,7 @@ public final class EscapeTimesExperiment {
 
         SweepConfig s = new SweepConfig();
         s.dataset = DATASET;
-        s.activation = "tanh";
+        s.activation = Activation.TANH;
         s.depths = new ArrayList<>(quick ? List.of(5) : List.of(5, 6));
         s.width = 8;
         s.bottlenecks = new ArrayList<>(quick ? List.of(2, 3, 4, 5) : List.of(2, 3, 4, 5, 6));
@@ -231,7 +231,7 @@ public final class EscapeTimesExperiment {
             for (long seed = seed0; seed < seed0 + 3; seed++) {
                 FlowConfig c = new FlowConfig();
                 c.dataset = DATASET;
-                c.activation = a;
+                c.activation = act;
                 c.hidden = new ArrayList<>(List.of(8, 8, 8, 8));
                 c.bottleneck = 3;
                 c.epsilon = 1e-2;

@@ -41,7 +41,7 @@ public final class FlowRun {
     }
 
     public static Network buildNetwork(FlowConfig cfg, Dataset data) {
-        Network net = new Network(NetworkBuilder.widths(data, cfg.hidden), Activation.parse(cfg.activation), DType.F64);
+        Network net = new Network(NetworkBuilder.widths(data, cfg.hidden), cfg.activation, DType.F64);
         Set<Integer> small = "he_scaled".equals(cfg.init) ? smallLayers(cfg, net.depth()) : Set.of();
         if (!NetworkBuilder.draw(net, cfg.init, cfg.init_scale, small, cfg.epsilon, RandomStreams.of(cfg.seed))) {
             throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled)");

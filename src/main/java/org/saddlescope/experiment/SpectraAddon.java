@@ -63,7 +63,7 @@ public final class SpectraAddon implements TrainRun.Addon {
         if (resumedStep > 0) reloadHistory(folder.path("metrics.csv"), resumedStep, history);
         SpectralTracker spectra = null;
         CsvWriter csv = null;
-        if (cfg.spectra_k > 0) {
+        if (cfg.top_k > 0) {
             Cadence cadence = cadence(cfg);
             Path file = folder.path("spectra.csv");
             List<SpectrumSnapshot> earlier = List.of();
@@ -75,7 +75,7 @@ public final class SpectraAddon implements TrainRun.Addon {
             }
             CsvWriter w = new CsvWriter(file, SPECTRA_HEADER, resumedStep > 0);
             csv = w;
-            spectra = new SpectralTracker(cfg.spectra_k, cadence, s -> write(w, s), RandomStreams.of(cfg.seed));
+            spectra = new SpectralTracker(cfg.top_k, cadence, s -> write(w, s), RandomStreams.of(cfg.seed));
             spectra.preload(earlier);
         }
         SaddleTracker tracker = new SaddleTracker(history, spectra, new PlateauDetector());

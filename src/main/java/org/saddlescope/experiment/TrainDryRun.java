@@ -92,7 +92,7 @@ public final class TrainDryRun {
                     "train probe samples + test set");
             if (t.spectraPasses() > 0) {
                 row(sb, "spectra pass", duration(t.spectraSeconds()) + " x " + count(t.spectraPasses()) + " = "
-                        + duration(t.spectraSeconds() * t.spectraPasses()), "top " + config.spectra_k + " of every layer, warm-started");
+                        + duration(t.spectraSeconds() * t.spectraPasses()), "top " + config.top_k + " of every layer, warm-started");
             }
             if (t.checkpoints() > 0) row(sb, "checkpoints", count(t.checkpoints()) + " x " + mb(m.weights()), "written atomically; not timed");
             row(sb, "estimated total", duration(t.totalSeconds()), "if the run uses its whole budget");
@@ -146,9 +146,9 @@ public final class TrainDryRun {
         int warm = k >= 2 ? Math.max(1, Math.min(5, k / 5)) : 0;
         Trainer.Settings timed = new Trainer.Settings(cfg.batch, lr, k, 0, 0, cfg.log_every, 0, 0, cfg.eval_samples, cfg.seed);
         // the spectral tracker rides along as in a real run (same cadence, warm starts on the changing network), timed apart
-        Cadence cadence = cfg.spectra_k > 0 ? SpectraAddon.cadence(cfg) : null;
+        Cadence cadence = cfg.top_k > 0 ? SpectraAddon.cadence(cfg) : null;
         SpectralTracker tracker = cadence == null ? null
-                : new SpectralTracker(cfg.spectra_k, cadence, SpectraSink.NONE, RandomStreams.of(cfg.seed));
+                : new SpectralTracker(cfg.top_k, cadence, SpectraSink.NONE, RandomStreams.of(cfg.seed));
         long bc = Pointer.totalBytes();
         Probe probe = new Probe(warm, k, tracker);
         Trainer trainer = new Trainer(net, setup.cost(), train, test, timed, TrainingSink.NONE, ProgressListener.NONE, List.of(probe));

@@ -196,7 +196,7 @@ public final class TrainRun {
 
     static Setup setup(TrainConfig cfg) {
         DType dtype = DType.parse(cfg.dtype);
-        Activation act = Activation.parse(cfg.activation);
+        Activation act = cfg.activation;
         Cost cost = Cost.parse(cfg.cost);
         DataSource.Options o = DataSource.Options.defaults(dtype).withSubset(cfg.subset, cfg.test_subset);
         o = new DataSource.Options(o.subset(), o.testSubset(), o.subsetKind(), cfg.standardize, dtype, cfg.seed);

@@ -32,7 +32,7 @@ class FlowCommandsTest {
         // θ0 and the last state are in the folder: θ0 is the config's draw, and the flow grew it to the escape
         var cfg = org.saddlescope.experiment.Configs.merge(List.of(org.saddlescope.experiment.Configs.readYaml(out.resolve("config.yaml"))),
                 org.saddlescope.experiment.FlowConfig.class, "test");
-        var act = org.saddlescope.net.Activation.parse(cfg.activation);
+        var act = cfg.activation;
         var net0 = org.saddlescope.experiment.Weights.loadNew(out.resolve("weights/initial.npz"), act, org.saddlescope.linalg.DType.F64);
         var net1 = org.saddlescope.experiment.Weights.loadNew(out.resolve("weights/final.npz"), act, org.saddlescope.linalg.DType.F64);
         var data = org.saddlescope.experiment.FlowRun.loadData(cfg).train();

@@ -30,7 +30,7 @@ class ResumeTest {
         c.eval_every = 100;
         c.checkpoint_every = 100;
         c.seed = 11;
-        c.spectra_k = 0;
+        c.top_k = 0;
         return c;
     }
 
