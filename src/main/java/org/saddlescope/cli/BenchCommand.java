@@ -56,6 +56,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> log = new ArrayList<>();
         ConsoleProgress out = new ConsoleProgress("bench", common.quiet);
         out.info("BLAS: " + Blas.config() + ", threads " + threads);
+        String hint = Blas.kernelHint();
+        if (hint != null) out.info(hint);
         for (String dts : dtypes) {
             DType dt = DType.parse(dts);
             for (int b : batches) {

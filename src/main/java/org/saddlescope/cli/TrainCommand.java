@@ -87,7 +87,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private ConsoleProgress progress() {
-        return new ConsoleProgress("train", common.quiet);
+        ConsoleProgress p = new ConsoleProgress("train", common.quiet);
+        String hint = org.saddlescope.linalg.Blas.kernelHint();
+        if (hint != null) p.info(hint);
+        return p;
     }
 
     private int report(TrainRun.Outcome o) {
