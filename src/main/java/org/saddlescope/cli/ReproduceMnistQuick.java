@@ -9,7 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.saddlescope.data.Idx;
+import org.saddlescope.data.Catalog;
+import org.saddlescope.experiment.DataStore;
 import org.saddlescope.experiment.Presets;
 import org.saddlescope.experiment.TrainConfig;
 import org.saddlescope.experiment.TrainRun;
@@ -45,7 +46,7 @@ public final class ReproduceMnistQuick implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML of train fields over the preset (as in a run's config.yaml).")
     Path config;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX folder (default: /usr/share/datasets/fashion-mnist).")
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX folder (default: the data folder, else Debian's /usr/share/datasets/fashion-mnist).")
     Path data;
 
     @Option(names = "--steps", paramLabel = "N", description = "Training steps (default: the preset's 50000).")
@@ -67,9 +68,11 @@ public final class ReproduceMnistQuick implements Callable<Integer> {
         if (dtype != null) flags.put("dtype", dtype);
         layers.add(flags);
         TrainConfig cfg = TrainConfig.merge(layers, config != null ? config.toString() : "arguments");
-        String dir = cfg.dataset.startsWith("fashion-mnist:") ? cfg.dataset.substring("fashion-mnist:".length()) : Idx.FASHION_MNIST_DIR.toString();
-        if (cfg.dataset.startsWith("fashion-mnist") && !Files.isDirectory(Path.of(dir))) {
-            throw new IllegalArgumentException("Fashion-MNIST not found at " + dir + " (install Debian's dataset-fashion-mnist or give --data DIR)");
+        if (cfg.dataset.startsWith("fashion-mnist:")) {
+            String dir = cfg.dataset.substring("fashion-mnist:".length());
+            if (!Files.isDirectory(Path.of(dir))) throw new IllegalArgumentException("Fashion-MNIST not found at " + dir + " (give --data DIR)");
+        } else if (cfg.dataset.equals("fashion-mnist")) {
+            DataStore.standard().require(Catalog.FASHION_MNIST); // the data folder, else Debian's; else how to get it
         }
         Path out = common.outOr("mnist-quick");
         ConsoleProgress progress = new ConsoleProgress("mnist-quick", common.quiet);
