@@ -10,6 +10,7 @@ import org.saddlescope.experiment.Benchmark;
 import org.saddlescope.experiment.RunFolder;
 import org.saddlescope.linalg.Blas;
 import org.saddlescope.linalg.DType;
+import org.saddlescope.net.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Option;
 /** {@code saddlescope bench}: training steps/s of the paper's MNIST network, beside PyTorch in the same sitting. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Training throughput of the paper's MNIST network beside the PyTorch peer scripts.",
-                "784-1000x5-10 at batch 32 and 1024, float32 and float64, and the Example-1 escape search; the peer scripts run",
-                "in the same sitting when --torch-script / --torch-sphere-script are given (ratios are what count)."})
+                "784-1000x5-10 at batch 32 and 1024, float32, mixed and float64, with GFLOP/s and the share of this process's GEMM",
+                "peak, and the Example-1 escape search; the peer scripts run in the same sitting when --torch-script /",
+                "--torch-sphere-script are given (ratios are what count)."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -29,7 +31,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batches", split = ",", defaultValue = "32,1024", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> batches;
 
-    @Option(names = "--dtypes", split = ",", defaultValue = "float32,float64", description = "Element types (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dtypes", split = ",", defaultValue = "float32,mixed,float64", description = "Arithmetics (default: ${DEFAULT-VALUE}).")
     List<String> dtypes;
 
     @Option(names = "--steps", defaultValue = "200", description = "Timed steps at batch 32 (fewer at larger batches; default: ${DEFAULT-VALUE}).")
@@ -58,15 +60,23 @@ public final class BenchCommand implements Callable<Integer> {
         out.info("BLAS: " + Blas.config() + ", threads " + threads);
         String hint = Blas.kernelHint();
         if (hint != null) out.info(hint);
+        // The practical limit, in this process and sitting: OpenBLAS GEMM on 2048² products.
+        Map<DType, Double> peak = new LinkedHashMap<>();
+        for (DType d : DType.values()) {
+            peak.put(d, Benchmark.gemmPeakGflops(d, 2048));
+            out.info(String.format(java.util.Locale.ROOT, "GEMM peak %s: %.1f GFLOP/s", d.label(), peak.get(d)));
+        }
         for (String dts : dtypes) {
-            DType dt = DType.parse(dts);
+            Precision p = Precision.parse(dts);
+            DType dt = p.compute();
             for (int b : batches) {
                 if (b <= 0) throw new IllegalArgumentException("--batches: sizes must be positive, got " + b);
                 int n = Math.max(5, (int) Math.round(steps * Math.min(1.0, 32.0 / b) * (b > 32 ? 4 : 1)));
-                double ours = Benchmark.trainingStepsPerSecond(b, dt, n, seed.seed);
+                double ours = Benchmark.trainingStepsPerSecond(b, p, n, seed.seed);
+                double gflops = ours * Benchmark.flopsPerStep(Benchmark.PAPER_WIDTHS, b) / 1e9;
                 Double t2 = Benchmark.torch(torchScript, python, b, n, threads, dt, log);
                 Double t1 = Benchmark.torch(torchScript, python, b, n, 1, dt, log);
-                Benchmark.Row row = new Benchmark.Row("paper MNIST net SGD", b, dt, ours, t2, t1);
+                Benchmark.Row row = new Benchmark.Row("paper MNIST net SGD", b, p, ours, gflops, gflops / peak.get(dt), t2, t1);
                 rows.add(row);
                 System.out.println(row.format());
             }
@@ -95,6 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
             m.put("escape_search", escape);
             m.put("peer_runs", log);
             m.put("threads", threads);
+            m.put("gemm_peak_gflops", peak);
             f.writeJson("bench.json", m);
             f.writeManifest("bench", seed.seed, java.time.Instant.now(), java.time.Instant.now(), null);
         }

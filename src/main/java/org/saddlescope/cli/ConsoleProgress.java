@@ -79,6 +79,12 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
         if (!quiet) out.println(line);
     }
 
+    /** Warnings show even when quiet: they say the results may be wrong, not how far the run got. */
+    @Override
+    public void warning(String line) {
+        out.println(line);
+    }
+
     @Override
     public void close() {
         if (bar != null) bar.close();

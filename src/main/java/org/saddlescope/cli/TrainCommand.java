@@ -98,6 +98,7 @@ public final class TrainCommand implements Callable<Integer> {
         org.saddlescope.report.SpectraFigures.write(o.folder());
         org.saddlescope.report.HtmlReport html = new org.saddlescope.report.HtmlReport(o.folder())
                 .title("saddlescope train: " + o.folder().getFileName()).note(o.summary());
+        for (String w : o.warnings()) html.note(w);
         for (String n : org.saddlescope.report.SpectraFigures.notes(o.folder())) html.note(n);
         html.write();
         if (o.diverged()) {

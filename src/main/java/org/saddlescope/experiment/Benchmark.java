@@ -14,6 +14,7 @@ import org.saddlescope.data.Dataset;
 import org.saddlescope.escape.Example1;
 import org.saddlescope.escape.SmallNetKernel;
 import org.saddlescope.escape.SphereSearch;
+import org.saddlescope.linalg.Blas;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.CrossEntropy;
@@ -21,6 +22,7 @@ import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
+import org.saddlescope.net.Precision;
 import org.saddlescope.train.LearningRate;
 import org.saddlescope.train.ProgressListener;
 import org.saddlescope.train.TrainState;
@@ -37,11 +39,13 @@ public final class Benchmark {
 
     public static final int[] PAPER_WIDTHS = {784, 1000, 1000, 1000, 1000, 1000, 10};
 
-    public record Row(String what, int batch, DType dtype, double stepsPerSecond, Double torchStepsPerSecond,
-                      Double torchOneThread) {
+    /** One training benchmark: steps/s and GFLOP/s (6·B·Σ n_ℓ n_{ℓ-1} a step), the share of the GEMM peak, PyTorch beside. */
+    public record Row(String what, int batch, Precision dtype, double stepsPerSecond, double gflops, Double peakFraction,
+                      Double torchStepsPerSecond, Double torchOneThread) {
         public String format() {
-            StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "%-26s batch %5d %-7s %8.1f steps/s",
-                    what, batch, dtype.label(), stepsPerSecond));
+            StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "%-26s batch %5d %-7s %8.1f steps/s %6.1f GFLOP/s",
+                    what, batch, dtype.label(), stepsPerSecond, gflops));
+            if (peakFraction != null) sb.append(String.format(java.util.Locale.ROOT, " (%.0f%% of GEMM peak)", 100 * peakFraction));
             if (torchStepsPerSecond != null) {
                 sb.append(String.format(java.util.Locale.ROOT, " | torch (2 threads) %7.1f -> ratio %.2fx", torchStepsPerSecond,
                         stepsPerSecond / torchStepsPerSecond));
@@ -54,8 +58,16 @@ public final class Benchmark {
         }
     }
 
+    /** Floating-point operations of one SGD step of a network with these widths: forward, δ and gradient products. */
+    public static double flopsPerStep(int[] widths, int batch) {
+        double macs = 0;
+        for (int l = 1; l < widths.length; l++) macs += (double) widths[l] * widths[l - 1];
+        return 6.0 * batch * macs;
+    }
+
     /** Steps/s of minibatch SGD on the paper's network, after a warm-up, over {@code steps} steps. */
-    public static double trainingStepsPerSecond(int batch, DType dtype, int steps, long seed) {
+    public static double trainingStepsPerSecond(int batch, Precision precision, int steps, long seed) {
+        DType dtype = precision.compute();
         RandomStreams streams = RandomStreams.of(seed);
         SplittableRandom rng = streams.stream("bench");
         int n = batch * 4;
@@ -64,13 +76,35 @@ public final class Benchmark {
         int[] labels = new int[n];
         for (int j = 0; j < n; j++) labels[j] = rng.nextInt(10);
         Dataset d = Dataset.classification("bench", x, labels, 10);
-        Network net = new Network(PAPER_WIDTHS, Activation.RELU, dtype);
-        Init.gaussian(net, 1e-3, streams.stream("init"));
+        Network f64 = new Network(PAPER_WIDTHS, Activation.RELU, DType.F64);
+        Init.gaussian(f64, 1e-3, streams.stream("init"));
+        Network net = f64.to(precision);
         int warm = Math.max(3, steps / 10);
         run(net, d, batch, warm, seed);
         long t0 = System.nanoTime();
         run(net, d, batch, steps, seed);
         return steps / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** GEMM GFLOP/s of this process's BLAS on n×n products (best of 5), the practical limit a step is measured against. */
+    public static double gemmPeakGflops(DType dtype, int n) {
+        Matrix a = Matrix.zeros(dtype, n, n), b = Matrix.zeros(dtype, n, n), c = Matrix.zeros(dtype, n, n);
+        SplittableRandom rng = new SplittableRandom(1);
+        for (int k = 0; k < a.size(); k++) {
+            a.setFlat(k, rng.nextDouble());
+            b.setFlat(k, rng.nextDouble());
+        }
+        Blas.gemm(false, false, 1.0, a, b, 0.0, c);
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            long t0 = System.nanoTime();
+            Blas.gemm(false, false, 1.0, a, b, 0.0, c);
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        a.close();
+        b.close();
+        c.close();
+        return 2.0 * n * n * (double) n / best / 1e9;
     }
 
     private static void run(Network net, Dataset d, int batch, long steps, long seed) {

@@ -35,6 +35,9 @@ public final class TrainConfig extends InitSpec {
     @JsonAlias("batch_size")
     public int batch = 0;
 
+    @Help("Optimiser: sgd (fused fast path), momentum[:mu=0.9,dampening=0,nesterov=false] or adam[:beta1=0.9,beta2=0.999,eps=1e-8] (PyTorch's update formulas).")
+    public String optimizer = "sgd";
+
     @Help("Learning-rate constant c in lr = c/‖θ‖^p.")
     public double lr = 0.05;
 
@@ -62,7 +65,7 @@ public final class TrainConfig extends InitSpec {
     @Help("Training samples used by the evaluation probes (train loss, accuracy, speed; 0 = all).")
     public int eval_samples = 10000;
 
-    @Help("float32 or float64.")
+    @Help("Arithmetic: float32, mixed (float32 products, weights kept to 48 bits as compensated float32 pairs) or float64.")
     public String dtype = "float64";
 
     @Help("Top singular values tracked per layer into spectra.csv (0 = off).")

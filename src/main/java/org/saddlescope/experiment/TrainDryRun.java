@@ -151,7 +151,8 @@ public final class TrainDryRun {
                 : new SpectralTracker(cfg.top_k, cadence, SpectraSink.NONE, RandomStreams.of(cfg.seed));
         long bc = Pointer.totalBytes();
         Probe probe = new Probe(warm, k, tracker);
-        Trainer trainer = new Trainer(net, setup.cost(), train, test, timed, TrainingSink.NONE, ProgressListener.NONE, List.of(probe));
+        Trainer trainer = new Trainer(net, TrainRun.optimizer(cfg), setup.cost(), train, test, timed, TrainingSink.NONE, ProgressListener.NONE,
+                List.of(probe));
         long evalSubset = Pointer.totalBytes() - bc;
         Trainer.Result result;
         try {

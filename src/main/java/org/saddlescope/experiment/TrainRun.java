@@ -18,12 +18,15 @@ import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
+import org.saddlescope.net.Precision;
 import org.saddlescope.train.LearningRate;
 import org.saddlescope.train.ProgressListener;
 import org.saddlescope.train.TrainState;
 import org.saddlescope.train.Trainer;
 import org.saddlescope.train.TrainingObserver;
 import org.saddlescope.train.TrainingSink;
+import org.saddlescope.train.optim.Optimizer;
+import org.saddlescope.train.optim.Optimizers;
 
 /**
  * A training run in a run folder: builds data, network and trainer from a {@link TrainConfig}, writes
@@ -33,7 +36,7 @@ public final class TrainRun {
     private TrainRun() {}
 
     /** What the command line prints and how it exits. */
-    public record Outcome(Path folder, Trainer.Stop stop, TrainState state, String message) {
+    public record Outcome(Path folder, Trainer.Stop stop, TrainState state, String message, List<String> warnings) {
         public boolean diverged() { return stop == Trainer.Stop.DIVERGED; }
 
         public String summary() {
@@ -72,7 +75,7 @@ public final class TrainRun {
         folder.writeYaml("config.yaml", cfg.toMap());
         folder.writeManifest("train", cfg.seed, start, null, manifestExtra(cfg, net, setup, threads, null));
         Weights.save(net, folder.weights().resolve("initial.npz"));
-        return train(cfg, folder, net, setup, TrainState.initial(net.normSquared()), start, threads, progress);
+        return train(cfg, folder, net, optimizer(cfg), setup, TrainState.initial(net.normSquared()), start, threads, progress);
     }
 
     /**
@@ -87,22 +90,33 @@ public final class TrainRun {
         Blas.init(threads);
         Setup setup = setup(cfg);
         Network net = setup.buildNetwork(cfg);
+        Optimizer optimizer = optimizer(cfg);
         TrainState state;
         if (saved == null) {
-            // Killed before the first checkpoint: start over from the recorded θ0.
-            Weights.load(folder.weights().resolve("initial.npz"), net);
+            // Killed before the first checkpoint: start over from the recorded θ0. Under mixed precision the
+            // rebuilt θ0 is exact and initial.npz (float64, high + low rounded) may not be, so keep the rebuilt one.
+            if (setup.precision != Precision.MIXED) Weights.load(folder.weights().resolve("initial.npz"), net);
             state = TrainState.initial(net.normSquared());
         } else {
-            Weights.load(saved.weights(), net);
+            Checkpoints.restore(saved, net, optimizer);
             state = saved.state();
         }
         CsvWriter.truncateAfter(folder.path("metrics.csv"), state.step());
         if (state.step() == 0) deleteQuietly(folder.path("metrics.csv"));
         Instant start = Instant.now();
-        return train(cfg, folder, net, setup, state, start, threads, progress);
+        return train(cfg, folder, net, optimizer, setup, state, start, threads, progress);
     }
 
-    private static Outcome train(TrainConfig cfg, RunFolder folder, Network net, Setup setup, TrainState state,
+    /** The config's optimiser; a bad spec is bad input. */
+    static Optimizer optimizer(TrainConfig cfg) {
+        try {
+            return Optimizers.parse(cfg.optimizer);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+    }
+
+    private static Outcome train(TrainConfig cfg, RunFolder folder, Network net, Optimizer optimizer, Setup setup, TrainState state,
                                  Instant start, int threads, ProgressListener progress) {
         Trainer.Settings settings = new Trainer.Settings(cfg.batch, new LearningRate(cfg.lr, cfg.lr_power), cfg.steps,
                 cfg.epochs, cfg.loss_target, cfg.log_every, cfg.eval_every, cfg.checkpoint_every, cfg.eval_samples, cfg.seed);
@@ -116,13 +130,13 @@ public final class TrainRun {
             if (o != null) observers.add(o);
         }
         try (FolderSink sink = new FolderSink(folder, state.step() > 0, threads)) {
-            Trainer trainer = new Trainer(net, setup.cost, setup.data.train(), setup.data.test(), settings, sink, progress, observers);
+            Trainer trainer = new Trainer(net, optimizer, setup.cost, setup.data.train(), setup.data.test(), settings, sink, progress, observers);
             Trainer.Result r = trainer.run(state);
             if (r.stop() != Trainer.Stop.DIVERGED) Weights.save(net, folder.weights().resolve("final.npz"));
             for (Addon a : addons) a.finish(cfg, folder, net, r);
             Map<String, Object> extra = manifestExtra(cfg, net, setup, threads, r);
             folder.writeManifest("train", cfg.seed, start, Instant.now(), extra);
-            return new Outcome(folder.root(), r.stop(), r.state(), r.message());
+            return new Outcome(folder.root(), r.stop(), r.state(), r.message(), r.warnings());
         }
     }
 
@@ -162,11 +176,23 @@ public final class TrainRun {
         if (!(cfg.lr > 0)) throw new BadInputException("lr must be positive, got " + cfg.lr);
         if (cfg.lr_power < 0) throw new BadInputException("lr_power must be ≥ 0, got " + cfg.lr_power);
         if (cfg.log_every <= 0) throw new BadInputException("log_every must be positive, got " + cfg.log_every);
+        optimizer(cfg);
     }
 
     /** Data and cost, built once per run (and again, identically, on resume). */
-    record Setup(DataSource.Loaded data, Cost cost, Activation activation, DType dtype) {
+    record Setup(DataSource.Loaded data, Cost cost, Activation activation, Precision precision) {
+        DType dtype() { return precision.compute(); }
+
+        /**
+         * θ0 from the config. Mixed precision draws it exactly as a float64 run of the same seed does and keeps it
+         * to ≈ 48 bits, so the two runs start from the same point.
+         */
         Network buildNetwork(TrainConfig cfg) {
+            if (precision != Precision.MIXED) return build(cfg, precision.compute());
+            return build(cfg, DType.F64).to(Precision.MIXED);
+        }
+
+        private Network build(TrainConfig cfg, DType dtype) {
             int[] widths = NetworkBuilder.widths(data.train(), cfg.hidden);
             Network net = new Network(widths, activation, dtype);
             if (!NetworkBuilder.draw(net, cfg.init, cfg.init_scale, new HashSet<>(cfg.small_layers), cfg.epsilon, RandomStreams.of(cfg.seed))) {
@@ -195,12 +221,18 @@ public final class TrainRun {
     }
 
     static Setup setup(TrainConfig cfg) {
-        DType dtype = DType.parse(cfg.dtype);
+        Precision precision;
+        try {
+            precision = Precision.parse(cfg.dtype);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("dtype: " + e.getMessage());
+        }
+        DType dtype = precision.compute();
         Activation act = cfg.activation;
         Cost cost = Cost.parse(cfg.cost);
         DataSource.Options o = DataSource.Options.defaults(dtype).withSubset(cfg.subset, cfg.test_subset);
         o = new DataSource.Options(o.subset(), o.testSubset(), o.subsetKind(), cfg.standardize, dtype, cfg.seed);
-        return new Setup(DataSource.load(cfg.dataset, o), cost, act, dtype);
+        return new Setup(DataSource.load(cfg.dataset, o), cost, act, precision);
     }
 
     private static Map<String, Object> manifestExtra(TrainConfig cfg, Network net, Setup setup, int threads, Trainer.Result r) {
@@ -219,6 +251,7 @@ public final class TrainRun {
             m.put("epochs", r.state().epoch());
             m.put("train_seconds", r.state().elapsedSeconds());
             m.put("steps_per_second", r.state().step() / Math.max(1e-9, r.state().elapsedSeconds()));
+            m.put("warnings", r.warnings());
         }
         return m;
     }
@@ -259,8 +292,8 @@ public final class TrainRun {
         }
 
         @Override
-        public void checkpoint(Network net, TrainState state) {
-            Checkpoints.save(folder, net, state, threads);
+        public void checkpoint(Network net, Optimizer optimizer, TrainState state) {
+            Checkpoints.save(folder, net, optimizer, state, threads);
         }
 
         @Override

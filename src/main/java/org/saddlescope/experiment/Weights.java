@@ -20,15 +20,23 @@ import org.saddlescope.net.Network;
 public final class Weights {
     private Weights() {}
 
-    /** W1..WL (live matrices, not copies: encode them before changing the network). */
+    /**
+     * W1..WL as stored: the live matrices (encode them before changing the network), or for mixed precision new
+     * float64 matrices holding each weight's high + low part.
+     */
     public static Map<String, Matrix> arrays(Network net) {
         Map<String, Matrix> m = new LinkedHashMap<>();
-        for (int l = 1; l <= net.depth(); l++) m.put("W" + l, net.weight(l));
+        for (int l = 1; l <= net.depth(); l++) m.put("W" + l, net.low(l) == null ? net.weight(l) : net.storedCopy(l));
         return m;
     }
 
     public static byte[] encode(Network net) {
-        return Npz.encode(arrays(net));
+        Map<String, Matrix> a = arrays(net);
+        try {
+            return Npz.encode(a);
+        } finally {
+            if (net.low(1) != null) for (Matrix m : a.values()) m.close();
+        }
     }
 
     /** Writes W1..WL to {@code file} atomically. */
@@ -36,9 +44,12 @@ public final class Weights {
         RunFolder.writeAtomically(file, encode(net));
     }
 
-    /** Fills {@code net}'s weights from {@code file} (converting dtype); names and shapes must match exactly. */
+    /**
+     * Fills {@code net}'s weights from {@code file} (converting dtype; a mixed-precision network reads them as
+     * float64); names and shapes must match exactly.
+     */
     public static void load(Path file, Network net) {
-        Map<String, Matrix> a = Npz.read(file, net.dtype());
+        Map<String, Matrix> a = Npz.read(file, net.low(1) != null ? DType.F64 : net.dtype());
         try {
             fill(file, a, net);
         } finally {
@@ -60,7 +71,7 @@ public final class Weights {
             }
             if (!w.allFinite()) throw new DataFileException(source, "W" + l + " has NaN or infinite entries");
         }
-        for (int l = 1; l <= depth; l++) net.weight(l).copyFrom(arrays.get("W" + l));
+        for (int l = 1; l <= depth; l++) net.setWeight(l, arrays.get("W" + l));
     }
 
     /** A new network whose widths come from the file's shapes. */

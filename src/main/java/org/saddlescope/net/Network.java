@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.saddlescope.linalg.Blas;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
+import org.saddlescope.linalg.Updates;
 
 /**
  * Bias-free fully connected network (paper section 2): Z_0^σ = X, Z_ℓ = W_ℓ Z_{ℓ-1}^σ, Z_ℓ^σ = σ(Z_ℓ),
@@ -13,17 +14,28 @@ import org.saddlescope.linalg.Matrix;
 public final class Network {
     private final int[] widths;
     private final Activation activation;
+    private final Precision precision;
     private final DType dtype;
-    private final Matrix[] weights; // weights[ℓ-1] = W_ℓ
+    private final Matrix[] weights; // weights[ℓ-1] = W_ℓ in the compute dtype (the high part for mixed precision)
+    private final Matrix[] low;     // mixed precision: what rounding W_ℓ to float32 left out; null otherwise
 
     public Network(int[] widths, Activation activation, DType dtype) {
+        this(widths, activation, Precision.of(dtype));
+    }
+
+    public Network(int[] widths, Activation activation, Precision precision) {
         if (widths.length < 2) throw new IllegalArgumentException("a network needs at least input and output widths");
         for (int w : widths) if (w <= 0) throw new IllegalArgumentException("widths must be positive: " + Arrays.toString(widths));
         this.widths = widths.clone();
         this.activation = activation;
-        this.dtype = dtype;
+        this.precision = precision;
+        this.dtype = precision.compute();
         this.weights = new Matrix[widths.length - 1];
-        for (int l = 1; l < widths.length; l++) weights[l - 1] = Matrix.zeros(dtype, widths[l], widths[l - 1]);
+        this.low = precision == Precision.MIXED ? new Matrix[widths.length - 1] : null;
+        for (int l = 1; l < widths.length; l++) {
+            weights[l - 1] = Matrix.zeros(dtype, widths[l], widths[l - 1]);
+            if (low != null) low[l - 1] = Matrix.zeros(DType.F32, widths[l], widths[l - 1]);
+        }
     }
 
     /** Depth L (number of weight matrices). */
@@ -31,12 +43,47 @@ public final class Network {
     public int[] widths() { return widths.clone(); }
     public int width(int l) { return widths[l]; }
     public Activation activation() { return activation; }
+    /** Element type of the forward and backward passes (float32 for mixed precision). */
     public DType dtype() { return dtype; }
+    public Precision precision() { return precision; }
 
-    /** W_ℓ for ℓ = 1..L (live, not a copy). */
+    /**
+     * W_ℓ for ℓ = 1..L as the forward and backward passes use it (live, not a copy). Under mixed precision this is
+     * the float32 rounding of the stored weight: write weights through {@link #setWeight}, read them exactly
+     * through {@link #storedCopy}.
+     */
     public Matrix weight(int l) {
         if (l < 1 || l > weights.length) throw new IndexOutOfBoundsException("layer " + l + " of " + weights.length);
         return weights[l - 1];
+    }
+
+    /** Mixed precision: the low float32 part of W_ℓ (W_ℓ = weight(ℓ) + low(ℓ), live); null otherwise. */
+    public Matrix low(int l) {
+        weight(l);
+        return low == null ? null : low[l - 1];
+    }
+
+    /** W_ℓ := src (any dtype; float64 into mixed precision keeps ≈ 48 bits of it). */
+    public void setWeight(int l, Matrix src) {
+        Matrix w = weight(l);
+        w.requireShape(src, w.rows(), w.cols());
+        if (low == null) {
+            w.copyFrom(src);
+        } else if (src.dtype() == DType.F64) {
+            Updates.split(src, w, low[l - 1]);
+        } else {
+            w.copyFrom(src);
+            low[l - 1].fill(0);
+        }
+    }
+
+    /** A new matrix holding W_ℓ as stored: float64 for mixed precision (high + low part), else the run's dtype. */
+    public Matrix storedCopy(int l) {
+        Matrix w = weight(l);
+        if (low == null) return w.copy();
+        Matrix out = Matrix.zeros(DType.F64, w.rows(), w.cols());
+        Updates.join(w, low[l - 1], out);
+        return out;
     }
 
     public long parameterCount() {
@@ -45,46 +92,96 @@ public final class Network {
         return p;
     }
 
-    /** ‖θ‖². */
+    /** ‖θ‖² (BLAS dot products; float32 partial sums for float32 weights, see {@link Blas#dot}). */
     public double normSquared() {
         double s = 0;
-        for (Matrix w : weights) s += w.frobeniusNorm2();
+        for (int l = 1; l <= weights.length; l++) s += layerNormSquared(l);
         return s;
+    }
+
+    /** ‖W_ℓ‖² (BLAS dot products; for mixed precision ‖hi‖² + 2⟨hi, lo⟩, the lo² term being below rounding). */
+    public double layerNormSquared(int l) {
+        Matrix w = weight(l);
+        double s = w.frobeniusNorm2();
+        if (low != null) s += 2 * w.dot(low[l - 1]);
+        return s;
+    }
+
+    /** {‖W_ℓ‖², Σ w⁴} over the stored entries, summed in float64 (exact squares, no float32 partial sums). */
+    public double[] layerPowerSums(int l) {
+        return Updates.powerSums(weight(l), low(l));
     }
 
     public double norm() { return Math.sqrt(normSquared()); }
 
     /** θ := λθ. */
     public void scale(double lambda) {
-        for (Matrix w : weights) w.scale(lambda);
+        if (low == null) {
+            for (Matrix w : weights) w.scale(lambda);
+            return;
+        }
+        for (int l = 1; l <= weights.length; l++) {
+            try (Matrix m = storedCopy(l)) {
+                m.scale(lambda);
+                setWeight(l, m);
+            }
+        }
     }
 
     /** θ := θ + a·d, with d given per layer (same shapes). */
     public void addScaled(double a, Matrix[] d) {
-        for (int l = 0; l < weights.length; l++) weights[l].addScaled(a, d[l]);
+        if (low == null) {
+            for (int l = 0; l < weights.length; l++) weights[l].addScaled(a, d[l]);
+            return;
+        }
+        for (int l = 1; l <= weights.length; l++) {
+            try (Matrix m = storedCopy(l); Matrix dl = d[l - 1].to(DType.F64)) {
+                m.addScaled(a, dl);
+                setWeight(l, m);
+            }
+        }
     }
 
     /** Frobenius inner product ⟨θ, d⟩. */
     public double dot(Matrix[] d) {
         double s = 0;
-        for (int l = 0; l < weights.length; l++) s += weights[l].dot(d[l]);
+        for (int l = 0; l < weights.length; l++) {
+            s += weights[l].dot(d[l]);
+            if (low != null) s += low[l].dot(d[l]);
+        }
         return s;
     }
 
-    public Network copy() { return to(dtype); }
+    public Network copy() { return to(precision); }
 
-    public Network to(DType target) {
+    /** A copy in another dtype (mixed precision: its stored weights rounded to that dtype). */
+    public Network to(DType target) { return to(Precision.of(target)); }
+
+    /** A copy in another precision; float64 into mixed keeps ≈ 48 bits of every weight. */
+    public Network to(Precision target) {
         Network n = new Network(widths, activation, target);
-        for (int l = 0; l < weights.length; l++) n.weights[l].copyFrom(weights[l]);
+        n.copyFrom(this);
         return n;
     }
 
+    /** θ := other's θ (converting precision as {@link #to(Precision)} does). */
     public void copyFrom(Network other) {
         if (!Arrays.equals(widths, other.widths)) throw new IllegalArgumentException("architectures differ");
-        for (int l = 0; l < weights.length; l++) weights[l].copyFrom(other.weights[l]);
+        for (int l = 1; l <= weights.length; l++) {
+            if (other.low == null) {
+                setWeight(l, other.weights[l - 1]);
+            } else if (low != null) {
+                weights[l - 1].copyFrom(other.weights[l - 1]);
+                low[l - 1].copyFrom(other.low[l - 1]);
+            } else {
+                try (Matrix m = other.storedCopy(l)) {
+                    setWeight(l, m);
+                }
+            }
+        }
     }
 
-    /** Zero matrices shaped like the weights, e.g. for gradients. */
+    /** Zero matrices shaped like the weights, in the compute dtype, e.g. for gradients. */
     public Matrix[] zerosLike() {
         Matrix[] g = new Matrix[weights.length];
         for (int l = 0; l < weights.length; l++) g[l] = Matrix.zeros(dtype, weights[l].rows(), weights[l].cols());
@@ -125,21 +222,42 @@ public final class Network {
         return forward(x, ws).copy();
     }
 
-    /**
-     * Backpropagation after {@link #forward}: given dY = ∂C/∂Y (n_L × B), writes ∂C/∂W_ℓ = δ_ℓ (Z_{ℓ-1}^σ)ᵀ into
-     * grads[ℓ-1]. δ_L = dY, δ_{ℓ-1} = (W_ℓᵀ δ_ℓ) ⊙ σ'(Z_{ℓ-1}).
-     */
-    public void backward(Workspace ws, Matrix dY, Matrix[] grads) {
-        backpropagate(ws, dY, grads, 0.0, false);
+    /** What backpropagation hands over for layer ℓ: δ_ℓ and Z_{ℓ-1}^σ, so that ∂C/∂W_ℓ = δ_ℓ (Z_{ℓ-1}^σ)ᵀ. */
+    @FunctionalInterface
+    public interface LayerUpdate {
+        void apply(int layer, Matrix delta, Matrix input);
     }
 
     /**
-     * Fused gradient step W_ℓ := W_ℓ − lr·δ_ℓ (Z_{ℓ-1}^σ)ᵀ without materialising the gradient: δ_{ℓ-1} is formed
-     * from the old W_ℓ first, then W_ℓ is updated in place by one GEMM with β = 1. Same result as
+     * Backpropagation after {@link #forward}: for ℓ = L..1, forms δ_{ℓ-1} = (W_ℓᵀ δ_ℓ) ⊙ σ'(Z_{ℓ-1}) from the
+     * current W_ℓ first (δ_L = dY = ∂C/∂Y), then calls {@code update.apply(ℓ, δ_ℓ, Z_{ℓ-1}^σ)}, which may change
+     * W_ℓ in place: a step never needs the whole gradient at once.
+     */
+    public void backpropagate(Workspace ws, Matrix dY, LayerUpdate update) {
+        Matrix delta = dY;
+        for (int l = weights.length; l >= 1; l--) {
+            Matrix next = null;
+            if (l > 1) {
+                next = ws.delta[l - 1];
+                Blas.gemm(true, false, 1.0, weights[l - 1], delta, 0.0, next);
+                activation.multiplyByDerivative(ws.z[l - 1], next);
+            }
+            update.apply(l, delta, ws.a[l - 1]);
+            delta = next;
+        }
+    }
+
+    /** Writes ∂C/∂W_ℓ = δ_ℓ (Z_{ℓ-1}^σ)ᵀ into grads[ℓ-1] (compute dtype), after {@link #forward}. */
+    public void backward(Workspace ws, Matrix dY, Matrix[] grads) {
+        backpropagate(ws, dY, (l, delta, input) -> Blas.gemm(false, true, 1.0, delta, input, 0.0, grads[l - 1]));
+    }
+
+    /**
+     * Fused gradient step θ := θ − lr·∇ without materialising the gradient (see {@link #descend}). Same result as
      * {@link #backward} followed by θ −= lr·∇, one pass over each weight matrix fewer.
      */
     public void gradientStep(Workspace ws, Matrix dY, double lr) {
-        backpropagate(ws, dY, null, lr, false);
+        backpropagate(ws, dY, (l, delta, input) -> descend(l, lr, delta, input, ws, null));
     }
 
     /**
@@ -150,44 +268,116 @@ public final class Network {
      * Exact in exact arithmetic; in floating point it drifts by rounding, so callers resynchronise periodically.
      */
     public double gradientStepTrackingNorm(Workspace ws, Matrix dY, double lr, double normSquaredBefore) {
-        return normSquaredBefore + backpropagate(ws, dY, null, lr, true);
+        double[] change = {0};
+        backpropagate(ws, dY, (l, delta, input) -> {
+            Matrix w = weights[l - 1];
+            long b = ws.batch;
+            boolean gram = b * b * (w.rows() + (long) w.cols()) < 6L * w.rows() * w.cols();
+            if (gram) {
+                double cross = ws.z[l].dot(delta);
+                Blas.gemm(true, false, 1.0, delta, delta, 0.0, ws.gramDelta);
+                Blas.gemm(true, false, 1.0, input, input, 0.0, ws.gramAct);
+                change[0] += -2 * lr * cross + lr * lr * ws.gramDelta.dot(ws.gramAct);
+                descend(l, lr, delta, input, ws, null);
+            } else {
+                double before = layerNormSquared(l);
+                descend(l, lr, delta, input, ws, null);
+                change[0] += layerNormSquared(l) - before;
+            }
+        });
+        return normSquaredBefore + change[0];
     }
 
-    /** Returns the change of ‖θ‖² when tracking, else 0. */
-    private double backpropagate(Workspace ws, Matrix dY, Matrix[] grads, double lr, boolean track) {
-        int L = weights.length;
-        Matrix delta = dY;
-        double change = 0;
-        for (int l = L; l >= 1; l--) {
-            Matrix w = weights[l - 1];
-            Matrix next = null;
-            if (l > 1) {
-                next = ws.delta[l - 1];
-                Blas.gemm(true, false, 1.0, w, delta, 0.0, next);
-                activation.multiplyByDerivative(ws.z[l - 1], next);
+    /**
+     * The update pass of a gradient step: W_ℓ := W_ℓ − lr·δ_ℓ (Z_{ℓ-1}^σ)ᵀ without materialising the product.
+     * float32 and float64: one GEMM with β = 1. Mixed precision: the product in float32 column tiles of W_ℓ that
+     * stay in cache, each added to the stored pair (high, low) by compensated summation, which also leaves the
+     * float32 copy that the next forward pass reads. When {@code count} is not null, adds the number of nonzero
+     * entries of the update to count[0] and of those that left the stored weight unchanged to count[1], without
+     * changing what the step computes.
+     */
+    public void descend(int l, double lr, Matrix delta, Matrix input, Workspace ws, long[] count) {
+        Matrix w = weight(l);
+        if (low == null) {
+            if (count == null) {
+                Blas.gemm(false, true, -lr, delta, input, 1.0, w);
+                return;
             }
-            if (grads != null) {
-                Blas.gemm(false, true, 1.0, delta, ws.a[l - 1], 0.0, grads[l - 1]);
-            } else if (!track) {
-                Blas.gemm(false, true, -lr, delta, ws.a[l - 1], 1.0, w);
-            } else {
-                long b = ws.batch;
-                boolean gram = b * b * (w.rows() + (long) w.cols()) < 6L * w.rows() * w.cols();
-                if (gram) {
-                    double cross = ws.z[l].dot(delta);
-                    Blas.gemm(true, false, 1.0, delta, delta, 0.0, ws.gramDelta);
-                    Blas.gemm(true, false, 1.0, ws.a[l - 1], ws.a[l - 1], 0.0, ws.gramAct);
-                    change += -2 * lr * cross + lr * lr * ws.gramDelta.dot(ws.gramAct);
-                    Blas.gemm(false, true, -lr, delta, ws.a[l - 1], 1.0, w);
-                } else {
-                    double before = w.frobeniusNorm2();
-                    Blas.gemm(false, true, -lr, delta, ws.a[l - 1], 1.0, w);
-                    change += w.frobeniusNorm2() - before;
-                }
-            }
-            delta = next;
+            // Observe without changing the bits: the same fused GEMM, the update formed separately to know which
+            // entries were nonzero, and the weights compared before and after.
+            UpdateBuffers u = ws.updateBuffers(l, this);
+            Matrix before = u.fullScratch(w, 0), update = u.fullScratch(w, 1);
+            before.copyFrom(w);
+            Blas.gemm(false, true, -lr, delta, input, 0.0, update);
+            Blas.gemm(false, true, -lr, delta, input, 1.0, w);
+            Updates.countUnchanged(update, before, w, count);
+            return;
         }
-        return change;
+        UpdateBuffers u = ws.updateBuffers(l, this);
+        input.transposeInto(u.inputT);
+        int rows = w.rows();
+        for (int t = 0; t < u.tiles.length; t++) {
+            Matrix tile = u.tileOut[t];
+            Blas.gemm(false, false, -lr, delta, u.tiles[t], 0.0, tile);
+            Updates.addCompensated(tile, w, low[l - 1], t * u.tileWidth * rows, tile.size(), count);
+        }
+    }
+
+    /** W_ℓ := W_ℓ + U (U in the compute dtype), compensated under mixed precision; counted as in {@link #descend}. */
+    public void addToWeight(int l, Matrix update, long[] count) {
+        Matrix w = weight(l);
+        w.requireShape(update, w.rows(), w.cols());
+        if (low == null) Updates.add(update, w, 0, w.size(), count);
+        else Updates.addCompensated(update, w, low[l - 1], 0, w.size(), count);
+    }
+
+    /** ⟨W_ℓ, U⟩ with W_ℓ as stored (high + low part under mixed precision). */
+    public double layerDot(int l, Matrix u) {
+        double s = weight(l).dot(u);
+        if (low != null) s += low[l - 1].dot(u);
+        return s;
+    }
+
+    /** Mixed precision tiles: columns of W_ℓ per tile, so that a float32 tile of the update is ~256 KB (in L2). */
+    static int tileWidth(int rows, int cols) {
+        return Math.max(1, Math.min(cols, (1 << 16) / Math.max(1, rows)));
+    }
+
+    /**
+     * Per-layer buffers of the update pass, made on first use: Z_{ℓ-1}^σ transposed (so a tile's columns of the
+     * product are a plain column block of it), the tile outputs, and full-size scratch for observing a fused step.
+     */
+    static final class UpdateBuffers {
+        final Matrix inputT;
+        final Matrix[] tiles;   // column blocks of inputT
+        final Matrix[] tileOut; // views of one n_ℓ × tileWidth buffer
+        final int tileWidth;
+        private final Matrix[] full = new Matrix[2];
+
+        UpdateBuffers(int rows, int cols, int batch, DType dtype, boolean mixed) {
+            if (mixed) {
+                tileWidth = tileWidth(rows, cols);
+                inputT = Matrix.zeros(dtype, batch, cols);
+                int n = (cols + tileWidth - 1) / tileWidth;
+                tiles = new Matrix[n];
+                tileOut = new Matrix[n];
+                Matrix out = Matrix.zeros(dtype, rows, tileWidth);
+                for (int t = 0; t < n; t++) {
+                    int w = Math.min(tileWidth, cols - t * tileWidth);
+                    tiles[t] = inputT.columns(t * tileWidth, w);
+                    tileOut[t] = out.columns(0, w);
+                }
+            } else {
+                tileWidth = 0;
+                inputT = null;
+                tiles = tileOut = null;
+            }
+        }
+
+        Matrix fullScratch(Matrix like, int i) {
+            if (full[i] == null) full[i] = Matrix.zeros(like.dtype(), like.rows(), like.cols());
+            return full[i];
+        }
     }
 
     /** float32 batches up to this size compute the forward product transposed (see {@link #forward}). */
@@ -202,6 +392,7 @@ public final class Network {
         final Matrix[] zt;    // zt[ℓ] = Z_ℓᵀ scratch where the transposed product is used, else null
         final Matrix gramDelta; // B×B, for the tracked norm
         final Matrix gramAct;
+        private final UpdateBuffers[] updates; // per layer, made on first use by the update pass
         private final int[] widths;
         private final DType dtype;
 
@@ -216,6 +407,7 @@ public final class Network {
             zt = new Matrix[L + 1];
             gramDelta = Matrix.zeros(dtype, batch, batch);
             gramAct = Matrix.zeros(dtype, batch, batch);
+            updates = new UpdateBuffers[L + 1];
             for (int l = 1; l <= L; l++) {
                 z[l] = Matrix.zeros(dtype, widths[l], batch);
                 // Shape rule only (never a timing), so the same run always takes the same path and bits.
@@ -237,6 +429,14 @@ public final class Network {
         }
 
         public int batch() { return batch; }
+
+        UpdateBuffers updateBuffers(int l, Network net) {
+            if (updates[l] == null) {
+                Matrix w = net.weight(l);
+                updates[l] = new UpdateBuffers(w.rows(), w.cols(), batch, dtype, net.precision == Precision.MIXED);
+            }
+            return updates[l];
+        }
 
         /** Pre-activation Z_ℓ, ℓ = 1..L, from the last forward pass. */
         public Matrix preactivation(int l) { return z[l]; }

@@ -8,5 +8,8 @@ package org.saddlescope.train;
 public interface ProgressListener {
     void progress(long done, long total, String status);
 
+    /** A one-line warning about the run (e.g. from the precision monitor), shown even when progress is not. */
+    default void warning(String line) { }
+
     ProgressListener NONE = (d, t, s) -> { };
 }

@@ -12,6 +12,9 @@ import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.theory.EscapeSpeed;
+import org.saddlescope.train.optim.Optimizer;
+import org.saddlescope.train.optim.Sgd;
+import org.saddlescope.train.optim.StepRecord;
 
 /**
  * Full-batch gradient descent and minibatch SGD (batches reshuffled each epoch from the seed) with the learning
@@ -32,12 +35,14 @@ public final class Trainer {
         }
     }
 
-    public record Result(Stop stop, TrainState state, String message) { }
+    /** How a run ended; {@code warnings} are the precision monitor's one-line warnings, in order. */
+    public record Result(Stop stop, TrainState state, String message, List<String> warnings) { }
 
-    /** Exact ‖θ‖² is recomputed this often; between resyncs it is tracked by {@link Network#gradientStepTrackingNorm}. */
+    /** Exact ‖θ‖² is recomputed this often; between resyncs the optimiser tracks it (see {@link Sgd}). */
     static final long NORM_RESYNC_EVERY = 100;
 
     private final Network net;
+    private final Optimizer optimizer;
     private final Cost cost;
     private final Dataset train;
     private final Dataset test;
@@ -51,8 +56,16 @@ public final class Trainer {
     private final LocalizedLoss localized;
     private final Map<Integer, Network.Workspace> evalWorkspaces = new HashMap<>();
     private final List<String> columns = new ArrayList<>();
+    private final PrecisionMonitor monitor;
+    private final int monitorAt; // first metrics column of the monitor
 
+    /** Plain gradient descent ({@link Sgd}, the fused fast path). */
     public Trainer(Network net, Cost cost, Dataset train, Dataset test, Settings settings, TrainingSink sink,
+                   ProgressListener progress, List<TrainingObserver> observers) {
+        this(net, new Sgd(), cost, train, test, settings, sink, progress, observers);
+    }
+
+    public Trainer(Network net, Optimizer optimizer, Cost cost, Dataset train, Dataset test, Settings settings, TrainingSink sink,
                    ProgressListener progress, List<TrainingObserver> observers) {
         if (train.inputDim() != net.width(0)) {
             throw new IllegalArgumentException("network input width " + net.width(0) + " but data has " + train.inputDim() + " features");
@@ -62,6 +75,7 @@ public final class Trainer {
         }
         if (train.dtype() != net.dtype()) throw new IllegalArgumentException("data is " + train.dtype() + " but the network is " + net.dtype());
         this.net = net;
+        this.optimizer = optimizer;
         this.cost = cost;
         this.train = train;
         this.test = test;
@@ -77,6 +91,9 @@ public final class Trainer {
         columns.addAll(List.of("step", "epoch", "time_s", "lr", "loss", "norm"));
         for (int l = 1; l <= net.depth(); l++) columns.add("w_norm_" + l);
         columns.addAll(List.of("train_loss", "train_acc", "test_loss", "test_acc", "speed", "speed_unit"));
+        this.monitor = new PrecisionMonitor(net, optimizer.gradientDescent(), batch);
+        this.monitorAt = columns.size();
+        columns.addAll(monitor.columns());
     }
 
     public boolean fullBatch() { return batch == train.size(); }
@@ -103,9 +120,14 @@ public final class Trainer {
         double elapsedBefore = state.elapsedSeconds();
         long t0 = System.nanoTime();
 
+        List<String> warnings = new ArrayList<>();
+        if (state.monitor() != null) monitor.restore(state.monitor());
+        else monitor.begin(); // a new run (or a checkpoint from before the monitor: drift counted from here)
+        StepRecord record = new StepRecord(net.depth());
+
         sink.metricsHeader(columns());
         for (TrainingObserver o : observers) o.onStart(net, step, stepsPerEpoch);
-        if (step == 0) log(0, 0, norm2, Double.NaN, Double.NaN, elapsedBefore);
+        if (step == 0) log(0, 0, norm2, Double.NaN, Double.NaN, elapsedBefore, null, warnings);
 
         Network.Workspace ws = net.workspace(batch);
         Matrix xb = fullBatch() ? train.x() : Matrix.zeros(net.dtype(), train.inputDim(), batch);
@@ -128,7 +150,10 @@ public final class Trainer {
                     break;
                 }
                 double lr = s.lr().at(norm2);
-                norm2 = net.gradientStepTrackingNorm(ws, dy, lr, norm2);
+                // Lost updates are counted on the steps that are logged; counting only observes the step.
+                record.reset(logsAt(step + 1, total));
+                norm2 = optimizer.step(net, ws, dy, lr, norm2, record);
+                monitor.afterStep(record, lr);
                 step++;
                 b++;
                 boolean epochEnd = b == stepsPerEpoch;
@@ -149,10 +174,9 @@ public final class Trainer {
                 for (TrainingObserver o : observers) o.afterStep(net, info);
 
                 double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
-                boolean logNow = s.logEvery() > 0 && step % s.logEvery() == 0 || step == total;
-                if (logNow) {
+                if (logsAt(step, total)) {
                     double windowMean = windowSum / windowSteps;
-                    log(step, epoch, norm2, windowMean, lr, elapsed);
+                    log(step, epoch, norm2, windowMean, lr, elapsed, record, warnings);
                     windowSum = 0;
                     windowSteps = 0;
                     progress.progress(step, total, String.format(java.util.Locale.ROOT, "loss %.4g |θ| %.3g", windowMean, Math.sqrt(norm2))
@@ -163,7 +187,7 @@ public final class Trainer {
                     }
                 }
                 if (s.checkpointEvery() > 0 && step % s.checkpointEvery() == 0 && step < total && stop == Stop.BUDGET) {
-                    sink.checkpoint(net, new TrainState(step, epoch, b, norm2, windowSum, windowSteps, elapsed));
+                    sink.checkpoint(net, optimizer, new TrainState(step, epoch, b, norm2, windowSum, windowSteps, elapsed, monitor.state()));
                 }
                 if (stop != Stop.BUDGET) break;
             }
@@ -173,7 +197,12 @@ public final class Trainer {
         }
         double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
         for (TrainingObserver o : observers) o.onEnd(net, step);
-        return new Result(stop, new TrainState(step, epoch, b, norm2, windowSum, windowSteps, elapsed), message);
+        return new Result(stop, new TrainState(step, epoch, b, norm2, windowSum, windowSteps, elapsed, monitor.state()), message,
+                List.copyOf(warnings));
+    }
+
+    private boolean logsAt(long step, long total) {
+        return s.logEvery() > 0 && step % s.logEvery() == 0 || step == total;
     }
 
     private String observerStatus() {
@@ -190,7 +219,8 @@ public final class Trainer {
         return Subsets.permutation(train.size(), RandomStreams.of(s.seed()).stream("shuffle", epoch));
     }
 
-    private void log(long step, long epoch, double norm2, double windowLoss, double lr, double elapsed) {
+    private void log(long step, long epoch, double norm2, double windowLoss, double lr, double elapsed, StepRecord record,
+                     List<String> warnings) {
         double[] row = new double[columns.size()];
         java.util.Arrays.fill(row, Double.NaN);
         int c = 0;
@@ -200,7 +230,10 @@ public final class Trainer {
         row[c++] = lr;
         row[c++] = windowLoss;
         row[c++] = Math.sqrt(norm2);
-        for (int l = 1; l <= net.depth(); l++) row[c++] = net.weight(l).frobeniusNorm();
+        int before = warnings.size();
+        double[] layerNorms = monitor.log(step, record, row, monitorAt, warnings);
+        for (int i = before; i < warnings.size(); i++) progress.warning(warnings.get(i));
+        for (int l = 1; l <= net.depth(); l++) row[c++] = Math.sqrt(layerNorms[l - 1]);
         boolean eval = step == 0 || (s.evalEvery() > 0 && step % s.evalEvery() == 0) || step == totalSteps();
         if (eval) {
             Evaluation tr = evaluate(evalSet);

@@ -6,16 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.saddlescope.data.Dataset;
 import org.saddlescope.data.Synthetic;
 import org.saddlescope.linalg.DType;
+import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
+import org.saddlescope.net.Precision;
+import org.saddlescope.train.optim.Optimizer;
+import org.saddlescope.train.optim.Optimizers;
 
 class TrainerTest {
 
@@ -29,14 +37,25 @@ class TrainerTest {
         return n;
     }
 
+    static Network net(Precision p, long seed) {
+        return net(DType.F64, seed).to(p);
+    }
+
+    /** A checkpoint kept in memory: copies of the weights and of the optimiser's state arrays. */
+    record Saved(Network net, TrainState state, Map<String, Matrix> optimizer) { }
+
     /** Records metrics rows and checkpoints in memory. */
     static final class MemorySink implements TrainingSink {
         final List<double[]> rows = new ArrayList<>();
-        final List<Object[]> checkpoints = new ArrayList<>();
+        final List<Saved> checkpoints = new ArrayList<>();
 
         @Override public void metricsHeader(List<String> columns) { }
         @Override public void metrics(double[] row) { rows.add(row.clone()); }
-        @Override public void checkpoint(Network net, TrainState state) { checkpoints.add(new Object[] {net.copy(), state}); }
+        @Override public void checkpoint(Network net, Optimizer optimizer, TrainState state) {
+            Map<String, Matrix> copy = new LinkedHashMap<>();
+            optimizer.state().forEach((k, v) -> copy.put(k, v.copy()));
+            checkpoints.add(new Saved(net.copy(), state, copy));
+        }
     }
 
     static Trainer.Settings settings(int batch, long steps, long ckpt) {
@@ -67,34 +86,66 @@ class TrainerTest {
         assertEquals(n.normSquared(), r.state().normSquared(), 1e-5 * n.normSquared());
     }
 
-    /** A crash after step k, resumed from the last checkpoint, ends with the same bits as an uninterrupted run. */
-    @Test
-    void resumeFromCheckpointIsBitIdentical() {
-        for (DType dt : DType.values()) {
+    /**
+     * A crash after step k, resumed from the last checkpoint, ends with the same bits as an uninterrupted run, in
+     * every precision and with every optimiser (whose state the checkpoint carries).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sgd", "momentum:mu=0.9,nesterov=true", "adam"})
+    void resumeFromCheckpointIsBitIdentical(String optimizer) {
+        for (Precision p : Precision.values()) {
+            DType dt = p.compute();
             Dataset d = teacher(dt);
-            Network a = net(dt, 3);
+            Network a = net(p, 3);
             MemorySink sa = new MemorySink();
-            new Trainer(a, new SquaredError(), d, null, settings(8, 237, 0), sa, ProgressListener.NONE, List.of())
+            new Trainer(a, Optimizers.parse(optimizer), new SquaredError(), d, null, settings(8, 237, 0), sa, ProgressListener.NONE, List.of())
                     .run(TrainState.initial(a.normSquared()));
 
-            Network b = net(dt, 3);
+            Network b = net(p, 3);
             MemorySink sb = new MemorySink();
             TrainingObserver crash = (net, info) -> { if (info.step() == 131) throw new IllegalStateException("killed"); };
-            Trainer tb = new Trainer(b, new SquaredError(), d, null, settings(8, 237, 40), sb, ProgressListener.NONE, List.of(crash));
+            Trainer tb = new Trainer(b, Optimizers.parse(optimizer), new SquaredError(), d, null, settings(8, 237, 40), sb,
+                    ProgressListener.NONE, List.of(crash));
             assertThrows(IllegalStateException.class, () -> System.out.println(tb.run(TrainState.initial(b.normSquared()))));
-            Object[] last = sb.checkpoints.get(sb.checkpoints.size() - 1);
-            TrainState st = (TrainState) last[1];
+            Saved last = sb.checkpoints.get(sb.checkpoints.size() - 1);
+            TrainState st = last.state();
             assertEquals(120, st.step());
-            Network c = (Network) last[0];
+            Network c = last.net();
+            Optimizer resumed = Optimizers.parse(optimizer);
+            resumed.restore(c, last.optimizer());
             MemorySink sc = new MemorySink();
-            new Trainer(c, new SquaredError(), d, null, settings(8, 237, 40), sc, ProgressListener.NONE, List.of()).run(st);
+            new Trainer(c, resumed, new SquaredError(), d, null, settings(8, 237, 40), sc, ProgressListener.NONE, List.of()).run(st);
             for (int l = 1; l <= a.depth(); l++) {
-                assertArrayEquals(a.weight(l).toDoubleArray(), c.weight(l).toDoubleArray(), 0.0, dt + " layer " + l);
+                assertArrayEquals(a.storedCopy(l).toDoubleArray(), c.storedCopy(l).toDoubleArray(), 0.0, p + " " + optimizer + " layer " + l);
+                if (p == Precision.MIXED) assertArrayEquals(a.low(l).toDoubleArray(), c.low(l).toDoubleArray(), 0.0, "low parts");
             }
             // The rows logged after the checkpoint match the uninterrupted run's (time column aside).
             double[] endA = sa.rows.get(sa.rows.size() - 1).clone(), endC = sc.rows.get(sc.rows.size() - 1).clone();
             endA[2] = endC[2] = 0;
-            assertArrayEquals(endA, endC, 0.0);
+            assertArrayEquals(endA, endC, 0.0, p + " " + optimizer + ": last metrics row");
+        }
+    }
+
+    /** Measuring (lost updates on logged steps, the monitor's reads) never changes the trajectory. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sgd", "momentum", "adam"})
+    void bitsDoNotDependOnLogEvery(String optimizer) {
+        // Batch 2 takes the fused step with Gram-tracked norms on every layer but the output; batch 8 forms updates.
+        for (int batch : new int[] {2, 8}) for (Precision p : Precision.values()) {
+            double[][] reference = null;
+            for (long logEvery : new long[] {1, 7, 1000}) {
+                Network n = net(p, 5);
+                Trainer.Settings st = new Trainer.Settings(batch, new LearningRate(0.05, 1.0), 60, 0, 0, logEvery, 10, 0, 0, 42);
+                new Trainer(n, Optimizers.parse(optimizer), new SquaredError(), teacher(p.compute()), null, st, TrainingSink.NONE,
+                        ProgressListener.NONE, List.of()).run(TrainState.initial(n.normSquared()));
+                double[][] w = new double[2 * n.depth()][];
+                for (int l = 1; l <= n.depth(); l++) {
+                    w[l - 1] = n.weight(l).toDoubleArray();
+                    w[n.depth() + l - 1] = n.low(l) == null ? new double[0] : n.low(l).toDoubleArray();
+                }
+                if (reference == null) reference = w;
+                for (int i = 0; i < w.length; i++) assertArrayEquals(reference[i], w[i], 0.0, p + " " + optimizer + " log_every " + logEvery);
+            }
         }
     }
 

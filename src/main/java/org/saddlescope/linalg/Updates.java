@@ -1,0 +1,275 @@
+package org.saddlescope.linalg;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * Element-wise kernels of the weight update: adding an update to stored weights (plain, or compensated for
+ * mixed precision), counting the updates that left a weight unchanged, and sums of powers accumulated in
+ * float64. The loops work on L1-sized chunks copied into heap arrays: the JIT does not vectorise element
+ * access to direct buffers, but it does vectorise these loops over arrays.
+ *
+ * <p>Mixed precision keeps each weight as an unevaluated float32 pair hi + lo ("double-float"): hi is the
+ * float32 weight the forward and backward passes use, lo what rounding hi left out, |lo| ≤ ulp(hi)/2. That is
+ * compensated summation in the form of Dekker's and Knuth's TwoSum: hi + lo carries 48 significant bits, and hi
+ * is always hi + lo rounded to float32, exactly what a float64 master weight rounded to float32 would be. It
+ * was chosen over float64 master weights by measurement: on Java 17 the JIT does not vectorise float↔double
+ * conversions, so the float64 master pass ran at ~1.1 ns a weight against ~0.3 ns for the float32 pair (see
+ * docs/precision.md).
+ */
+public final class Updates {
+    private Updates() {}
+
+    private static final int CHUNK = 4096;
+    private static final ThreadLocal<float[][]> F32 = ThreadLocal.withInitial(() -> new float[3][CHUNK]);
+    private static final ThreadLocal<double[][]> F64 = ThreadLocal.withInitial(() -> new double[2][CHUNK]);
+
+    /**
+     * (hi, lo)[offset + k] += d[k] for k &lt; n, all float32: TwoSum of hi and d, the error added to lo, then
+     * renormalised so that hi = fl32(hi + lo) again. Error ≤ ~2⁻⁴⁸|hi| per call. When {@code count} is not null,
+     * adds the number of nonzero d[k] to count[0] and of those that left both hi and lo unchanged to count[1]
+     * (the weights come out the same either way).
+     */
+    public static void addCompensated(Matrix d, Matrix hi, Matrix lo, int offset, int n, long[] count) {
+        requireF32(d, hi, lo);
+        checkRange(d, 0, n);
+        checkRange(hi, offset, n);
+        checkRange(lo, offset, n);
+        FloatBuffer db = d.floatBuffer(), hb = hi.floatBuffer(), lb = lo.floatBuffer();
+        float[][] buf = F32.get();
+        float[] dv = buf[0], hv = buf[1], lv = buf[2];
+        for (int off = 0; off < n; off += CHUNK) {
+            int m = Math.min(CHUNK, n - off);
+            db.get(off, dv, 0, m);
+            hb.get(offset + off, hv, 0, m);
+            lb.get(offset + off, lv, 0, m);
+            if (count != null) compensatedCounting(dv, hv, lv, m, count);
+            else compensated(dv, hv, lv, m);
+            hb.put(offset + off, hv, 0, m);
+            lb.put(offset + off, lv, 0, m);
+        }
+    }
+
+    private static void compensated(float[] d, float[] hi, float[] lo, int m) {
+        for (int k = 0; k < m; k++) {
+            float a = hi[k], b = d[k];
+            float s = a + b;
+            float bb = s - a;
+            float err = (a - (s - bb)) + (b - bb); // a + b = s + err exactly (TwoSum)
+            float t = err + lo[k];
+            float h = s + t;                        // renormalise: h = fl(s + t), lo = what h left out
+            lo[k] = t - (h - s);
+            hi[k] = h;
+        }
+    }
+
+    private static void compensatedCounting(float[] d, float[] hi, float[] lo, int m, long[] count) {
+        long nonzero = 0, lost = 0;
+        for (int k = 0; k < m; k++) {
+            float a = hi[k], b = d[k], l0 = lo[k];
+            float s = a + b;
+            float bb = s - a;
+            float err = (a - (s - bb)) + (b - bb);
+            float t = err + l0;
+            float h = s + t;
+            float l = t - (h - s);
+            if (b != 0) {
+                nonzero++;
+                if (h == a && l == l0) lost++;
+            }
+            lo[k] = l;
+            hi[k] = h;
+        }
+        count[0] += nonzero;
+        count[1] += lost;
+    }
+
+    /**
+     * w[offset + k] += u[k] for k &lt; n in w's own precision (float32 or float64, one rounding per entry, as
+     * BLAS axpy with α = 1). Counts as {@link #addCompensated} does when {@code count} is not null.
+     */
+    public static void add(Matrix u, Matrix w, int offset, int n, long[] count) {
+        if (u.dtype() != w.dtype()) throw new IllegalArgumentException("update is " + u.dtype() + " but weights are " + w.dtype());
+        checkRange(u, 0, n);
+        checkRange(w, offset, n);
+        long nonzero = 0, lost = 0;
+        if (w.dtype() == DType.F32) {
+            FloatBuffer ub = u.floatBuffer(), wb = w.floatBuffer();
+            float[][] buf = F32.get();
+            float[] uv = buf[0], wv = buf[1];
+            for (int off = 0; off < n; off += CHUNK) {
+                int m = Math.min(CHUNK, n - off);
+                ub.get(off, uv, 0, m);
+                wb.get(offset + off, wv, 0, m);
+                if (count != null) {
+                    for (int k = 0; k < m; k++) {
+                        float before = wv[k];
+                        wv[k] = before + uv[k];
+                        if (uv[k] != 0) {
+                            nonzero++;
+                            if (wv[k] == before) lost++;
+                        }
+                    }
+                } else {
+                    for (int k = 0; k < m; k++) wv[k] += uv[k];
+                }
+                wb.put(offset + off, wv, 0, m);
+            }
+        } else {
+            DoubleBuffer ub = u.doubleBuffer(), wb = w.doubleBuffer();
+            double[][] buf = F64.get();
+            double[] uv = buf[0], wv = buf[1];
+            for (int off = 0; off < n; off += CHUNK) {
+                int m = Math.min(CHUNK, n - off);
+                ub.get(off, uv, 0, m);
+                wb.get(offset + off, wv, 0, m);
+                if (count != null) {
+                    for (int k = 0; k < m; k++) {
+                        double before = wv[k];
+                        wv[k] = before + uv[k];
+                        if (uv[k] != 0) {
+                            nonzero++;
+                            if (wv[k] == before) lost++;
+                        }
+                    }
+                } else {
+                    for (int k = 0; k < m; k++) wv[k] += uv[k];
+                }
+                wb.put(offset + off, wv, 0, m);
+            }
+        }
+        if (count != null) {
+            count[0] += nonzero;
+            count[1] += lost;
+        }
+    }
+
+    /**
+     * Adds to count[0] the nonzero entries of {@code update} and to count[1] those among them where {@code after}
+     * equals {@code before}: updates that rounding lost.
+     */
+    public static void countUnchanged(Matrix update, Matrix before, Matrix after, long[] count) {
+        if (update.size() != before.size() || before.size() != after.size()) throw new IllegalArgumentException("sizes differ");
+        long nonzero = 0, lost = 0;
+        for (int k = 0, n = update.size(); k < n; k++) {
+            if (update.getFlat(k) != 0) {
+                nonzero++;
+                if (after.getFlat(k) == before.getFlat(k)) lost++;
+            }
+        }
+        count[0] += nonzero;
+        count[1] += lost;
+    }
+
+    /** dst[k] = m[offset + k] for k &lt; n, in float64 whatever m's dtype (for loops written once for both). */
+    public static void read(Matrix m, int offset, double[] dst, int n) {
+        checkRange(m, offset, n);
+        if (m.dtype() == DType.F64) {
+            m.doubleBuffer().get(offset, dst, 0, n);
+            return;
+        }
+        FloatBuffer b = m.floatBuffer();
+        float[] v = F32.get()[0];
+        for (int off = 0; off < n; off += CHUNK) {
+            int c = Math.min(CHUNK, n - off);
+            b.get(offset + off, v, 0, c);
+            for (int k = 0; k < c; k++) dst[off + k] = v[k];
+        }
+    }
+
+    /** m[offset + k] = src[k] for k &lt; n, rounded to m's dtype. */
+    public static void write(double[] src, Matrix m, int offset, int n) {
+        checkRange(m, offset, n);
+        if (m.dtype() == DType.F64) {
+            m.doubleBuffer().put(offset, src, 0, n);
+            return;
+        }
+        FloatBuffer b = m.floatBuffer();
+        float[] v = F32.get()[0];
+        for (int off = 0; off < n; off += CHUNK) {
+            int c = Math.min(CHUNK, n - off);
+            for (int k = 0; k < c; k++) v[k] = (float) src[off + k];
+            b.put(offset + off, v, 0, c);
+        }
+    }
+
+    /** hi = fl32(v), lo = fl32(v − hi): the float32 pair nearest a float64 value (v − hi is exact in float64). */
+    public static void split(Matrix v, Matrix hi, Matrix lo) {
+        if (v.dtype() != DType.F64) throw new IllegalArgumentException("split takes a float64 matrix, got " + v.dtype());
+        requireF32(hi, hi, lo);
+        checkRange(hi, 0, v.size());
+        checkRange(lo, 0, v.size());
+        DoubleBuffer vb = v.doubleBuffer();
+        FloatBuffer hb = hi.floatBuffer(), lb = lo.floatBuffer();
+        for (int k = 0, n = v.size(); k < n; k++) {
+            double x = vb.get(k);
+            float h = (float) x;
+            hb.put(k, h);
+            lb.put(k, (float) (x - h));
+        }
+    }
+
+    /** out = hi + lo in float64, rounded to nearest (exact unless lo is far below half an ulp of hi). */
+    public static void join(Matrix hi, Matrix lo, Matrix out) {
+        requireF32(hi, hi, lo);
+        if (out.dtype() != DType.F64) throw new IllegalArgumentException("join writes a float64 matrix, got " + out.dtype());
+        checkRange(lo, 0, hi.size());
+        checkRange(out, 0, hi.size());
+        FloatBuffer hb = hi.floatBuffer(), lb = lo.floatBuffer();
+        DoubleBuffer ob = out.doubleBuffer();
+        for (int k = 0, n = hi.size(); k < n; k++) ob.put(k, (double) hb.get(k) + lb.get(k));
+    }
+
+    /**
+     * {Σ x², Σ x⁴} over the entries of w (or of w + lo when lo is not null), accumulated in float64: squares of
+     * float32 values are exact in float64, so the only error is the float64 summation (≲ n·2⁻⁵³ relative), not
+     * the float32 partial sums of BLAS dsdot.
+     */
+    public static double[] powerSums(Matrix w, Matrix lo) {
+        double s2 = 0, s4 = 0;
+        int n = w.size();
+        if (w.dtype() == DType.F64) {
+            if (lo != null) throw new IllegalArgumentException("a float64 matrix has no low part");
+            DoubleBuffer wb = w.doubleBuffer();
+            double[] v = F64.get()[0];
+            for (int off = 0; off < n; off += CHUNK) {
+                int m = Math.min(CHUNK, n - off);
+                wb.get(off, v, 0, m);
+                for (int k = 0; k < m; k++) {
+                    double q = v[k] * v[k];
+                    s2 += q;
+                    s4 += q * q;
+                }
+            }
+        } else {
+            FloatBuffer wb = w.floatBuffer();
+            FloatBuffer lb = lo == null ? null : lo.floatBuffer();
+            float[][] buf = F32.get();
+            float[] v = buf[0], l = buf[1];
+            for (int off = 0; off < n; off += CHUNK) {
+                int m = Math.min(CHUNK, n - off);
+                wb.get(off, v, 0, m);
+                if (lb != null) lb.get(off, l, 0, m);
+                for (int k = 0; k < m; k++) {
+                    double x = lb != null ? (double) v[k] + l[k] : v[k];
+                    double q = x * x;
+                    s2 += q;
+                    s4 += q * q;
+                }
+            }
+        }
+        return new double[] {s2, s4};
+    }
+
+    private static void requireF32(Matrix a, Matrix b, Matrix c) {
+        if (a.dtype() != DType.F32 || b.dtype() != DType.F32 || c.dtype() != DType.F32) {
+            throw new IllegalArgumentException("compensated float32 kernels take float32 matrices");
+        }
+    }
+
+    private static void checkRange(Matrix m, int offset, int n) {
+        if (offset < 0 || n < 0 || (long) offset + n > m.size()) {
+            throw new IndexOutOfBoundsException("range " + offset + "+" + n + " of a " + m.shape() + " matrix");
+        }
+    }
+}

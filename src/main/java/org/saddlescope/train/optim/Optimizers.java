@@ -1,0 +1,68 @@
+package org.saddlescope.train.optim;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Optimisers by spec: {@code sgd}, {@code momentum[:mu=0.9,dampening=0,nesterov=false]},
+ * {@code adam[:beta1=0.9,beta2=0.999,eps=1e-8]} (PyTorch's defaults and names).
+ */
+public final class Optimizers {
+    private Optimizers() {}
+
+    /** The optimiser a spec names; a bad spec is an IllegalArgumentException that says what is wrong. */
+    public static Optimizer parse(String spec) {
+        String s = spec == null ? "" : spec.trim();
+        int colon = s.indexOf(':');
+        String name = (colon < 0 ? s : s.substring(0, colon)).toLowerCase(Locale.ROOT);
+        Map<String, String> kv = new LinkedHashMap<>();
+        if (colon >= 0 && colon + 1 < s.length()) {
+            for (String part : s.substring(colon + 1).split(",")) {
+                int eq = part.indexOf('=');
+                if (eq <= 0) throw new IllegalArgumentException("optimizer '" + spec + "': expected key=value, got '" + part + "'");
+                kv.put(part.substring(0, eq).trim().toLowerCase(Locale.ROOT), part.substring(eq + 1).trim());
+            }
+        }
+        switch (name) {
+            case "sgd":
+                known(spec, kv, Set.of());
+                return new Sgd();
+            case "momentum":
+                known(spec, kv, Set.of("mu", "dampening", "nesterov"));
+                return new Momentum(num(spec, kv, "mu", 0.9), num(spec, kv, "dampening", 0), bool(spec, kv, "nesterov"));
+            case "adam":
+                known(spec, kv, Set.of("beta1", "beta2", "eps"));
+                return new Adam(num(spec, kv, "beta1", 0.9), num(spec, kv, "beta2", 0.999), num(spec, kv, "eps", 1e-8));
+            default:
+                throw new IllegalArgumentException("unknown optimizer '" + spec + "' (use sgd, momentum[:mu=0.9,dampening=0,nesterov=false]"
+                        + " or adam[:beta1=0.9,beta2=0.999,eps=1e-8])");
+        }
+    }
+
+    private static void known(String spec, Map<String, String> kv, Set<String> keys) {
+        for (String k : kv.keySet()) {
+            if (!keys.contains(k)) throw new IllegalArgumentException("optimizer '" + spec + "': unknown key '" + k + "' (known: " + keys + ")");
+        }
+    }
+
+    private static double num(String spec, Map<String, String> kv, String key, double def) {
+        String v = kv.get(key);
+        if (v == null) return def;
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("optimizer '" + spec + "': " + key + " must be a number, got '" + v + "'");
+        }
+    }
+
+    private static boolean bool(String spec, Map<String, String> kv, String key) {
+        String v = kv.get(key);
+        if (v == null) return false;
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("optimizer '" + spec + "': " + key + " must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+}
