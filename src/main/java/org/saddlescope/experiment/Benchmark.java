@@ -89,7 +89,7 @@ public final class Benchmark {
     /** GEMM GFLOP/s of this process's BLAS on n×n products (best of 5), the practical limit a step is measured against. */
     public static double gemmPeakGflops(DType dtype, int n) {
         Matrix a = Matrix.zeros(dtype, n, n), b = Matrix.zeros(dtype, n, n), c = Matrix.zeros(dtype, n, n);
-        SplittableRandom rng = new SplittableRandom(1);
+        SplittableRandom rng = RandomStreams.of(1).stream("bench");
         for (int k = 0; k < a.size(); k++) {
             a.setFlat(k, rng.nextDouble());
             b.setFlat(k, rng.nextDouble());
