@@ -72,7 +72,7 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", description = "Local worker processes (default: cores / threads).")
     Integer workers;
 
-    @Option(names = "--heap", paramLabel = "SIZE", description = "Java heap of each worker process (2g; or 75% of the memory it may use).")
+    @Option(names = "--heap", paramLabel = "SIZE", description = "Java heap of each worker process (2g; or 75%% of the memory it may use).")
     String heap;
 
     @Option(names = "--dry-run", description = "Check the spec and print the plan (and Slurm's batch script); write nothing.")

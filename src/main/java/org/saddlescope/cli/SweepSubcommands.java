@@ -188,6 +188,7 @@ final class SweepSubcommands {
 
         @Override
         public Integer call() {
+            long started = System.nanoTime();
             SweepFolder f = SweepFolder.open(dir);
             Kinds kinds = SweepKinds.all();
             SweepSpec s = f.spec(kinds);
@@ -195,7 +196,11 @@ final class SweepSubcommands {
             if (chunk != null) points = SlurmExecutor.chunk(points, chunkSize, chunk);
             var who = org.saddlescope.experiment.sweep.Worker.Identity.current(System.getenv("SLURM_JOB_ID") != null ? "slurm" : "local");
             var o = org.saddlescope.experiment.sweep.Worker.run(f, kinds.get(s.kind, dir.toString()), points, threads, who, SweepCommand::runInProcess);
-            System.out.println(String.format(Locale.ROOT, "worker %d: ran %d point(s), %d failed, %d skipped", who.pid(), o.ran(), o.failed(), o.skipped()));
+            // CPU time next to the wall time: on a shared machine the wall time says little about the work
+            double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+            double wall = (System.nanoTime() - started) / 1e9;
+            System.out.println(String.format(Locale.ROOT, "worker %d: ran %d point(s), %d failed, %d skipped in %.1f s (%.1f s CPU of this process)",
+                    who.pid(), o.ran(), o.failed(), o.skipped(), wall, cpu));
             return o.failed() > 0 ? Main.FAILED : Main.OK;
         }
     }

@@ -18,22 +18,29 @@ final class SweepFigures {
      * hidden width, after pruning and polish and for the paper's PGD alone. Rows: (width, final, pgd or null).
      */
     static void successVsWidth(Path dir, Map<String, List<Object[]>> groups) {
-        Figures.Panel p = Figures.panel("Runs faster than rank one (Figure 2, right; Wilson intervals)", "hidden width", "fraction of runs")
-                .logX().yRange(0, 1.05);
+        Figures.Panel p = Figures.panel("Runs faster than rank one (Figure 2; Wilson intervals)",
+                "hidden width (series offset a little to keep their bars apart)", "fraction of runs with s > √2 − 1").logX().yRange(0, 1.05);
+        int series = 0, count = 0;
+        for (List<Object[]> rows : groups.values()) count += rows.get(0)[2] != null ? 2 : 1;
         for (Map.Entry<String, List<Object[]>> g : groups.entrySet()) {
             String suffix = g.getKey().isEmpty() ? "" : " (" + g.getKey() + ")";
-            add(p, "after pruning + polish" + suffix, g.getValue(), 1);
-            if (g.getValue().get(0)[2] != null) add(p, "PGD alone" + suffix, g.getValue(), 2);
+            add(p, "after pruning + polish" + suffix, g.getValue(), 1, dodge(series++, count));
+            if (g.getValue().get(0)[2] != null) add(p, "PGD alone" + suffix, g.getValue(), 2, dodge(series++, count));
         }
         Figures.save(p, dir, "success_vs_width");
     }
 
-    private static void add(Figures.Panel p, String name, List<Object[]> rows, int column) {
+    /** Factor by which series k of n is shifted on the log width axis, so that bars at the same width stay apart. */
+    private static double dodge(int k, int n) {
+        return Math.pow(1.06, k - (n - 1) / 2.0);
+    }
+
+    private static void add(Figures.Panel p, String name, List<Object[]> rows, int column, double shift) {
         int n = rows.size();
         double[] x = new double[n], y = new double[n], lo = new double[n], hi = new double[n];
         for (int i = 0; i < n; i++) {
             Aggregate.Fraction f = (Aggregate.Fraction) rows.get(i)[column];
-            x[i] = ((Number) SweepSpec.normalize(rows.get(i)[0])).doubleValue();
+            x[i] = shift * ((Number) SweepSpec.normalize(rows.get(i)[0])).doubleValue();
             y[i] = f.fraction();
             lo[i] = f.low();
             hi[i] = f.high();
