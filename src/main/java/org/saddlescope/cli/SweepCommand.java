@@ -140,7 +140,15 @@ public final class SweepCommand implements Callable<Integer> {
                 where = "arguments";
             }
             if (flagFields.containsKey("seeds")) m.put("seeds", flagFields.get("seeds"));
+            if (common.seed != null && target != null) {
+                if (SweepFolder.isSweep(target)) throw new BadInputException("--seed would change the points of " + target + "; give a new spec");
+                @SuppressWarnings("unchecked")
+                Map<String, Object> base = m.get("base") instanceof Map<?, ?> b ? new LinkedHashMap<>((Map<String, Object>) b) : new LinkedHashMap<>();
+                base.put("seed", common.seed);
+                m.put("base", base);
+            }
         }
+        if (common.dtype != null) throw new BadInputException("--dtype: give it as a base field of the points (--set dtype=" + common.dtype + " or base: {dtype: ...})");
         if (executor != null) m.put("executor", executor);
         if (workers != null) m.put("workers", workers);
         if (common.threads != null && !legacy) m.put("threads", common.threads); // the escape-time sweep's --threads: workers

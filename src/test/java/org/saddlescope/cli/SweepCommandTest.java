@@ -131,6 +131,18 @@ class SweepCommandTest {
         assertEquals(2, Main.execute("sweep", spec.toString(), "--out", sweep.toString(), "--quiet"));
     }
 
+    @Test
+    void dryRunShowsThePlanAndTheBatchScript(@TempDir Path tmp) throws Exception {
+        Path spec = write(tmp, "s.yaml", "kind: example1\naxes: {width: [4]}\nseeds: 2\nslurm: {partition: short, chunk: 2}\n");
+        var plan = execute("sweep", spec.toString(), "--seed", "10", "--dry-run", "--out", tmp.resolve("x").toString());
+        assertEquals(0, plan.getKey());
+        assertTrue(plan.getValue().contains("width=4_seed=11: {dataset=example1, depth=3, width=4, solver=pgd"), plan.getValue());
+        var script = execute("sweep", spec.toString(), "--executor", "slurm", "--dry-run", "--out", tmp.resolve("x").toString());
+        assertTrue(script.getValue().contains("#SBATCH --partition=short\n") && script.getValue().contains("--chunk-size 2 --chunk \"$SLURM_ARRAY_TASK_ID\""),
+                script.getValue());
+        assertFalse(Files.exists(tmp.resolve("x")));
+    }
+
     /** A train point killed mid-run (SIGKILL, no chance to save) resumes from its last checkpoint to the same bits. */
     @Test
     void aKilledSweepResumesFromTheCheckpoint(@TempDir Path tmp) throws Exception {

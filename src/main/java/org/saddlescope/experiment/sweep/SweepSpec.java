@@ -131,7 +131,7 @@ public final class SweepSpec {
             int n = integer(spec.get("seeds"), where + ": seeds");
             if (n < 1) throw new BadInputException(where + ": seeds must be at least 1, got " + n);
             for (Axis x : axes) if (x.names().contains("seed")) throw new BadInputException(where + ": give seeds or an axis seed, not both");
-            long first = base.get("seed") == null ? 0 : integer(base.get("seed"), where + ": base seed");
+            long first = base.get("seed") == null ? 0 : wholeNumber(base.get("seed"), where + ": base seed");
             axes.add(Axis.parse("seed", Map.of("from", first, "to", first + n - 1), where));
         }
         Set<String> seen = new java.util.HashSet<>();
@@ -240,6 +240,12 @@ public final class SweepSpec {
     static int integer(Object o, String at) {
         Object n = normalize(o);
         if (n instanceof Integer i) return i;
+        throw new BadInputException(at + " must be an integer, got '" + o + "'");
+    }
+
+    static long wholeNumber(Object o, String at) {
+        Object n = normalize(o);
+        if (n instanceof Integer || n instanceof Long) return ((Number) n).longValue();
         throw new BadInputException(at + " must be an integer, got '" + o + "'");
     }
 
