@@ -19,7 +19,7 @@ final class SweepFigures {
      */
     static void successVsWidth(Path dir, Map<String, List<Object[]>> groups) {
         Figures.Panel p = Figures.panel("Runs faster than rank one (Figure 2; Wilson intervals)",
-                "hidden width (series offset a little to keep their bars apart)", "fraction of runs with s > √2 − 1").logX().yRange(0, 1.05);
+                "hidden width (series offset a little to keep their bars apart)", "fraction of runs with s > √2 − 1").logX().yRange(0, 1.2); // headroom for the legend
         int series = 0, count = 0;
         for (List<Object[]> rows : groups.values()) count += rows.get(0)[2] != null ? 2 : 1;
         for (Map.Entry<String, List<Object[]>> g : groups.entrySet()) {
