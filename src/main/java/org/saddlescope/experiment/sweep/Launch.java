@@ -1,5 +1,6 @@
 package org.saddlescope.experiment.sweep;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +20,13 @@ public record Launch(String java, String classpath, String heap, int threads) {
     /** This JVM's java binary and classpath. */
     public static Launch current(String heap, int threads) {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return new Launch(java, System.getProperty("java.class.path"), heap, threads);
+        // absolute entries: a worker may start in another directory (a Slurm job's, on another node)
+        StringBuilder cp = new StringBuilder();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (e.isEmpty()) continue;
+            cp.append(cp.length() > 0 ? File.pathSeparator : "").append(Path.of(e).toAbsolutePath());
+        }
+        return new Launch(java, cp.toString(), heap, threads);
     }
 
     public Launch withJava(String j) { return j == null ? this : new Launch(j, classpath, heap, threads); }
