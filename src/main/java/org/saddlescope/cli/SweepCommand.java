@@ -111,6 +111,7 @@ public final class SweepCommand implements Callable<Integer> {
             defaultName = "sweep";
             where = config != null ? config.toString() : "arguments";
         } else {
+            Object seed = flagFields.remove("seed"); // a spec's base seed
             for (String k : flagFields.keySet()) {
                 if (!k.equals("seeds")) {
                     throw new BadInputException("--" + k.replace('_', '-') + " belongs to the escape-time sweep without a spec or --kind; use --set "
@@ -140,15 +141,14 @@ public final class SweepCommand implements Callable<Integer> {
                 where = "arguments";
             }
             if (flagFields.containsKey("seeds")) m.put("seeds", flagFields.get("seeds"));
-            if (common.seed != null && target != null) {
-                if (SweepFolder.isSweep(target)) throw new BadInputException("--seed would change the points of " + target + "; give a new spec");
+            if (seed != null) {
+                if (target != null && SweepFolder.isSweep(target)) throw new BadInputException("--seed would change the points of " + target + "; give a new spec");
                 @SuppressWarnings("unchecked")
                 Map<String, Object> base = m.get("base") instanceof Map<?, ?> b ? new LinkedHashMap<>((Map<String, Object>) b) : new LinkedHashMap<>();
-                base.put("seed", common.seed);
+                base.put("seed", seed);
                 m.put("base", base);
             }
         }
-        if (common.dtype != null) throw new BadInputException("--dtype: give it as a base field of the points (--set dtype=" + common.dtype + " or base: {dtype: ...})");
         if (executor != null) m.put("executor", executor);
         if (workers != null) m.put("workers", workers);
         if (common.threads != null && !legacy) m.put("threads", common.threads); // the escape-time sweep's --threads: workers
@@ -174,8 +174,6 @@ public final class SweepCommand implements Callable<Integer> {
             if (eq <= 0) throw new BadInputException("--set " + s + ": expected field=value");
             base.put(s.substring(0, eq).trim(), SweepSpec.yamlValue(s.substring(eq + 1).trim(), "--set " + s));
         }
-        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
-        if (pr.hasMatchedOption("--seed")) base.put("seed", pr.matchedOptionValue("--seed", 0L));
         m.put("base", base);
         if (preset != null) m.put("preset", preset);
         Map<String, Object> ax = new LinkedHashMap<>();
