@@ -40,21 +40,27 @@ public final class Blas {
     }
 
     /**
-     * A one-line hint when OpenBLAS runs AVX2 kernels on a CPU with AVX-512 (OpenBLAS 0.3.30 does so on AMD Zen 5,
-     * where its AVX-512 kernels ran the paper's batch-32 products 1.5-1.8x faster), else null. The kernel is chosen
-     * when the library loads, from OPENBLAS_CORETYPE; the {@code saddlescope} launcher sets it, a bare
-     * {@code java -jar} does not.
+     * A one-line hint when OpenBLAS runs AVX2-or-older kernels on a CPU with AVX-512, else null. OpenBLAS picks its
+     * AVX-512 kernels on such CPUs by itself (Cooperlake on this project's Zen 5), unless OPENBLAS_CORETYPE says
+     * otherwise: these machines' environment sets OPENBLAS_CORETYPE=Haswell, which halves the paper step's
+     * products' speed (per-call minima, batch 32 float32: 1.5-1.8x). The variable is the user's choice, read when
+     * the library loads, so it is reported, not overridden.
      */
     public static String kernelHint() {
-        if (System.getenv("OPENBLAS_CORETYPE") != null) return null;
         String core = core();
-        if (core.equalsIgnoreCase("SkylakeX") || core.equalsIgnoreCase("Cooperlake") || core.equalsIgnoreCase("SapphireRapids")) return null;
+        if (AVX512_CORES.contains(core.toLowerCase(java.util.Locale.ROOT))) return null;
         java.util.Set<String> flags = cpuFlags();
         if (!flags.containsAll(java.util.List.of("avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"))) return null;
-        String suggested = flags.contains("avx512_bf16") ? "Cooperlake" : "SkylakeX";
-        return "OpenBLAS chose its " + core + " kernels on a CPU with AVX-512: run through the saddlescope launcher, or set "
-                + "OPENBLAS_CORETYPE=" + suggested + ", for its AVX-512 kernels (faster products; other bits than " + core + "'s)";
+        String forced = System.getenv("OPENBLAS_CORETYPE");
+        if (forced != null && !forced.isBlank()) {
+            return "OPENBLAS_CORETYPE=" + forced + " holds OpenBLAS to its " + core + " kernels on this AVX-512 CPU; unset it "
+                    + "for its AVX-512 kernels (faster products, other bits than " + core + "'s)";
+        }
+        return "OpenBLAS chose its " + core + " kernels on a CPU with AVX-512; set OPENBLAS_CORETYPE="
+                + (flags.contains("avx512_bf16") ? "Cooperlake" : "SkylakeX") + " for its AVX-512 kernels (faster products)";
     }
+
+    private static final java.util.Set<String> AVX512_CORES = java.util.Set.of("skylakex", "cooperlake", "sapphirerapids");
 
     /** CPU feature flags from /proc/cpuinfo (empty where there is none). */
     static java.util.Set<String> cpuFlags() {

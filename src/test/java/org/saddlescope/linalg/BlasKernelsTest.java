@@ -14,10 +14,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The OpenBLAS kernel families the launcher may choose (OPENBLAS_CORETYPE, read once when the library loads, so
- * each runs in its own JVM): GEMM on the training step's shapes (skinny k = 32 and n = 32, the 784-wide first
- * layer) and on random odd shapes with tails, against a float64 triple loop, for every transpose pair, both
- * dtypes and 1 and 2 threads (large products checked on a sample of entries and their last row and column). A family this CPU cannot run is skipped by name (an AVX-512 kernel would fault).
+ * The OpenBLAS kernel families a run may use (OpenBLAS picks one per CPU; OPENBLAS_CORETYPE, read once when the
+ * library loads, overrides it, so each runs in its own JVM): GEMM on the training step's shapes (skinny k = 32
+ * and n = 32, the 784-wide first layer) and on random odd shapes with tails, against a float64 triple loop, for
+ * every transpose pair, both dtypes and 1 and 2 threads (large products on a sample of entries and their last
+ * row and column). A family this CPU cannot run is not tried (an AVX-512 kernel would fault).
  */
 class BlasKernelsTest {
 
@@ -45,14 +46,18 @@ class BlasKernelsTest {
         public static void main(String[] args) throws IOException {
             System.out.println("core=" + Blas.core());
             SplittableRandom rng = new SplittableRandom(11);
-            int[][] shapes = {{32, 1000, 1000}, {1000, 32, 1000}, {1000, 1000, 32}, {1000, 32, 784}, {32, 10, 1000},
-                    {1, 1, 1}, {17, 33, 65}, {129, 31, 3}, {5, 257, 200}};
-            List<int[]> all = new ArrayList<>(List.of(shapes));
-            for (int i = 0; i < 6; i++) all.add(new int[] {1 + rng.nextInt(300), 1 + rng.nextInt(300), 1 + rng.nextInt(300)});
+            // {m, n, k, transposes}: the step's products with the transposes Network uses (forward AᵀWᵀ, backward
+            // Wᵀδ, update δAᵀ, the 784-wide first layer, the 10-wide output), then odd shapes with every transpose pair.
+            List<int[]> all = new ArrayList<>(List.of(new int[] {32, 1000, 1000, 3}, new int[] {1000, 32, 1000, 1},
+                    new int[] {1000, 1000, 32, 2}, new int[] {1000, 784, 32, 2}, new int[] {32, 1000, 784, 3},
+                    new int[] {10, 32, 1000, 0}, new int[] {1000, 32, 10, 1}));
+            int[][] odd = {{1, 1, 1}, {17, 33, 65}, {129, 31, 3}, {5, 257, 200}};
+            for (int[] o : odd) for (int t = 0; t < 4; t++) all.add(new int[] {o[0], o[1], o[2], t});
+            for (int i = 0; i < 6; i++) all.add(new int[] {1 + rng.nextInt(300), 1 + rng.nextInt(300), 1 + rng.nextInt(300), rng.nextInt(4)});
             for (int threads : new int[] {1, 2}) {
                 Blas.init(threads);
-                for (DType dt : DType.values()) for (int[] s : all) for (int t = 0; t < 4; t++) {
-                    String err = compare(dt, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, rng);
+                for (DType dt : DType.values()) for (int[] s : all) {
+                    String err = compare(dt, s[0], s[1], s[2], (s[3] & 1) != 0, (s[3] & 2) != 0, rng);
                     if (err != null) {
                         System.out.println("threads " + threads + " " + dt + " " + err);
                         System.exit(1);
