@@ -14,9 +14,8 @@ import org.saddlescope.experiment.DataStore;
 import org.saddlescope.experiment.Presets;
 import org.saddlescope.experiment.TrainConfig;
 import org.saddlescope.experiment.TrainRun;
-import org.saddlescope.report.HtmlReport;
+import org.saddlescope.report.RunReport;
 import org.saddlescope.report.SpectraFigures;
-import org.saddlescope.report.TrainFigures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,15 +83,10 @@ public final class ReproduceMnistQuick implements Callable<Integer> {
         } finally {
             progress.close();
         }
-        TrainFigures.write(o.folder());
-        SpectraFigures.write(o.folder());
+        RunReport.write(o.folder(), o.folder(), "saddlescope reproduce mnist-quick: " + o.folder().getFileName(), null, List.of(
+                "Saddle-to-saddle training on a Fashion-MNIST subset from small initialization (paper section 3.3 and "
+                        + "appendix B, scaled down: preset " + PRESET + ").", o.summary()));
         List<String> notes = SpectraFigures.notes(o.folder());
-        HtmlReport report = new HtmlReport(o.folder()).title("saddlescope reproduce mnist-quick: " + o.folder().getFileName())
-                .note("Saddle-to-saddle training on a Fashion-MNIST subset from small initialization (paper section 3.3 and "
-                        + "appendix B, scaled down: preset " + PRESET + ").")
-                .note(o.summary());
-        for (String n : notes) report.note(n);
-        report.write();
         if (!common.quiet) {
             for (String n : notes) System.out.println(n);
             System.out.println(readText(o.folder().resolve("low_rank_by_depth.md")));

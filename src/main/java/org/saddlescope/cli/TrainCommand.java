@@ -94,13 +94,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private int report(TrainRun.Outcome o) {
-        org.saddlescope.report.TrainFigures.write(o.folder());
-        org.saddlescope.report.SpectraFigures.write(o.folder());
-        org.saddlescope.report.HtmlReport html = new org.saddlescope.report.HtmlReport(o.folder())
-                .title("saddlescope train: " + o.folder().getFileName()).note(o.summary());
-        for (String w : o.warnings()) html.note(w);
-        for (String n : org.saddlescope.report.SpectraFigures.notes(o.folder())) html.note(n);
-        html.write();
+        List<String> notes = new java.util.ArrayList<>(List.of(o.summary()));
+        notes.addAll(o.warnings());
+        org.saddlescope.report.RunReport.write(o.folder(), o.folder(), "saddlescope train: " + o.folder().getFileName(), null, notes);
         if (o.diverged()) {
             System.err.println("saddlescope: " + o.summary());
             return Main.FAILED;

@@ -45,7 +45,8 @@ public final class SpectraAddon implements TrainRun.Addon {
     private static final class Session {
         final SaddleTracker tracker;
         final CsvWriter csv;
-        Session(SaddleTracker tracker, CsvWriter csv) { this.tracker = tracker; this.csv = csv; }
+        final LiveReport live;
+        Session(SaddleTracker tracker, CsvWriter csv, LiveReport live) { this.tracker = tracker; this.csv = csv; this.live = live; }
     }
 
     /** The config's spectra cadence; a bad spec is bad input naming the field. */
@@ -79,22 +80,34 @@ public final class SpectraAddon implements TrainRun.Addon {
             spectra.preload(earlier);
         }
         SaddleTracker tracker = new SaddleTracker(history, spectra, new PlateauDetector());
-        sessions.put(folder.root().toAbsolutePath().normalize(), new Session(tracker, csv));
-        return tracker;
+        LiveReport live = cfg.report_every > 0 ? new LiveReport(folder, tracker, cfg, cfg.report_every) : null;
+        sessions.put(folder.root().toAbsolutePath().normalize(), new Session(tracker, csv, live));
+        return live != null ? live : tracker;
     }
 
     @Override
     public void finish(TrainConfig cfg, RunFolder folder, Network net, Trainer.Result result) {
         Session s = sessions.remove(folder.root().toAbsolutePath().normalize());
         if (s == null) return;
+        if (s.live != null) s.live.close(); // a refresh in flight finishes before the final files are written
         if (s.csv != null) s.csv.close();
         SaddleTracker t = s.tracker;
-        List<SpectrumSnapshot> snaps = t.spectra() == null ? List.of() : t.spectra().snapshots();
-        PlateauDetector.Result det = t.detector().detect(t.history());
-        SaddleAnalysis a = new SaddleAnalysis(det, snaps, SaddleAnalysis.DEFAULT_RANK_THRESHOLD);
-        writeAnalysis(folder, a, t.detector().settings(), t.spectra() == null ? 0 : t.spectra().seconds(),
-                result.state().elapsedSeconds());
+        analyse(folder, t, result.state().elapsedSeconds());
         if (t.spectra() != null) t.spectra().close();
+    }
+
+    /** Detection on the loss and spectra so far, and the analysis files written from it. */
+    static void analyse(RunFolder folder, SaddleTracker t, double trainSeconds) {
+        List<SpectrumSnapshot> snaps = t.spectra() == null ? List.of() : List.copyOf(t.spectra().snapshots());
+        analyse(folder, t.detector(), t.history().logBinned(), snaps, t.spectra() == null ? 0 : t.spectra().seconds(),
+                trainSeconds, t.spectra() == null ? 0 : t.spectra().k());
+    }
+
+    static void analyse(RunFolder folder, PlateauDetector detector, LossHistory.Series loss, List<SpectrumSnapshot> snaps,
+                        double spectraSeconds, double trainSeconds, int trackedK) {
+        PlateauDetector.Result det = detector.detect(loss, snaps);
+        SaddleAnalysis a = new SaddleAnalysis(det, snaps, SaddleAnalysis.DEFAULT_RANK_THRESHOLD);
+        writeAnalysis(folder, a, detector.settings(), spectraSeconds, trainSeconds, trackedK);
     }
 
     private static void write(CsvWriter w, SpectrumSnapshot s) {
@@ -105,19 +118,30 @@ public final class SpectraAddon implements TrainRun.Addon {
         }
     }
 
-    /** The analysis files (also used by {@code reproduce}). */
+    /**
+     * A rank that counts every one of the {@code trackedK} singular values tracked only says the rank is at least
+     * that (a random initialisation on the origin plateau): it is written as a lower bound, not a rank.
+     */
+    static boolean censored(int rank, int trackedK) {
+        return trackedK > 0 && rank >= trackedK;
+    }
+
+    /** The analysis files; {@code trackedK} is the number of singular values tracked per layer (0: none). */
     public static void writeAnalysis(RunFolder folder, SaddleAnalysis a, PlateauDetector.Settings settings,
-                                     double spectraSeconds, double trainSeconds) {
+                                     double spectraSeconds, double trainSeconds, int trackedK) {
         PlateauDetector.Result det = a.detection();
         try (CsvWriter w = new CsvWriter(folder.path("escapes.csv"), new String[] {"escape", "start_step", "middle_step", "end_step",
-                "loss_before", "loss_after", "theta_norm_before", "theta_norm_after", "from_plateau", "to_plateau"}, false)) {
+                "loss_before", "loss_after", "theta_norm_before", "theta_norm_after", "from_plateau", "to_plateau",
+                "spectral_rise", "direction", "spectral_middle_step"}, false)) {
             for (PlateauDetector.Escape e : det.escapes()) {
-                w.row(e.index(), round(e.startStep()), round(e.middleStep()), round(e.endStep()), e.lossBefore(), e.lossAfter(),
-                        Math.sqrt(e.normSquaredBefore()), Math.sqrt(e.normSquaredAfter()), e.fromPlateau(), e.toPlateau());
+                w.row(e.number(), round(e.startStep()), round(e.middleStep()), round(e.endStep()), e.lossBefore(), e.lossAfter(),
+                        Math.sqrt(e.normSquaredBefore()), Math.sqrt(e.normSquaredAfter()), e.fromPlateau(), e.toPlateau(),
+                        Double.isNaN(e.spectralRise()) ? null : e.spectralRise(), e.direction() > 0 ? e.direction() : null,
+                        Double.isNaN(e.spectralMiddleStep()) ? null : round(e.spectralMiddleStep()));
             }
         }
         try (CsvWriter w = new CsvWriter(folder.path("plateaus.csv"), new String[] {"plateau", "start_step", "end_step", "loss",
-                "theta_norm", "snapshot_step", "bottleneck_rank", "layer_ranks"}, false);
+                "theta_norm", "snapshot_step", "bottleneck_rank", "rank_at_least", "layer_ranks"}, false);
              CsvWriter lw = new CsvWriter(folder.path("plateau_layers.csv"), new String[] {"plateau", "snapshot_step", "layer",
                      "numerical_rank", "tail_ratio", "effective_rank", "sigma_1", "sigma_2"}, false)) {
             for (PlateauDetector.Plateau p : det.plateaus()) {
@@ -131,8 +155,10 @@ public final class SpectraAddon implements TrainRun.Addon {
                         lw.row(p.index(), pr.snapshotStep(), r.layer(), r.numericalRank(), r.tailRatio(), r.effectiveRank(), r.sigma1(), r.sigma2());
                     }
                 }
+                boolean censored = pr != null && censored(pr.bottleneckRank(), trackedK);
                 w.row(p.index(), round(p.startStep()), round(p.endStep()), p.loss(), Math.sqrt(p.normSquared()),
-                        pr == null ? null : pr.snapshotStep(), pr == null ? null : pr.bottleneckRank(), ranks.toString());
+                        pr == null ? null : pr.snapshotStep(), pr == null || censored ? null : pr.bottleneckRank(),
+                        censored ? trackedK : null, ranks.toString());
             }
         }
         try (CsvWriter w = new CsvWriter(folder.path("loss_smoothed.csv"), new String[] {"step", "smoothed_loss", "log_slope"}, false)) {
@@ -154,7 +180,7 @@ public final class SpectraAddon implements TrainRun.Addon {
         m.put("escapes", det.escapes().size());
         m.put("plateaus", det.plateaus().size());
         m.put("ends_on_plateau", det.endsOnPlateau());
-        m.put("status_at_end", det.status());
+        m.put("status_at_end", det.finalStatus());
         List<Map<String, Object>> ps = new ArrayList<>();
         for (SaddleAnalysis.PlateauRanks pr : a.plateaus()) {
             Map<String, Object> q = new LinkedHashMap<>();
@@ -163,7 +189,9 @@ public final class SpectraAddon implements TrainRun.Addon {
             q.put("end_step", round(pr.plateau().endStep()));
             q.put("loss", pr.plateau().loss());
             q.put("snapshot_step", pr.snapshotStep());
-            q.put("bottleneck_rank", pr.bottleneckRank());
+            boolean censored = censored(pr.bottleneckRank(), trackedK);
+            q.put("bottleneck_rank", censored ? null : pr.bottleneckRank());
+            if (censored) q.put("rank_at_least", trackedK);
             ps.add(q);
         }
         m.put("plateau_ranks", ps);
@@ -172,7 +200,7 @@ public final class SpectraAddon implements TrainRun.Addon {
         m.put("rank_threshold", SaddleAnalysis.DEFAULT_RANK_THRESHOLD);
         m.put("detector", settings);
         m.put("spectra_seconds", spectraSeconds);
-        m.put("train_seconds", trainSeconds);
+        m.put("train_seconds", Double.isNaN(trainSeconds) ? null : trainSeconds); // NaN: a live refresh
         m.put("spectra_fraction_of_training", trainSeconds > 0 ? spectraSeconds / trainSeconds : null);
         folder.writeJson("saddles.json", m);
     }

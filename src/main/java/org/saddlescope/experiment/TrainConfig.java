@@ -75,6 +75,9 @@ public final class TrainConfig extends InitSpec {
     @Help("Spectra cadence: N or steps:N, epoch or epoch:N, log or log:P (P per decade), joined by '+' (log+steps:500).")
     public String spectra_every = "log";
 
+    @Help("Seconds between refreshes of report.html, every figure and the saddle analysis while the run goes on (0 = only at the end).")
+    public double report_every = 300;
+
     /** Merges maps in order (later wins) onto the defaults and checks every key and value type. */
     public static TrainConfig merge(List<Map<String, Object>> layers, String where) {
         return Configs.merge(layers, TrainConfig.class, where);

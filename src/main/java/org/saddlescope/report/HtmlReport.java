@@ -11,38 +11,111 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
- * report.html for a run folder: title, the run's config.yaml, a manifest summary, every figure under
- * figures/ (PNG shown, SVG linked), the first rows of every CSV table and every other JSON file. Self-contained
- * apart from the figure files it links by relative path, so the folder can be moved or zipped as a whole.
+ * report.html for a run folder, laid out like a page of a paper's supplement: the title, a summary (what the run
+ * found, then the run at a glance), the sections that analyses add, every figure under figures/ in the paper's
+ * order with a numbered caption (PNG shown, SVG and PDF linked), the first rows of every CSV table with numbers
+ * rounded to four significant digits, and last, folded away, the JSON summaries, the manifest and config.yaml.
+ * Self-contained apart from the files it links by relative path, so the folder can be moved or zipped whole.
  *
  * <pre>
  *   new HtmlReport(run.root()).title("Fashion-MNIST, depth 6").note("First escape at step 1234.").write();
+ *   HtmlReport.register(run -&gt; Optional.of(new HtmlReport.Section("theory", "Theory against the run",
+ *           List.of("Theorem 3.1 holds on layers 3..6."), List.of("theory_bounds"), List.of("theory.csv"))));
  * </pre>
  */
 public final class HtmlReport {
+    /**
+     * A section that an analysis adds: paragraphs of plain text (escaped), figures by stem (figures/STEM.png, shown
+     * in this section rather than among the other figures) and tables (CSV files relative to the run folder).
+     */
+    public record Section(String id, String title, List<String> paragraphs, List<String> figures, List<String> tables) {}
+
+    /** Makes a section from a run folder's files, or nothing when the run has none of them. */
+    @FunctionalInterface
+    public interface SectionSource extends Function<Path, Optional<Section>> {}
+
+    private static final List<SectionSource> SOURCES = new CopyOnWriteArrayList<>();
+
+    /** Adds a section to every report written from now on (e.g. check-theory's verdicts, when its files exist). */
+    public static void register(SectionSource source) { SOURCES.add(source); }
+
+    /** Known figures in the paper's order, with their captions; others follow in name order. */
+    static final Map<String, String> CAPTIONS = new LinkedHashMap<>();
+
+    static {
+        CAPTIONS.put("loss_plateaus", "Loss against steps (log–log) with the detected plateaus shaded (P<i>k</i>: the saddle after "
+                + "<i>k</i> escapes, with its bottleneck rank) and the escapes marked (E<i>k</i>: middle of the <i>k</i>-th fall).");
+        CAPTIONS.put("loss_snapshots", "Training loss against steps, with the steps of the singular-value snapshots below "
+                + "(paper, Figure 1 left).");
+        CAPTIONS.put("layer_spectra", "Singular values of every layer after the first escape and at the end of training "
+                + "(paper, Figure 5, third row).");
+        CAPTIONS.put("spectra", "Top singular values of each layer over training, one colour per index σ<sub>i</sub>; dashed lines: "
+                + "detected escapes (paper, Figures 3–6, top rows).");
+        CAPTIONS.put("spectra_log", "The same on a logarithmic scale, where the directions still at the initialisation's scale show.");
+        CAPTIONS.put("loss", "Loss against steps: the minibatch mean over each logging window, and train and test loss where evaluated.");
+        CAPTIONS.put("norms_speed", "‖θ‖ and ‖W<sub>ℓ</sub>‖<sub>F</sub>, the normalised escape speed −L0(θ/‖θ‖) on the unit sphere, "
+                + "and accuracy, against steps.");
+        CAPTIONS.put("equation6", "Speed of the rank-one direction against the angle φ (equation 6; paper, Figure 7).");
+        CAPTIONS.put("success_fraction", "Fraction of runs faster than the best rank-one direction, against the hidden width "
+                + "(paper, Figure 2 right).");
+        CAPTIONS.put("final_speeds", "Final speeds of all runs against the hidden width (paper, Figure 8).");
+        CAPTIONS.put("speed_histograms", "Distribution of the final speeds at each width.");
+        CAPTIONS.put("solvers", "Speed and stationarity residual against iteration for each solver.");
+        CAPTIONS.put("layers", "Rank structure of the best escape direction by layer (Theorem 3.1).");
+        CAPTIONS.put("speeds", "Speeds of all starts, sorted.");
+        CAPTIONS.put("depth_sweep", "Best speed against depth (Proposition 3.2).");
+        CAPTIONS.put("norms", "Norms along the gradient flow.");
+        CAPTIONS.put("imbalance", "Imbalance D<sub>ℓ</sub> = ‖W<sub>ℓ+1</sub>‖² − ‖W<sub>ℓ</sub>‖² along the flow.");
+    }
+
     private final Path root;
+    private Path outDir;
     private String title;
     private final List<String> notes = new ArrayList<>();
+    private final List<Section> sections = new ArrayList<>();
+    private final Map<String, String> captions = new LinkedHashMap<>();
     private int maxRows = 20;
+    private String banner;
 
     public HtmlReport(Path runFolder) {
         this.root = runFolder;
+        this.outDir = runFolder;
     }
 
     public HtmlReport title(String t) { title = t; return this; }
-    /** A paragraph under the title (plain text, escaped). */
+    /** A finding for the summary at the top (plain text, escaped). */
     public HtmlReport note(String text) { notes.add(text); return this; }
+    /** A section of this report only (see {@link #register} for every report). */
+    public HtmlReport section(Section s) { sections.add(s); return this; }
+    /** Caption (HTML) of figure STEM, overriding the catalogue's. */
+    public HtmlReport caption(String stem, String html) { captions.put(stem, html); return this; }
     /** Rows shown per CSV table (the rest are counted). */
     public HtmlReport maxRows(int n) { maxRows = Math.max(1, n); return this; }
+    /** A line in a box above everything (e.g. "live: refreshed at step 1200"), plain text. */
+    public HtmlReport banner(String text) { banner = text; return this; }
 
-    /** Writes report.html atomically into the run folder and returns its path. */
+    /**
+     * Writes report.html into {@code dir} instead of the run folder, with figures expected in dir/figures and the
+     * run's tables linked by relative path (a report of a live run that another process is writing).
+     */
+    public HtmlReport into(Path dir) { outDir = dir; return this; }
+
+    /** Writes report.html atomically and returns its path. */
     public Path write() {
-        Path out = root.resolve("report.html");
+        Path out = outDir.resolve("report.html");
         Figures.writeAtomically(out, render().getBytes(StandardCharsets.UTF_8));
         return out;
     }
@@ -55,14 +128,65 @@ public final class HtmlReport {
         JsonNode manifest = readJson(root.resolve("manifest.json"));
         String heading = title != null ? title : "saddlescope run: " + root.toAbsolutePath().normalize().getFileName();
         StringBuilder h = new StringBuilder(1 << 16);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(esc(heading))
-                .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>").append(esc(heading))
+                .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
         h.append("<h1>").append(esc(heading)).append("</h1>\n");
-        for (String n : notes) h.append("<p>").append(esc(n)).append("</p>\n");
-        h.append("<nav><a href=\"#manifest\">manifest</a> · <a href=\"#figures\">figures</a> · <a href=\"#tables\">tables</a>"
-                + " · <a href=\"#summaries\">summaries</a> · <a href=\"#config\">config</a></nav>\n");
+        if (banner != null) h.append("<p class=\"banner\">").append(esc(banner)).append("</p>\n");
 
-        h.append("<h2 id=\"manifest\">Manifest</h2>\n");
+        h.append("<section id=\"summary\">\n<h2>Summary</h2>\n");
+        if (!notes.isEmpty()) {
+            h.append("<ul class=\"findings\">\n");
+            for (String n : notes) h.append("<li>").append(esc(n)).append("</li>\n");
+            h.append("</ul>\n");
+        }
+        glance(h, manifest, readText(root.resolve("config.yaml")));
+        h.append("</section>\n");
+
+        List<Section> all = new ArrayList<>(sections);
+        for (SectionSource s : SOURCES) {
+            try {
+                s.apply(root).ifPresent(all::add);
+            } catch (RuntimeException e) {
+                all.add(new Section("section-error", "A section could not be built", List.of(String.valueOf(e.getMessage())), List.of(), List.of()));
+            }
+        }
+        List<String> inSections = new ArrayList<>();
+        int[] figureNumber = {0};
+        for (Section s : all) {
+            h.append("<section id=\"").append(esc(s.id())).append("\">\n<h2>").append(esc(s.title())).append("</h2>\n");
+            for (String p : s.paragraphs()) h.append("<p>").append(esc(p)).append("</p>\n");
+            for (String f : s.figures()) {
+                inSections.add(f);
+                figure(h, f, figureNumber);
+            }
+            for (String t : s.tables()) if (Files.isRegularFile(root.resolve(t))) table(h, root.resolve(t));
+            h.append("</section>\n");
+        }
+
+        h.append("<section id=\"figures\">\n<h2>Figures</h2>\n");
+        List<String> stems = orderedFigures();
+        stems.removeAll(inSections);
+        if (stems.isEmpty()) h.append("<p class=\"missing\">no figures</p>\n");
+        for (String stem : stems) figure(h, stem, figureNumber);
+        h.append("</section>\n");
+
+        h.append("<section id=\"tables\">\n<h2>Tables</h2>\n");
+        List<Path> csvs = listDeep(".csv");
+        if (csvs.isEmpty()) h.append("<p class=\"missing\">no CSV tables</p>\n");
+        for (Path csv : csvs) table(h, csv);
+        h.append("</section>\n");
+
+        h.append("<section id=\"provenance\">\n<h2>Provenance</h2>\n");
+        List<Path> jsons = new ArrayList<>(listDeep(".json"));
+        jsons.remove(root.resolve("manifest.json"));
+        for (Path j : jsons) {
+            JsonNode n = readJson(j);
+            h.append("<details><summary>").append(esc(root.relativize(j).toString())).append("</summary>\n");
+            h.append(n == null ? "<p class=\"missing\">unreadable JSON</p>\n" : "<pre>" + esc(pretty(n)) + "</pre>\n");
+            h.append("</details>\n");
+        }
+        h.append("<details><summary>manifest.json</summary>\n");
         if (manifest == null) {
             h.append("<p class=\"missing\">no manifest.json</p>\n");
         } else {
@@ -74,52 +198,120 @@ public final class HtmlReport {
             }
             h.append("</table>\n");
         }
-
-        h.append("<h2 id=\"figures\">Figures</h2>\n");
-        List<Path> pngs = list(root.resolve("figures"), ".png");
-        List<Path> svgs = list(root.resolve("figures"), ".svg");
-        if (pngs.isEmpty() && svgs.isEmpty()) h.append("<p class=\"missing\">no figures</p>\n");
-        for (Path png : pngs) {
-            String name = stem(png);
-            String rel = "figures/" + png.getFileName();
-            h.append("<figure id=\"fig-").append(esc(name)).append("\"><a href=\"").append(esc(rel)).append("\"><img src=\"").append(esc(rel))
-                    .append("\" alt=\"").append(esc(name)).append("\" loading=\"lazy\"></a><figcaption>").append(esc(name));
-            Path svg = png.resolveSibling(name + ".svg");
-            if (Files.exists(svg)) h.append(" · <a href=\"figures/").append(esc(svg.getFileName().toString())).append("\">SVG</a>");
-            h.append("</figcaption></figure>\n");
-        }
-        for (Path svg : svgs) {
-            if (Files.exists(svg.resolveSibling(stem(svg) + ".png"))) continue; // shown above
-            String rel = "figures/" + svg.getFileName();
-            h.append("<figure><img src=\"").append(esc(rel)).append("\" alt=\"").append(esc(stem(svg)))
-                    .append("\"><figcaption>").append(esc(stem(svg))).append("</figcaption></figure>\n");
-        }
-
-        h.append("<h2 id=\"tables\">Tables</h2>\n");
-        List<Path> csvs = listDeep(".csv");
-        if (csvs.isEmpty()) h.append("<p class=\"missing\">no CSV tables</p>\n");
-        for (Path csv : csvs) table(h, csv);
-
-        h.append("<h2 id=\"summaries\">Summaries</h2>\n");
-        List<Path> jsons = new ArrayList<>(listDeep(".json"));
-        jsons.remove(root.resolve("manifest.json"));
-        if (jsons.isEmpty()) h.append("<p class=\"missing\">no JSON summaries</p>\n");
-        for (Path j : jsons) {
-            JsonNode n = readJson(j);
-            h.append("<h3>").append(esc(root.relativize(j).toString())).append("</h3>\n");
-            h.append(n == null ? "<p class=\"missing\">unreadable JSON</p>\n" : "<pre>" + esc(pretty(n)) + "</pre>\n");
-        }
-
-        h.append("<h2 id=\"config\">Config</h2>\n");
+        h.append("</details>\n<details><summary>config.yaml</summary>\n");
         Path config = root.resolve("config.yaml");
         if (Files.isRegularFile(config)) {
-            h.append("<p>Rerun with <code>--config ").append(esc(config.getFileName().toString())).append("</code>.</p>\n<pre>")
-                    .append(esc(readText(config))).append("</pre>\n");
+            h.append("<p>Rerun with <code>--config config.yaml</code>.</p>\n<pre>").append(esc(readText(config))).append("</pre>\n");
         } else {
             h.append("<p class=\"missing\">no config.yaml</p>\n");
         }
-        h.append("</body>\n</html>\n");
+        h.append("</details>\n</section>\n</main>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** The run at a glance: a few manifest and config facts, when present. */
+    private static void glance(StringBuilder h, JsonNode manifest, String config) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        if (manifest != null) {
+            put(rows, "command", manifest.path("command"));
+            put(rows, "dataset", manifest.path("dataset"));
+            if (manifest.has("widths")) rows.put("widths", manifest.get("widths").toString().replaceAll("[\\[\\]]", "").replace(",", "–"));
+            put(rows, "parameters", manifest.path("parameters"));
+            put(rows, "training samples", manifest.path("train_samples"));
+            put(rows, "steps", manifest.path("steps"));
+            if (manifest.has("train_seconds")) rows.put("training time", duration(manifest.get("train_seconds").asDouble()));
+            put(rows, "seed", manifest.path("seed"));
+            put(rows, "stopped", manifest.path("message"));
+            put(rows, "started", manifest.path("start"));
+            put(rows, "ended", manifest.path("end"));
+        }
+        for (String key : List.of("activation", "cost", "dtype", "batch", "lr", "lr_power", "init_scale")) {
+            String v = yamlScalar(config, key);
+            if (v != null) rows.put(key.replace('_', ' '), v);
+        }
+        if (rows.isEmpty()) {
+            h.append("<p class=\"missing\">no manifest.json</p>\n");
+            return;
+        }
+        h.append("<table class=\"kv glance\">\n");
+        for (Map.Entry<String, String> e : rows.entrySet()) {
+            h.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(e.getValue())).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    private static void put(Map<String, String> rows, String key, JsonNode v) {
+        if (v == null || v.isMissingNode() || v.isNull()) return;
+        rows.put(key, v.isNumber() && !v.isIntegralNumber() ? round(v.asDouble()) : v.asText());
+    }
+
+    static String duration(double s) {
+        if (s < 120) return String.format(Locale.ROOT, "%.1f s", s);
+        if (s < 7200) return String.format(Locale.ROOT, "%.1f min", s / 60);
+        return String.format(Locale.ROOT, "%.1f h", s / 3600);
+    }
+
+    /** The value of a top-level {@code key: value} line of a YAML text, or null. */
+    private static String yamlScalar(String yaml, String key) {
+        if (yaml == null) return null;
+        for (String line : yaml.split("\n")) {
+            if (line.startsWith(key + ":")) {
+                String v = line.substring(key.length() + 1).trim();
+                return v.isEmpty() ? null : v.replaceAll("^\"|\"$", "");
+            }
+        }
+        return null;
+    }
+
+    /** Figure stems under figures/: the catalogue's in its order, then the rest by name. */
+    private List<String> orderedFigures() {
+        List<String> present = new ArrayList<>();
+        for (Path p : list(outDir.resolve("figures"), ".png")) present.add(stem(p));
+        for (Path p : list(outDir.resolve("figures"), ".svg")) if (!present.contains(stem(p))) present.add(stem(p));
+        List<String> out = new ArrayList<>();
+        for (String k : CAPTIONS.keySet()) if (present.remove(k)) out.add(k);
+        out.addAll(present.stream().sorted().toList());
+        return out;
+    }
+
+    private void figure(StringBuilder h, String stem, int[] number) {
+        Path png = outDir.resolve("figures").resolve(stem + ".png");
+        Path svg = outDir.resolve("figures").resolve(stem + ".svg"), pdf = outDir.resolve("figures").resolve(stem + ".pdf");
+        boolean hasPng = Files.isRegularFile(png);
+        if (!hasPng && !Files.isRegularFile(svg)) return;
+        number[0]++;
+        String rel = "figures/" + stem + (hasPng ? ".png" : ".svg");
+        h.append("<figure id=\"fig-").append(esc(stem)).append("\"><a href=\"").append(esc(rel)).append("\"><img src=\"")
+                .append(esc(rel)).append("\" alt=\"").append(esc(stem)).append('"');
+        int[] size = hasPng ? pngSize(png) : null;
+        if (size != null) {
+            // PNGs are drawn at Figures.PNG_SCALE× for print; shown at their nominal size
+            h.append(" width=\"").append(size[0] / Figures.PNG_SCALE).append("\" height=\"").append(size[1] / Figures.PNG_SCALE).append('"');
+        }
+        h.append("></a><figcaption><b>Figure ").append(number[0]).append(".</b> ");
+        String cap = captions.getOrDefault(stem, CAPTIONS.get(stem));
+        h.append(cap != null ? cap : esc(stem.replace('_', ' ')));
+        h.append(" <span class=\"files\">").append(esc(stem));
+        if (hasPng && Files.isRegularFile(svg)) h.append(" · <a href=\"figures/").append(esc(stem)).append(".svg\">SVG</a>");
+        if (Files.isRegularFile(pdf)) h.append(" · <a href=\"figures/").append(esc(stem)).append(".pdf\">PDF</a>");
+        h.append("</span></figcaption></figure>\n");
+    }
+
+    /** Width and height from the PNG header, without decoding the image; null if unreadable. */
+    static int[] pngSize(Path png) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(png.toFile())) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) return null;
+            ImageReader r = readers.next();
+            try {
+                r.setInput(in);
+                return new int[] {r.getWidth(0), r.getHeight(0)};
+            } finally {
+                r.dispose();
+            }
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private void table(StringBuilder h, Path csv) {
@@ -145,13 +337,43 @@ public final class HtmlReport {
         h.append("</tr></thead>\n<tbody>\n");
         for (String[] row : rows) {
             h.append("<tr>");
-            for (String c : row) h.append("<td>").append(esc(c)).append("</td>");
+            for (String c : row) {
+                String shown = cell(c);
+                h.append(shown.equals(c) ? "<td>" : "<td title=\"" + esc(c) + "\">").append(esc(shown)).append("</td>");
+            }
             h.append("</tr>\n");
         }
         h.append("</tbody></table></div>\n");
         h.append("<p class=\"count\">").append(total).append(total == 1 ? " row" : " rows");
         if (total > rows.size()) h.append(", first ").append(rows.size()).append(" shown");
-        h.append(" · <a href=\"").append(esc(root.relativize(csv).toString())).append("\">").append(esc(csv.getFileName().toString())).append("</a></p>\n");
+        String rel = outDir.toAbsolutePath().normalize().relativize(csv.toAbsolutePath().normalize()).toString();
+        h.append(" · <a href=\"").append(esc(rel)).append("\">").append(esc(csv.getFileName().toString())).append("</a> (full precision)</p>\n");
+    }
+
+    /** A CSV cell as shown: decimals rounded to 4 significant digits; integers, text and blanks as they are. */
+    static String cell(String c) {
+        String t = c.trim();
+        if (t.isEmpty() || !(t.contains(".") || t.contains("e") || t.contains("E"))) return c;
+        try {
+            return round(Double.parseDouble(t));
+        } catch (NumberFormatException e) {
+            return c;
+        }
+    }
+
+    /** 4 significant digits, plain between 10⁻³ and 10⁶, scientific (1.234e-05) outside; trailing zeros dropped. */
+    static String round(double v) {
+        if (!Double.isFinite(v)) return Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+        if (v == 0) return "0";
+        double a = Math.abs(v);
+        if (a >= 1e-3 && a < 1e6) {
+            int decimals = Math.max(0, 3 - (int) Math.floor(Math.log10(a)));
+            String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
+            return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+        }
+        String s = String.format(Locale.ROOT, "%.3e", v);
+        int e = s.indexOf('e');
+        return s.substring(0, e).replaceAll("0+$", "").replaceAll("\\.$", "") + s.substring(e);
     }
 
     /** Splits one CSV line (RFC 4180 quotes: "a,b" and "" inside quotes). */
@@ -175,7 +397,7 @@ public final class HtmlReport {
 
     private static String value(JsonNode v) {
         if (v == null || v.isNull()) return "<span class=\"missing\">—</span>";
-        if (v.isValueNode()) return esc(v.asText());
+        if (v.isValueNode()) return esc(v.isNumber() && !v.isIntegralNumber() ? round(v.asDouble()) : v.asText());
         return "<pre>" + esc(pretty(v)) + "</pre>";
     }
 
@@ -197,6 +419,7 @@ public final class HtmlReport {
     }
 
     private static String readText(Path p) {
+        if (!Files.isRegularFile(p)) return null;
         try {
             return Files.readString(p, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -254,14 +477,26 @@ public final class HtmlReport {
         return b.toString();
     }
 
+    /** A journal-like page: serif body, one column of text, figures centred at their nominal size. */
     private static final String CSS = String.join("\n",
-            "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1600px;padding:0 1em;color:#222}",
-            "h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}h3{font-size:1.05em}",
-            "nav{margin:.5em 0 1em}a{color:#1f5fa8}",
-            "table{border-collapse:collapse;font-size:.85em}th,td{border:1px solid #ddd;padding:.2em .5em;text-align:right}",
-            "table.kv th,table.kv td{text-align:left;vertical-align:top}thead th{background:#f4f4f4;position:sticky;top:0}",
-            ".scroll{overflow-x:auto;max-width:100%}pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.85em;margin:0}",
-            "figure{display:inline-block;margin:.5em;vertical-align:top}figure img{max-width:100%;border:1px solid #eee}",
-            "figcaption{font-size:.85em;color:#555;text-align:center}.missing{color:#999;font-style:italic}.count{font-size:.8em;color:#666}",
+            "body{font-family:'Latin Modern Roman','Computer Modern Serif','DejaVu Serif',Georgia,serif;color:#111;background:#fff;margin:0}",
+            "main{max-width:1180px;margin:2em auto;padding:0 1.5em;line-height:1.45}",
+            "h1{font-size:1.7em;font-weight:normal;margin:.2em 0 .6em}",
+            "h2{font-size:1.25em;font-weight:bold;margin:1.8em 0 .6em;border-bottom:1px solid #ccc;padding-bottom:.15em}",
+            "h3{font-size:1em;font-family:'DejaVu Sans Mono',monospace;font-weight:normal;margin:1.2em 0 .3em}",
+            "a{color:#1f4f8f}ul.findings{padding-left:1.2em}ul.findings li{margin:.25em 0}",
+            ".banner{background:#fff8e0;border:1px solid #e6d28a;padding:.4em .7em}",
+            "table{border-collapse:collapse;font-size:.85em;font-variant-numeric:tabular-nums}",
+            "table.data th,table.data td{border-bottom:1px solid #e3e3e3;padding:.15em .6em;text-align:right;white-space:nowrap}",
+            "table.data thead th{border-bottom:1.5px solid #333;border-top:1.5px solid #333;background:#fff;position:sticky;top:0}",
+            "table.kv th,table.kv td{text-align:left;vertical-align:top;padding:.1em .8em .1em 0;border:none}",
+            "table.kv th{font-weight:normal;color:#555}",
+            ".scroll{overflow-x:auto;max-width:100%}",
+            "pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.8em;margin:.3em 0}",
+            "figure{margin:1.6em auto;text-align:center}figure img{max-width:100%;height:auto}",
+            "figcaption{font-size:.92em;text-align:left;max-width:52em;margin:.4em auto 0}",
+            "figcaption .files{color:#777;font-size:.85em;font-family:'DejaVu Sans Mono',monospace;margin-left:.4em}",
+            "details{margin:.4em 0}summary{cursor:pointer;font-family:'DejaVu Sans Mono',monospace;font-size:.9em}",
+            ".missing{color:#999;font-style:italic}.count{font-size:.8em;color:#666;margin-top:.2em}",
             "");
 }

@@ -24,9 +24,11 @@ import java.util.TreeMap;
 public final class SpectraFigures {
     private SpectraFigures() {}
 
-    public static List<Figures.Saved> write(Path run) {
+    public static List<Figures.Saved> write(Path run) { return write(run, run.resolve("figures")); }
+
+    /** The figures of run folder {@code run}, written into {@code dir}. */
+    public static List<Figures.Saved> write(Path run, Path dir) {
         List<Figures.Saved> saved = new ArrayList<>();
-        Path dir = run.resolve("figures");
         JsonNode saddles = readJson(run.resolve("saddles.json"));
         long firstStep = saddles != null && saddles.has("after_first_escape") ? saddles.get("after_first_escape").get("step").asLong() : -1;
         long endStep = saddles != null && saddles.has("end") ? saddles.get("end").get("step").asLong() : -1;
@@ -37,30 +39,24 @@ public final class SpectraFigures {
         if (metrics != null && metrics.has("loss")) {
             double[][] xy = metrics.finitePairs("step", "loss", false, false);
             if (xy[0].length >= 2) {
-                Figures.Panel p = Figures.panel("Training loss", "step", "loss (minibatch window mean)").line("loss", xy[0], xy[1]);
-                if (firstStep >= 0) p.vline(firstStep, "after first escape");
+                Figures.Panel p = Figures.panel("Training loss", "step", "loss (mean over each logging window)").line("loss", xy[0], xy[1]);
+                if (firstStep >= 0) p.vline(firstStep, "after escape 1");
                 if (endStep >= 0) p.vline(endStep, "end");
                 saved.add(Figures.save(p, dir, "loss_snapshots"));
 
-                double[][] lxy = metrics.finitePairs("step", "loss", true, false);
-                Figures.Panel q = Figures.panel("Plateaus and escapes", "step", "loss").logX().line("loss", lxy[0], lxy[1]);
+                double[][] lxy = metrics.finitePairs("step", "loss", true, true);
+                Figures.Panel q = Figures.panel("Plateaus and escapes", "step", "loss").log(true, true).line("loss", lxy[0], lxy[1]);
                 Table sm = readTable(run.resolve("loss_smoothed.csv"));
                 if (sm != null && sm.rows() >= 2) {
-                    double[][] s = sm.finitePairs("step", "smoothed_loss", true, false);
-                    q.dashed("smoothed (log-time)", s[0], s[1]);
+                    double[][] s = sm.finitePairs("step", "smoothed_loss", true, true);
+                    q.dashed("smoothed in log-time", s[0], s[1]);
                 }
                 if (plateaus != null) {
                     for (int i = 0; i < plateaus.rows(); i++) {
-                        double r = plateaus.has("bottleneck_rank") ? plateaus.column("bottleneck_rank")[i] : Double.NaN;
-                        String label = "P" + (int) plateaus.column("plateau")[i] + (Double.isFinite(r) ? " rank " + (int) r : "");
-                        q.shade(Math.max(1, plateaus.column("start_step")[i]), plateaus.column("end_step")[i], label);
+                        q.shade(Math.max(1, plateaus.column("start_step")[i]), plateaus.column("end_step")[i], plateauLabel(plateaus, i));
                     }
                 }
-                if (escapes != null) {
-                    for (int i = 0; i < escapes.rows(); i++) {
-                        q.vline(escapes.column("middle_step")[i], "escape " + ((int) escapes.column("escape")[i] + 1));
-                    }
-                }
+                addEscapes(q, escapes, true);
                 saved.add(Figures.save(q, dir, "loss_plateaus"));
             }
         }
@@ -72,22 +68,23 @@ public final class SpectraFigures {
             // layer -> index -> (steps, values)
             TreeMap<Integer, TreeMap<Integer, List<double[]>>> series = new TreeMap<>();
             for (int r = 0; r < spectra.rows(); r++) {
+                if (!Double.isFinite(layer[r]) || !Double.isFinite(index[r])) continue; // a row being written
                 series.computeIfAbsent((int) layer[r], k -> new TreeMap<>()).computeIfAbsent((int) index[r], k -> new ArrayList<>())
                         .add(new double[] {step[r], value[r]});
             }
             for (boolean logY : new boolean[] {false, true}) {
                 List<Figures.Panel> panels = new ArrayList<>();
                 for (var le : series.entrySet()) {
-                    Figures.Panel p = Figures.panel("W_" + le.getKey(), "step", "singular values").legend(false);
+                    Figures.Panel p = Figures.panel("W" + sub(le.getKey()), "step", "singular value").legend(false);
                     if (logY) p.logY();
                     for (var ie : le.getValue().entrySet()) {
-                        List<double[]> pts = ie.getValue();
                         List<double[]> keep = new ArrayList<>();
-                        for (double[] pt : pts) if (!logY || pt[1] > 0) keep.add(pt);
-                        if (keep.size() < 1) continue;
-                        p.line("s" + ie.getKey(), keep.stream().mapToDouble(a -> a[0]).toArray(), keep.stream().mapToDouble(a -> a[1]).toArray());
+                        for (double[] pt : ie.getValue()) if (!logY || pt[1] > 0) keep.add(pt);
+                        if (keep.isEmpty()) continue;
+                        p.series("σ" + sub(ie.getKey()), keep.stream().mapToDouble(a -> a[0]).toArray(),
+                                keep.stream().mapToDouble(a -> a[1]).toArray(), Figures.Style.LINE, Figures.indexColor(ie.getKey()));
                     }
-                    if (escapes != null) for (int i = 0; i < escapes.rows(); i++) p.vline(escapes.column("middle_step")[i], null);
+                    addEscapes(p, escapes, false);
                     if (p.seriesCount() > 0) panels.add(p);
                 }
                 if (!panels.isEmpty()) {
@@ -101,21 +98,48 @@ public final class SpectraFigures {
                 long s = which[0];
                 if (s < 0) continue;
                 Figures.Panel p = Figures.panel((which[1] == 0 ? "After the first escape" : "End of training")
-                        + String.format(Locale.ROOT, " (step %d)", s), "index i", "singular value s_i").logY();
+                        + String.format(Locale.ROOT, " (step %d)", s), "index i", "singular value σᵢ").logY();
                 for (var le : series.entrySet()) {
                     List<Double> v = new ArrayList<>();
                     for (var ie : le.getValue().entrySet()) {
                         for (double[] pt : ie.getValue()) if ((long) pt[0] == s && pt[1] > 0) v.add(pt[1]);
                     }
                     if (v.isEmpty()) continue;
-                    p.series("W_" + le.getKey(), indexes(v.size()), v.stream().mapToDouble(Double::doubleValue).toArray(),
-                            Figures.Style.LINE_MARKERS, null);
+                    p.series("W" + sub(le.getKey()), indexes(v.size()), v.stream().mapToDouble(Double::doubleValue).toArray(),
+                            Figures.Style.LINE_MARKERS, Figures.indexColor(le.getKey()));
                 }
-                if (p.seriesCount() > 0) snaps.add(p);
+                if (p.seriesCount() > 0) snaps.add(p.legend(false));
             }
             if (!snaps.isEmpty()) saved.add(Figures.grid("Singular values of every layer", snaps, snaps.size(), dir, "layer_spectra"));
         }
         return saved;
+    }
+
+    /** Escapes as dashed lines at their middle steps, labelled E1, E2, ... (or unlabelled). */
+    static void addEscapes(Figures.Panel p, Table escapes, boolean labels) {
+        if (escapes == null) return;
+        for (int i = 0; i < escapes.rows(); i++) {
+            double x = escapes.column("middle_step")[i];
+            if (Double.isFinite(x)) p.vline(x, labels ? "E" + (int) escapes.column("escape")[i] : null);
+        }
+    }
+
+    /** "P0 · origin", "P1 · rank 1", "P2 · rank ≥ 10". */
+    static String plateauLabel(Table plateaus, int i) {
+        int k = (int) plateaus.column("plateau")[i];
+        double r = plateaus.has("bottleneck_rank") ? plateaus.column("bottleneck_rank")[i] : Double.NaN;
+        double atLeast = plateaus.has("rank_at_least") ? plateaus.column("rank_at_least")[i] : Double.NaN;
+        if (Double.isFinite(r)) return "P" + k + " · rank " + (int) r;
+        if (k == 0) return "P0 · origin";
+        if (Double.isFinite(atLeast)) return "P" + k + " · rank ≥ " + (int) atLeast;
+        return "P" + k;
+    }
+
+    /** Subscript digits: 12 → ₁₂. */
+    static String sub(int n) {
+        StringBuilder b = new StringBuilder();
+        for (char c : Integer.toString(n).toCharArray()) b.append((char) ('\u2080' + (c - '0')));
+        return b.toString();
     }
 
     /**
@@ -126,14 +150,31 @@ public final class SpectraFigures {
         List<String> out = new ArrayList<>();
         JsonNode s = readJson(run.resolve("saddles.json"));
         if (s == null) return out;
+        Table escapes = readTable(run.resolve("escapes.csv")), plateaus = readTable(run.resolve("plateaus.csv"));
+        int ne = escapes == null ? 0 : escapes.rows();
         StringBuilder sb = new StringBuilder();
-        sb.append(s.path("escapes").asInt()).append(" escape(s), ").append(s.path("plateaus").asInt()).append(" plateau(s)");
-        for (JsonNode p : s.path("plateau_ranks")) {
-            sb.append(String.format(Locale.ROOT, "; plateau %d: steps %d-%d, loss %.4g, bottleneck rank %d",
-                    p.get("plateau").asInt(), p.get("start_step").asLong(), p.get("end_step").asLong(),
-                    p.get("loss").asDouble(), p.get("bottleneck_rank").asInt()));
+        sb.append(ne == 0 ? "No escape detected" : ne == 1 ? "1 escape" : ne + " escapes");
+        for (int i = 0; i < ne; i++) {
+            sb.append(i == 0 ? ": " : "; ").append(String.format(Locale.ROOT, "E%d at step %s (loss %s → %s",
+                    (int) escapes.column("escape")[i], HtmlReport.round(escapes.column("middle_step")[i]),
+                    HtmlReport.round(escapes.column("loss_before")[i]), HtmlReport.round(escapes.column("loss_after")[i])));
+            if (escapes.has("direction") && escapes.column("direction")[i] > 0) sb.append(", σ").append(sub((int) escapes.column("direction")[i])).append(" rises");
+            sb.append(')');
         }
-        out.add(sb.append('.').toString());
+        sb.append(". The run ").append(s.path("status_at_end").asText("ended").replaceFirst("^ended", "ended")).append('.');
+        out.add(sb.toString());
+        if (plateaus != null) {
+            StringBuilder pb = new StringBuilder("Plateaus");
+            for (int i = 0; i < plateaus.rows(); i++) {
+                pb.append(i == 0 ? ": " : "; ").append(String.format(Locale.ROOT, "P%d steps %s–%s, loss %s",
+                        (int) plateaus.column("plateau")[i], HtmlReport.round(plateaus.column("start_step")[i]),
+                        HtmlReport.round(plateaus.column("end_step")[i]), HtmlReport.round(plateaus.column("loss")[i])));
+                String label = plateauLabel(plateaus, i);
+                int dot = label.indexOf(" · ");
+                if (dot >= 0) pb.append(", ").append(label.substring(dot + 3).replace("rank", "bottleneck rank"));
+            }
+            out.add(pb.append('.').toString());
+        }
         Path md = run.resolve("low_rank_by_depth.md");
         if (Files.exists(md)) {
             try {

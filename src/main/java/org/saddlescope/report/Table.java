@@ -12,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A numeric CSV table read back from a run folder (metrics.csv, spectra.csv): columns by name, NaN for blanks. */
+/**
+ * A numeric CSV table read back from a run folder (metrics.csv, spectra.csv): columns by name, NaN for blanks. A
+ * line not yet ended (a live run appending) is left out.
+ */
 public final class Table {
     private final List<String> header;
     private final Map<String, double[]> columns;
@@ -27,7 +30,16 @@ public final class Table {
     public static Table read(Path csv) {
         CsvMapper mapper = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY);
         List<String[]> lines = new ArrayList<>();
-        try (MappingIterator<String[]> it = mapper.readerFor(String[].class).with(CsvSchema.emptySchema()).readValues(csv.toFile())) {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(csv, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + csv + ": " + e.getMessage(), e);
+        }
+        // a file another process is appending to may end inside a row: read the complete lines only
+        int end = text.lastIndexOf('\n');
+        text = end < 0 ? "" : text.substring(0, end + 1);
+        try (MappingIterator<String[]> it = mapper.readerFor(String[].class).with(CsvSchema.emptySchema()).readValues(text)) {
             while (it.hasNext()) lines.add(it.next());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + csv + ": " + e.getMessage(), e);

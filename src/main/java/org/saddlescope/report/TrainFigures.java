@@ -13,15 +13,17 @@ import java.util.List;
 public final class TrainFigures {
     private TrainFigures() {}
 
-    public static List<Figures.Saved> write(Path runFolder) {
+    public static List<Figures.Saved> write(Path runFolder) { return write(runFolder, runFolder.resolve("figures")); }
+
+    /** The figures of {@code runFolder}, written into {@code dir}. */
+    public static List<Figures.Saved> write(Path runFolder, Path dir) {
         Path metrics = runFolder.resolve("metrics.csv");
         List<Figures.Saved> saved = new ArrayList<>();
         if (!Files.exists(metrics)) return saved;
         Table t = Table.read(metrics);
         if (t.rows() < 2) return saved;
-        Path dir = runFolder.resolve("figures");
 
-        Figures.Panel loss = Figures.panel("Loss", "step", "loss").logX();
+        Figures.Panel loss = Figures.panel("Loss", "step", "loss").log(true, true);
         addLine(loss, t, "loss", "minibatch loss (window mean)");
         addLine(loss, t, "train_loss", "train loss");
         addLine(loss, t, "test_loss", "test loss");
@@ -30,13 +32,15 @@ public final class TrainFigures {
         List<Figures.Panel> panels = new ArrayList<>();
         Figures.Panel norms = Figures.panel("Parameter norms", "step", "Frobenius norm").log(true, true);
         addLine(norms, t, "norm", "‖θ‖");
-        for (String c : t.header()) if (c.startsWith("w_norm_")) addLine(norms, t, c, "‖W_" + c.substring(7) + "‖");
+        for (String c : t.header()) {
+            if (c.startsWith("w_norm_")) addLine(norms, t, c, "‖W" + SpectraFigures.sub(Integer.parseInt(c.substring(7))) + "‖");
+        }
         panels.add(norms);
-        Figures.Panel speed = Figures.panel("Normalised speed −L0(θ/‖θ‖)", "step", "speed (unit sphere)").logX();
+        Figures.Panel speed = Figures.panel("Escape speed −L0(θ/‖θ‖)", "step", "s (unit sphere)").logX();
         addLine(speed, t, "speed_unit", "s_unit");
         panels.add(speed);
         if (t.has("test_acc") || t.has("train_acc")) {
-            Figures.Panel acc = Figures.panel("Accuracy", "step", "accuracy").logX();
+            Figures.Panel acc = Figures.panel("Accuracy", "step", "accuracy").logX().yRange(0, 1);
             addLine(acc, t, "train_acc", "train");
             addLine(acc, t, "test_acc", "test");
             panels.add(acc);

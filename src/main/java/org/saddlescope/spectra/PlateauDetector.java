@@ -22,23 +22,36 @@ import java.util.Locale;
  *     the central 20%–80% of its fall takes at most {@code maxWidth} in u. Sharpness is what separates a saddle
  *     escape (a long plateau, then a fall that is quick compared with the time already spent) from the smooth
  *     descent of a run without saddles, which also looks flat at early log-times but falls over decades;</li>
+ * <li>a run of S > exit that passes through a nearly flat valley (S below 2·exit, and below a third of the peaks
+ *     on both sides) is two falls, cut at the valley: two escapes with a short plateau between them are not
+ *     merged into one whose middle sits on that plateau;</li>
+ * <li>where spectral snapshots bracket a fall (within {@code spectralGap} in u on each side), it is an escape only
+ *     if the layers' singular values rise across it: L × the median over layers of the largest ln-rise of a
+ *     tracked σ_i at least {@code minSpectralRise} (ln 4: the learned direction's end-to-end gain grows fourfold;
+ *     {@link SpectralEscapes}). SGD noise on a plateau makes loss "falls" that move no singular value. The
+ *     index that rose is the escape's direction, and where its median ln σ is half-way up is its spectral
+ *     middle;</li>
  * <li>plateaus: runs of S ≤ exit at least {@code minPlateau} long in u that sit right before an escape (no
  *     fall of minDrop in between) or are the first after it (before the next one); flat runs split by blips
  *     that move the level by less than minDrop are joined first.</li>
  * </ol>
  * Plateau k (0-based) is the saddle reached after k escapes; plateau 0 is the origin when the run starts from
- * small initialization.
+ * small initialization. Escapes are numbered from 1: escape k leaves plateau k−1. The method and its thresholds
+ * are scored on labelled runs by {@code experiment.DetectorBenchmark} (precision, recall, timing error).
  */
 public final class PlateauDetector {
 
     /** Thresholds; see the class comment. Lengths are in ln-time units (0.23 = a tenth of a decade). */
     public record Settings(double floorFraction, double smoothing, double maxSmoothing, double noiseTarget,
-                           int gridPerDecade, double enter, double exit, double minDrop, double maxWidth, double minPlateau) {
+                           int gridPerDecade, double enter, double exit, double minDrop, double maxWidth, double minPlateau,
+                           double minSpectralRise, double spectralGap) {
         public static Settings defaults() {
-            return new Settings(1e-3, 0.05, 1.0, 0.03, 60, 1.0, 0.25, 0.1, 1.0, 0.2);
+            return new Settings(1e-3, 0.05, 1.0, 0.03, 60, 1.0, 0.25, 0.1, 1.0, 0.2,
+                    Math.log(4), 1.0);
         }
         public Settings withMinPlateau(double v) {
-            return new Settings(floorFraction, smoothing, maxSmoothing, noiseTarget, gridPerDecade, enter, exit, minDrop, maxWidth, v);
+            return new Settings(floorFraction, smoothing, maxSmoothing, noiseTarget, gridPerDecade, enter, exit, minDrop, maxWidth, v,
+                    minSpectralRise, spectralGap);
         }
     }
 
@@ -49,34 +62,61 @@ public final class PlateauDetector {
     }
 
     /**
-     * A fall of the loss from {@code lossBefore} to {@code lossAfter} between {@code startStep} and {@code endStep}
-     * (half of it done at {@code middleStep}); ‖θ‖² before and after; {@code fromPlateau}/{@code toPlateau} index
-     * the plateaus it joins (−1 when none).
+     * Escape {@code number} (1-based: escape k leaves plateau k−1, the saddle reached after k−1 escapes): a fall of
+     * the loss from {@code lossBefore} to {@code lossAfter} between {@code startStep} and {@code endStep} (half of
+     * it, in log-loss, done at {@code middleStep}); ‖θ‖² before and after; {@code fromPlateau}/{@code toPlateau}
+     * index the plateaus it joins (−1 when none).
      */
-    public record Escape(int index, double startStep, double middleStep, double endStep, double lossBefore,
+    public record Escape(int number, double startStep, double middleStep, double endStep, double lossBefore,
                          double lossAfter, double normSquaredBefore, double normSquaredAfter, double width,
-                         int fromPlateau, int toPlateau) { }
+                         int fromPlateau, int toPlateau, double spectralRise, int direction, double spectralMiddleStep) {
+        /** Same escape, renumbered. */
+        Escape withLinks(int number, int from, int to) {
+            return new Escape(number, startStep, middleStep, endStep, lossBefore, lossAfter, normSquaredBefore,
+                    normSquaredAfter, width, from, to, spectralRise, direction, spectralMiddleStep);
+        }
+    }
 
     /** What was found, plus the smoothed curve on the grid (for plots and diagnosis). */
     public record Result(List<Plateau> plateaus, List<Escape> escapes, double[] gridStep, double[] smoothedLoss,
-                         double[] slope, boolean endsOnPlateau) {
+                         double[] slope, boolean endsOnPlateau, double exitSlope) {
         public static Result empty() {
-            return new Result(List.of(), List.of(), new double[0], new double[0], new double[0], false);
+            return new Result(List.of(), List.of(), new double[0], new double[0], new double[0], false, Settings.defaults().exit());
         }
 
-        /** Short text for the progress line: the current plateau, or an escape in progress. */
+        /** Short text for the progress line of a live run: the current plateau, or the escape under way. */
         public String status() {
             if (slope.length == 0) return "plateau ?";
             if (endsOnPlateau) {
-                int k = escapes.size();
-                return "plateau " + k + (plateaus.isEmpty() ? "" : String.format(Locale.ROOT, " since step %.0f",
+                return "plateau " + escapes.size() + (plateaus.isEmpty() ? "" : String.format(Locale.ROOT, " since step %.0f",
                         plateaus.get(plateaus.size() - 1).startStep()));
             }
-            // An escape still under way may already be counted (its fall is done, the next plateau not yet long).
+            int k = escapeUnderWay();
+            return k > 0 ? "escape " + k + " under way" : "after escape " + escapes.size() + ", between plateaus";
+        }
+
+        /** The same for a run that has ended: where it stopped, in the past tense. */
+        public String finalStatus() {
+            if (slope.length == 0) return "too short to tell";
+            if (endsOnPlateau) {
+                Plateau last = plateaus.get(plateaus.size() - 1);
+                return String.format(Locale.ROOT, "ended on plateau %d (since step %.0f, loss %.4g)", escapes.size(),
+                        last.startStep(), last.loss());
+            }
+            int k = escapeUnderWay();
+            return k > 0 ? "ended during escape " + k + " (loss still falling)"
+                    : "ended after escape " + escapes.size() + ", before the next plateau settled";
+        }
+
+        /**
+         * The number of the escape still under way at the last grid point (0 if the loss is not falling there). An
+         * escape whose fall is done may already be counted while the next plateau is not yet long enough.
+         */
+        private int escapeUnderWay() {
+            if (!(slope[slope.length - 1] > exitSlope)) return 0;
             int done = escapes.size();
             boolean lastCounted = done > 0 && escapes.get(done - 1).toPlateau() < 0;
-            int k = lastCounted ? done : done + 1;
-            return slope[slope.length - 1] > 0 ? "escape " + k + " under way" : "after escape " + done + ", between plateaus";
+            return lastCounted ? done : done + 1;
         }
     }
 
@@ -90,7 +130,14 @@ public final class PlateauDetector {
 
     public Result detect(LossHistory history) { return detect(history.logBinned()); }
 
-    public Result detect(LossHistory.Series s) {
+    public Result detect(LossHistory.Series s) { return detect(s, List.of()); }
+
+    /**
+     * Escapes from the loss, confirmed by the layer spectra where they bracket the fall (see
+     * {@link SpectralEscapes}): a fall across which no singular value of the layers rises by a factor
+     * {@code minSpectralRise} is loss noise, not an escape. Without snapshots, the loss alone decides.
+     */
+    public Result detect(LossHistory.Series s, List<SpectrumSnapshot> snapshots) {
         int nb = s.size();
         if (nb < 3) return Result.empty();
         Settings p = settings;
@@ -150,7 +197,9 @@ public final class PlateauDetector {
         // stays where S first rose above exit, so a descent that was already under way (no plateau before it)
         // keeps its long ramp and fails the sharpness test.
         List<int[]> drops = new ArrayList<>();
-        for (int[] run : runs) {
+        List<int[]> segments = new ArrayList<>();
+        for (int[] run : runs) segments.addAll(splitAtValleys(gs, run, p));
+        for (int[] run : segments) {
             int peakAt = run[0];
             for (int j = run[0]; j <= run[1]; j++) if (gs[j] > gs[peakAt]) peakAt = j;
             double peak = gs[peakAt];
@@ -163,6 +212,7 @@ public final class PlateauDetector {
         List<int[]> accepted = new ArrayList<>();
         List<Double> widths = new ArrayList<>();
         List<Integer> mids = new ArrayList<>();
+        List<SpectralEscapes.Rise> rises = new ArrayList<>();
         for (int[] run : drops) {
             int[] d = run;
             double fall = gy[d[0]] - gy[d[1]];
@@ -177,9 +227,12 @@ public final class PlateauDetector {
             while (a > d[0] && gs[a] > p.exit()) a--;
             while (b < d[1] && gs[b] > p.exit()) b++;
             d = new int[] {a, b};
+            SpectralEscapes.Rise rise = SpectralEscapes.across(snapshots, Math.exp(gu[d[0]]), Math.exp(gu[d[1]]), p.spectralGap());
+            if (rise != null && rise.logRise() < p.minSpectralRise()) continue;
             accepted.add(d);
             widths.add(width);
             mids.add(j50);
+            rises.add(rise);
         }
 
         // Flat runs (S ≤ exit) long enough to be plateaus.
@@ -252,10 +305,13 @@ public final class PlateauDetector {
         for (int e = 0; e < accepted.size(); e++) {
             int[] d = accepted.get(e);
             double t0 = Math.exp(gu[d[0]]), t1 = Math.exp(gu[d[1]]);
-            escapes.add(new Escape(e, t0, Math.exp(gu[mids.get(e)]), t1,
+            SpectralEscapes.Rise rise = rises.get(e);
+            escapes.add(new Escape(e + 1, t0, Math.exp(gu[mids.get(e)]), t1,
                     Math.exp(gy[d[0]]) - floor, Math.exp(gy[d[1]]) - floor,
                     normNear(s, t0), normNear(s, t1), widths.get(e),
-                    before[e] >= 0 ? plateauIndex[before[e]] : -1, after[e] >= 0 ? plateauIndex[after[e]] : -1));
+                    before[e] >= 0 ? plateauIndex[before[e]] : -1, after[e] >= 0 ? plateauIndex[after[e]] : -1,
+                    rise == null ? Double.NaN : rise.logRise(), rise == null ? 0 : rise.index(),
+                    rise == null ? Double.NaN : SpectralEscapes.middle(snapshots, rise.index(), rise.before(), rise.after())));
         }
         boolean endsOnPlateau = false;
         if (!flats.isEmpty()) {
@@ -267,7 +323,45 @@ public final class PlateauDetector {
             gridStep[j] = Math.exp(gu[j]);
             smoothed[j] = Math.exp(gy[j]) - floor;
         }
-        return new Result(List.copyOf(plateaus), List.copyOf(escapes), gridStep, smoothed, gs, endsOnPlateau);
+        return new Result(List.copyOf(plateaus), List.copyOf(escapes), gridStep, smoothed, gs, endsOnPlateau, p.exit());
+    }
+
+    /**
+     * A run of S > exit split where it passes through a valley between two falls: around each peak (highest first)
+     * a core where S ≥ max(exit, peak/3); consecutive cores are cut apart at the lowest S between them when that
+     * is below 2·exit (nearly flat: ripples within one fall do not split it). Two
+     * escapes separated by a short, slowly falling plateau (S dips to 0.23 between peaks of 4 and 5 on
+     * reproduce mnist-quick) so stay two escapes, each with its own middle.
+     */
+    static List<int[]> splitAtValleys(double[] gs, int[] run, Settings p) {
+        int a = run[0], b = run[1];
+        boolean[] taken = new boolean[b - a + 1];
+        List<int[]> cores = new ArrayList<>();
+        while (true) {
+            int peak = -1;
+            for (int j = a; j <= b; j++) if (!taken[j - a] && (peak < 0 || gs[j] > gs[peak])) peak = j;
+            if (peak < 0 || gs[peak] < p.enter()) break;
+            double level = Math.max(p.exit(), gs[peak] / 3);
+            int lo = peak, hi = peak;
+            while (lo > a && !taken[lo - 1 - a] && gs[lo - 1] >= level) lo--;
+            while (hi < b && !taken[hi + 1 - a] && gs[hi + 1] >= level) hi++;
+            for (int j = lo; j <= hi; j++) taken[j - a] = true;
+            cores.add(new int[] {lo, hi});
+        }
+        if (cores.size() < 2) return List.of(run);
+        cores.sort((x, y) -> Integer.compare(x[0], y[0]));
+        List<int[]> out = new ArrayList<>();
+        int start = a;
+        for (int c = 0; c + 1 < cores.size(); c++) {
+            int valley = cores.get(c)[1];
+            for (int j = cores.get(c)[1]; j <= cores.get(c + 1)[0]; j++) if (gs[j] < gs[valley]) valley = j;
+            // only a valley that is nearly flat separates two escapes; ripples inside one fall do not
+            if (gs[valley] >= 2 * p.exit()) continue;
+            out.add(new int[] {start, valley});
+            start = valley;
+        }
+        out.add(new int[] {start, b});
+        return out;
     }
 
     /** Kernel-weighted mean of y at u0, total weight, and the variance of that mean under per-bin noise vy. */

@@ -2,6 +2,7 @@ package org.saddlescope.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,30 +42,32 @@ class FiguresTest {
                 .vline(50, "snapshot").shade(10, 20, "plateau");
         Figures.Saved s = Figures.save(p, dir, "loss");
         BufferedImage img = ImageIO.read(s.png().toFile());
-        assertEquals(Figures.WIDTH, img.getWidth());
-        assertEquals(Figures.HEIGHT, img.getHeight());
+        assertEquals(Figures.PNG_SCALE * Figures.WIDTH, img.getWidth());
+        assertEquals(Figures.PNG_SCALE * Figures.HEIGHT, img.getHeight());
         Document d = svg(s.svg());
         assertEquals("svg", d.getDocumentElement().getNodeName());
         assertEquals("0 0 800 500", d.getDocumentElement().getAttribute("viewBox"));
+        assertTrue(Files.size(s.pdf()) > 1000);
 
-        // The marker line is drawn in #555555: the column that has most such pixels sits halfway between the
+        // The marker line is drawn in #444444: the column that has most such pixels sits halfway between the
         // columns where the band (x in [10, 20]) starts and ends, scaled: x=50 is 4 band-widths right of x=10.
-        int[] markerCount = new int[img.getWidth()];
-        int bandLeft = Integer.MAX_VALUE, bandRight = -1;
-        int midRow = img.getHeight() / 2;
+        int[] markerCount = new int[img.getWidth()], tint = new int[img.getWidth()];
         for (int c = 0; c < img.getWidth(); c++) {
-            for (int r = 0; r < img.getHeight(); r++) if ((img.getRGB(c, r) & 0xffffff) == 0x555555) markerCount[c]++;
-            int rgb = img.getRGB(c, midRow) & 0xffffff;
-            int red = rgb >> 16, green = (rgb >> 8) & 0xff, blue = rgb & 0xff;
-            // the first band's tint: Tableau blue (31, 119, 180) at alpha 38/255 over white = (222, 235, 244)
-            if (Math.abs(red - 222) <= 3 && Math.abs(green - 235) <= 3 && Math.abs(blue - 244) <= 3) {
-                bandLeft = Math.min(bandLeft, c);
-                bandRight = Math.max(bandRight, c);
+            for (int r = 0; r < img.getHeight(); r++) {
+                int rgb = img.getRGB(c, r) & 0xffffff;
+                if (rgb == 0x444444) markerCount[c]++;
+                int red = rgb >> 16, green = (rgb >> 8) & 0xff, blue = rgb & 0xff;
+                // the first band's tint: Tableau blue (31, 119, 180) at alpha 38/255 over white = (222, 235, 244)
+                if (Math.abs(red - 222) <= 3 && Math.abs(green - 235) <= 3 && Math.abs(blue - 244) <= 3) tint[c]++;
             }
+        }
+        int bandLeft = Integer.MAX_VALUE, bandRight = -1;
+        for (int c = 0; c < img.getWidth(); c++) {
+            if (tint[c] > img.getHeight() / 3) { bandLeft = Math.min(bandLeft, c); bandRight = Math.max(bandRight, c); }
         }
         int marker = 0;
         for (int c = 0; c < markerCount.length; c++) if (markerCount[c] > markerCount[marker]) marker = c;
-        assertTrue(markerCount[marker] > 100, "a dashed vertical line over most of the plot height");
+        assertTrue(markerCount[marker] > 200, "a dashed vertical line over most of the plot height");
         assertTrue(bandRight > bandLeft, "band found");
         double perUnit = (bandRight - bandLeft) / 10.0;
         // ±3 px: antialiased edges and the line's own width
@@ -72,22 +75,25 @@ class FiguresTest {
     }
 
     @Test
-    void gridIsOneImageOfPanelsWithTitleBand() throws Exception {
+    void gridIsOneImageOfPanelsWithTitleBandAndOneSharedLegend() throws Exception {
         List<Figures.Panel> panels = new ArrayList<>();
         for (int l = 1; l <= 5; l++) {
-            Figures.Panel p = Figures.panel("layer " + l, "step", "singular value").logX().logY();
+            Figures.Panel p = Figures.panel("layer " + l, "step", "singular value").logX().logY().legend(false);
             for (int k = 1; k <= 10; k++) {
                 double[] y = new double[30];
                 for (int i = 0; i < 30; i++) y[i] = Math.exp(-k) * (1 + i);
-                p.line("s" + k, range(30), y); // x = 0 is dropped on the log axis
+                p.series("σ" + k, range(30), y, Figures.Style.LINE, Figures.indexColor(k)); // x = 0 is dropped on the log axis
             }
             panels.add(p);
         }
         Figures.Saved s = Figures.grid("Top singular values", panels, 3, dir, "spectra");
         BufferedImage img = ImageIO.read(s.png().toFile());
-        assertEquals(3 * Figures.PANEL_WIDTH, img.getWidth());
-        assertEquals(40 + 2 * Figures.PANEL_HEIGHT, img.getHeight());
-        svg(s.svg());
+        // one legend for all panels, beside them: wider than the panels alone, as tall as the title band and two rows
+        assertTrue(img.getWidth() > Figures.PNG_SCALE * 3 * Figures.PANEL_WIDTH, "legend column: " + img.getWidth());
+        assertTrue(img.getWidth() < Figures.PNG_SCALE * (3 * Figures.PANEL_WIDTH + 150), "legend column: " + img.getWidth());
+        assertEquals(Figures.PNG_SCALE * (36 + 2 * Figures.PANEL_HEIGHT), img.getHeight());
+        String text = Files.readString(s.svg());
+        assertEquals(10, text.split(">σ\\d+<", -1).length - 1, "each index once in the shared legend");
         assertTrue(Files.size(s.svg()) < 2_000_000, "SVG stays small: " + Files.size(s.svg()));
     }
 
@@ -103,7 +109,9 @@ class FiguresTest {
         for (String f : new String[] {"hist", "scatter", "empty", "nan"}) {
             assertTrue(Files.size(dir.resolve(f + ".png")) > 1000);
             assertTrue(Files.size(dir.resolve(f + ".svg")) > 1000);
+            assertTrue(Files.size(dir.resolve(f + ".pdf")) > 1000);
         }
+        assertTrue(Files.readString(dir.resolve("empty.svg")).contains(">no data<"));
         assertThrows(IllegalArgumentException.class, () -> Figures.panel("", "", "").line("a", new double[2], new double[3]));
         assertThrows(IllegalArgumentException.class, () -> Figures.panel("", "", "").line("a", range(2)).line("a", range(2)));
         assertThrows(IllegalArgumentException.class, () -> Figures.grid("t", List.of(), 2, dir, "x"));
@@ -129,12 +137,24 @@ class FiguresTest {
     }
 
     @Test
-    void svgLinesAreJoinedIntoPaths() {
-        String in = "<g>\n  <line style=\"s\" x1=\"0\" x2=\"1\" y1=\"0\" y2=\"1\"/>\n  <line style=\"s\" x1=\"1\" x2=\"2\" y1=\"1\" y2=\"0\"/>\n"
-                + "  <line style=\"t\" x1=\"5\" x2=\"6\" y1=\"5\" y2=\"6\"/>\n</g>";
-        String out = Figures.joinLines(in);
-        assertEquals("<g>\n  <path style=\"s\" d=\"M0 0L1 1L2 0\"/>\n  <path style=\"t\" d=\"M5 5L6 6\"/>\n</g>", out);
-        assertEquals("x=\"1.23\" y=\"-4.5\" id=\"clip123\"",
-                new String(Figures.compactSvg("x=\"1.23456\" y=\"-4.5\" id=\"clip123\""), java.nio.charset.StandardCharsets.UTF_8));
+    void svgKeepsTextAsTextAndCoordinatesShort() throws Exception {
+        double[] x = range(200), y = new double[200];
+        for (int i = 0; i < 200; i++) y[i] = Math.exp(-i / 30.0) + 1e-3;
+        Figures.Saved s = Figures.save(Figures.panel("Loss", "step", "loss").logY().line("train", x, y), dir, "t");
+        String svg = Files.readString(s.svg());
+        assertTrue(svg.contains(">0.01<") && svg.contains(">0.1<") && svg.contains(">1<"), "decade labels as <text>");
+        assertTrue(svg.contains(">step<") && svg.contains(">Loss<"), "axis label and title as <text>");
+        assertFalse(java.util.regex.Pattern.compile("\\d\\.\\d{3,}").matcher(svg).find(), "coordinates rounded to 1/100 px");
+        byte[] pdf = Files.readAllBytes(s.pdf());
+        assertEquals("%PDF", new String(pdf, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(pdf.length > 2000);
+    }
+
+    @Test
+    void twoDecimalsIsShortAndExact() {
+        assertEquals("0", Figures.twoDecimals(0.001));
+        assertEquals("1.5", Figures.twoDecimals(1.4999));
+        assertEquals("-12.07", Figures.twoDecimals(-12.0712));
+        assertEquals("1234567.89", Figures.twoDecimals(1234567.891));
     }
 }
