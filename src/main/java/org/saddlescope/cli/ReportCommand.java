@@ -1,20 +1,39 @@
 package org.saddlescope.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.saddlescope.experiment.BadInputException;
 import org.saddlescope.report.HtmlReport;
+import org.saddlescope.report.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code saddlescope report RUN}: (re)builds RUN/report.html from what the run folder holds. */
+/**
+ * {@code saddlescope report RUN}: report.html from what a run folder holds now, with every figure of a training
+ * run drawn again from its files (so it works on a run in progress, and on one that was killed). It reads the
+ * run's files and never writes them: figures and report.html only. A run that is still going refreshes its own
+ * report (train's report_every); for one that another process is writing, {@code --out DIR} puts this report
+ * elsewhere.
+ */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Build report.html for a run folder: manifest, figures, tables (first rows), JSON summaries, config.")
+        description = {"Build report.html for a run folder from what it holds now: a summary, every figure (drawn again from "
+                + "the run's files for a training run, so a run in progress shows the data so far), tables, provenance.",
+                "It never touches the run's data files; --out DIR writes the report and its figures elsewhere."})
 public final class ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "Run folder.")
     Path run;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write report.html and figures/ here instead of into RUN.")
+    Path out;
 
     @Option(names = "--title", paramLabel = "TEXT", description = "Page title (default: the folder name).")
     String title;
@@ -32,10 +51,71 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         if (!Files.isDirectory(run)) throw new BadInputException("no run folder at " + run);
         if (rows < 1) throw new BadInputException("--rows must be at least 1, got " + rows);
-        HtmlReport r = new HtmlReport(run).maxRows(rows);
-        if (title != null) r.title(title);
-        Path out = r.write();
-        if (!quiet) System.out.println("wrote " + out);
+        Path target = out != null ? out : run;
+        if (out != null) {
+            if (Files.exists(out) && !Files.isDirectory(out)) throw new BadInputException("--out " + out + " is a file, not a folder");
+            try {
+                Files.createDirectories(out);
+            } catch (IOException e) {
+                throw new BadInputException("cannot create --out " + out + ": " + e.getMessage());
+            }
+        }
+        String heading = title != null ? title : "saddlescope " + command(run) + ": " + run.toAbsolutePath().normalize().getFileName();
+        String banner = finished(run) ? null
+                : "This run has not finished (its manifest records no end): the figures show the data written so far.";
+        Path written;
+        if (isTraining(run)) {
+            written = RunReport.write(run, target, heading, banner, List.of(), rows);
+        } else {
+            if (!target.equals(run)) copyFigures(run, target);
+            HtmlReport r = new HtmlReport(run).into(target).maxRows(rows).title(heading);
+            if (banner != null) r.banner(banner);
+            written = r.write();
+        }
+        if (!quiet) System.out.println("wrote " + written);
         return Main.OK;
+    }
+
+    /** A training run (train, reproduce mnist-quick) has a metrics.csv with a loss column: its figures can be redrawn. */
+    static boolean isTraining(Path run) {
+        Path m = run.resolve("metrics.csv");
+        if (!Files.isRegularFile(m)) return false;
+        try (Stream<String> lines = Files.lines(m)) {
+            return lines.findFirst().map(h -> List.of(h.split(",")).contains("loss") && h.startsWith("step")).orElse(false);
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private static JsonNode manifest(Path run) {
+        try {
+            Path m = run.resolve("manifest.json");
+            return Files.isRegularFile(m) ? new ObjectMapper().readTree(m.toFile()) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean finished(Path run) {
+        JsonNode m = manifest(run);
+        return m == null || !m.has("end") || !m.get("end").isNull();
+    }
+
+    private static String command(Path run) {
+        JsonNode m = manifest(run);
+        return m != null && m.hasNonNull("command") ? m.get("command").asText() : "run";
+    }
+
+    private static void copyFigures(Path run, Path target) {
+        Path from = run.resolve("figures");
+        if (!Files.isDirectory(from)) return;
+        try (Stream<Path> files = Files.list(from)) {
+            Files.createDirectories(target.resolve("figures"));
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, target.resolve("figures").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

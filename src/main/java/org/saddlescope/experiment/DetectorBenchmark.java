@@ -9,8 +9,9 @@ import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
-import org.saddlescope.net.Network;
 import org.saddlescope.loss.Cost;
+import org.saddlescope.net.Network;
+import org.saddlescope.random.RandomStreams;
 import org.saddlescope.spectra.Cadence;
 import org.saddlescope.spectra.LossHistory;
 import org.saddlescope.spectra.PlateauDetector;
@@ -29,8 +30,10 @@ import org.saddlescope.train.TrainingSink;
  * learns mode k and raises the rank of every layer from k−1 to k.
  *
  * <p>The truth is read off the network itself, not the loss curve: the fraction of mode k learned,
- * m_k(t) = ⟨u_kᵀ Y_θ(t), s_k f(v_kᵀX)⟩ / ‖s_k f(v_kᵀX)‖², is probed at 100 log-spaced steps per decade on the
- * whole training set, and escape k happens where m_k first reaches ½ (log-linear interpolation between probes).
+ * m_k(t) = ⟨u_kᵀ Y_θ(t), T_k⟩ / ‖T_k‖² with T_k = s_k f(v_kᵀX) centred over the samples, is probed at 100
+ * log-spaced steps per decade on the whole training set, and escape k happens where m_k first reaches ½
+ * (log-linear interpolation between probes). Centring matters for ReLU modes: relu(v_1ᵀx) and relu(v_2ᵀx) share a
+ * positive mean, which the first escape learns along with mode 1, so an uncentred m_2 can pass ½ at escape 1.
  * A detected escape matches a true one when their steps differ by at most {@link #TOLERANCE_DECADES} decades
  * (one-to-one, nearest first); precision, recall and the timing error |log10 t_detected − log10 t_true| follow.
  */
@@ -49,9 +52,14 @@ public final class DetectorBenchmark {
         }
     }
 
-    /** What a case gave: true escape steps (NaN = mode not learned within the budget), the detection, timing. */
+    /**
+     * What a case gave: true escape steps (NaN = mode not learned within the budget), the detection, per true escape
+     * the signed error log10(t_detected / t_true) of its match by the loss middle and by the spectral middle (NaN
+     * when unmatched), the loss history and the probed m_k (step, m_1..m_K).
+     */
     public record CaseResult(Case c, double[] trueSteps, PlateauDetector.Result detected, double[] matchedError,
-                             double[] spectralError, int truePositives, int rightDirection, double seconds) {
+                             double[] spectralError, int truePositives, int rightDirection, double seconds,
+                             LossHistory.Series loss, List<double[]> modeFractions) {
         public int trueCount() {
             int n = 0;
             for (double t : trueSteps) if (Double.isFinite(t)) n++;
@@ -111,17 +119,18 @@ public final class DetectorBenchmark {
 
     public static CaseResult run(Case c) {
         long t0 = System.nanoTime();
+        RandomStreams streams = RandomStreams.of(c.seed());
         Synthetic.Teacher t = c.relu()
-                ? Synthetic.reluModes(c.inputDim(), c.samples(), 0, c.outputDim(), c.strengths(), DType.F64, c.seed())
-                : Synthetic.modes(c.inputDim(), c.samples(), 0, c.outputDim(), c.strengths(), DType.F64, c.seed());
+                ? Synthetic.reluModes(c.inputDim(), c.samples(), 0, c.outputDim(), c.strengths(), DType.F64, streams)
+                : Synthetic.modes(c.inputDim(), c.samples(), 0, c.outputDim(), c.strengths(), DType.F64, streams);
         int[] widths = new int[c.depth() + 1];
         Arrays.fill(widths, c.width());
         widths[0] = c.inputDim();
         widths[c.depth()] = c.outputDim();
         Network net = new Network(widths, c.relu() ? Activation.parse("relu") : Activation.parse("linear"), DType.F64);
-        Init.gaussian(net, c.initScale(), c.seed());
+        Init.gaussian(net, c.initScale(), streams.stream("init"));
         LossHistory history = new LossHistory();
-        SpectralTracker spectra = new SpectralTracker(c.strengths().length + 2, Cadence.parse("log:40"), null, c.seed());
+        SpectralTracker spectra = new SpectralTracker(c.strengths().length + 2, Cadence.parse("log:40"), null, streams);
         ModeProbe probe = new ModeProbe(t, c.relu());
         Trainer.Settings settings = new Trainer.Settings(c.batch(), new LearningRate(c.lr(), c.lrPower()), c.steps(), 0, 0,
                 0, 0, 0, 0, c.seed());
@@ -142,10 +151,12 @@ public final class DetectorBenchmark {
             if (!Double.isFinite(err[k])) continue;
             tp++;
             PlateauDetector.Escape e = det.escapes().get(which[k]);
+            err[k] = Math.log10(e.middleStep() / truth[k]); // signed: detected after the truth when positive
             if (e.direction() == k + 1) direction++;
-            if (Double.isFinite(e.spectralMiddleStep())) spectral[k] = Math.abs(Math.log10(e.spectralMiddleStep() / truth[k]));
+            if (Double.isFinite(e.spectralMiddleStep())) spectral[k] = Math.log10(e.spectralMiddleStep() / truth[k]);
         }
-        return new CaseResult(c, truth, det, err, spectral, tp, direction, (System.nanoTime() - t0) / 1e9);
+        return new CaseResult(c, truth, det, err, spectral, tp, direction, (System.nanoTime() - t0) / 1e9,
+                history.logBinned(), List.copyOf(probe.rows()));
     }
 
     /**
@@ -185,8 +196,8 @@ public final class DetectorBenchmark {
             det += r.detectedCount();
             tp += r.truePositives();
             dir += r.rightDirection();
-            for (double e : r.matchedError()) if (Double.isFinite(e)) errors.add(e);
-            for (double e : r.spectralError()) if (Double.isFinite(e)) spectral.add(e);
+            for (double e : r.matchedError()) if (Double.isFinite(e)) errors.add(Math.abs(e));
+            for (double e : r.spectralError()) if (Double.isFinite(e)) spectral.add(Math.abs(e));
         }
         double[] e = errors.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double[] sp = spectral.stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -219,10 +230,15 @@ public final class DetectorBenchmark {
             target = new double[k][n];
             targetNorm2 = new double[k];
             for (int m = 0; m < k; m++) {
+                double mean = 0;
                 for (int j = 0; j < n; j++) {
                     double z = 0;
                     for (int i = 0; i < x.rows(); i++) z += t.v().get(i, m) * x.get(i, j);
                     target[m][j] = t.strengths()[m] * (relu ? Math.max(0, z) : z);
+                    mean += target[m][j] / n;
+                }
+                for (int j = 0; j < n; j++) {
+                    target[m][j] -= mean; // centred: see the class comment
                     targetNorm2[m] += target[m][j] * target[m][j];
                 }
             }
@@ -241,7 +257,7 @@ public final class DetectorBenchmark {
                     for (int j = 0; j < x.cols(); j++) {
                         double proj = 0;
                         for (int i = 0; i < y.rows(); i++) proj += u.get(i, m) * y.get(i, j);
-                        dot += proj * target[m][j];
+                        dot += proj * target[m][j]; // the target is centred, so the output's mean drops out
                     }
                     row[m + 1] = dot / targetNorm2[m];
                 }

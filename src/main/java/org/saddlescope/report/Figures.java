@@ -109,7 +109,7 @@ public final class Figures {
     public enum Style { LINE, DASHED, DOTTED, LINE_MARKERS, SCATTER, STEP }
 
     record Series(String name, double[] x, double[] y, Style style, Color color) {}
-    record Marker(double x, String label) {}
+    record Marker(double x, String label, Color color) {}
     record Band(double x0, double x1, String label) {}
     record Bars(String of, double[] x, double[] low, double[] high) {}
 
@@ -191,7 +191,10 @@ public final class Figures {
         }
 
         /** A vertical dashed line at x (a snapshot step, an escape); a short label ("E1") may be null. */
-        public Panel vline(double x, String label) { markers.add(new Marker(x, label)); return this; }
+        public Panel vline(double x, String label) { markers.add(new Marker(x, label, null)); return this; }
+
+        /** A vertical dashed line in a colour of its own (truth against detection, say). */
+        public Panel vline(double x, String label, Color color) { markers.add(new Marker(x, label, color)); return this; }
 
         /** A shaded x-interval [x0, x1] (a plateau); a short label ("P0") may be null. */
         public Panel shade(double x0, double x1, String label) {
@@ -557,13 +560,14 @@ public final class Figures {
         }
         int[] row = stagger(frac, labels, plotWidth);
         for (int i = 0; i < ms.size(); i++) {
-            ValueMarker vm = new ValueMarker(tx(ms.get(i).x(), p.logX), MARKER,
+            Color mc = ms.get(i).color() != null ? ms.get(i).color() : MARKER;
+            ValueMarker vm = new ValueMarker(tx(ms.get(i).x(), p.logX), mc,
                     new BasicStroke(1.0f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
             if (labels[i] != null && !labels[i].isEmpty()) {
                 boolean right = frac[i] > 0.9; // near the right edge the label goes left of its line
                 vm.setLabel(labels[i]);
                 vm.setLabelFont(MARK_FONT);
-                vm.setLabelPaint(MARKER);
+                vm.setLabelPaint(mc);
                 vm.setLabelBackgroundColor(new Color(255, 255, 255, 200));
                 vm.setLabelAnchor(right ? RectangleAnchor.TOP_LEFT : RectangleAnchor.TOP_RIGHT);
                 vm.setLabelTextAnchor(right ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_LEFT);

@@ -52,6 +52,8 @@ public final class HtmlReport {
     /** Adds a section to every report written from now on (e.g. check-theory's verdicts, when its files exist). */
     public static void register(SectionSource source) { SOURCES.add(source); }
 
+    public static void unregister(SectionSource source) { SOURCES.remove(source); }
+
     /** Known figures in the paper's order, with their captions; others follow in name order. */
     static final Map<String, String> CAPTIONS = new LinkedHashMap<>();
 
@@ -152,6 +154,7 @@ public final class HtmlReport {
             }
         }
         List<String> inSections = new ArrayList<>();
+        List<Path> tablesShown = new ArrayList<>();
         int[] figureNumber = {0};
         for (Section s : all) {
             h.append("<section id=\"").append(esc(s.id())).append("\">\n<h2>").append(esc(s.title())).append("</h2>\n");
@@ -160,7 +163,11 @@ public final class HtmlReport {
                 inSections.add(f);
                 figure(h, f, figureNumber);
             }
-            for (String t : s.tables()) if (Files.isRegularFile(root.resolve(t))) table(h, root.resolve(t));
+            for (String t : s.tables()) {
+                if (!Files.isRegularFile(root.resolve(t))) continue;
+                table(h, root.resolve(t));
+                tablesShown.add(root.resolve(t));
+            }
             h.append("</section>\n");
         }
 
@@ -172,8 +179,9 @@ public final class HtmlReport {
         h.append("</section>\n");
 
         h.append("<section id=\"tables\">\n<h2>Tables</h2>\n");
-        List<Path> csvs = listDeep(".csv");
-        if (csvs.isEmpty()) h.append("<p class=\"missing\">no CSV tables</p>\n");
+        List<Path> csvs = new ArrayList<>(listDeep(".csv"));
+        csvs.removeAll(tablesShown);
+        if (csvs.isEmpty()) h.append("<p class=\"missing\">no " + (tablesShown.isEmpty() ? "" : "other ") + "CSV tables</p>\n");
         for (Path csv : csvs) table(h, csv);
         h.append("</section>\n");
 

@@ -19,10 +19,15 @@ public final class RunReport {
      * null; {@code notes} come before the saddle findings.
      */
     public static Path write(Path run, Path out, String title, String banner, List<String> notes) {
+        return write(run, out, title, banner, notes, 20);
+    }
+
+    /** The same, showing {@code rows} rows of each table. */
+    public static Path write(Path run, Path out, String title, String banner, List<String> notes, int rows) {
         Path figures = out.resolve("figures");
         TrainFigures.write(run, figures);
         SpectraFigures.write(run, figures);
-        HtmlReport html = new HtmlReport(run).into(out).title(title);
+        HtmlReport html = new HtmlReport(run).into(out).title(title).maxRows(rows);
         if (banner != null) html.banner(banner);
         for (String n : notes) html.note(n);
         for (String n : SpectraFigures.notes(run)) html.note(n);

@@ -1,13 +1,12 @@
 package org.saddlescope.spectra;
 
-import java.util.Locale;
 import org.saddlescope.net.Network;
 import org.saddlescope.train.TrainingObserver;
 
 /**
  * One observer for a training run: the loss history (for plateau detection), the spectral tracker (null when
- * spectra are off), and the progress-line status "plateau k since step s" / "escaping …", recomputed at most
- * once a second so that it costs nothing measurable.
+ * spectra are off), and the progress-line status "plateau k since s" / "escape k under way", recomputed at most
+ * once a second so that it costs nothing measurable (the loss is on the line already).
  */
 public final class SaddleTracker implements TrainingObserver {
     private final LossHistory history;
@@ -49,10 +48,7 @@ public final class SaddleTracker implements TrainingObserver {
         if (status == null || now - lastStatusNanos > 1_000_000_000L) {
             lastStatusNanos = now;
             PlateauDetector.Result r = detector.detect(history);
-            status = r.slope().length == 0 ? "plateau ?" : r.status();
-            if (!r.plateaus().isEmpty() && r.endsOnPlateau()) {
-                status += String.format(Locale.ROOT, " (loss %.4g)", r.plateaus().get(r.plateaus().size() - 1).loss());
-            }
+            status = r.slope().length == 0 ? "plateau ?" : r.status().replace(" since step ", " since ");
         }
         return status;
     }

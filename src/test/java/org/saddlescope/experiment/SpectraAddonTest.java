@@ -38,9 +38,20 @@ class SpectraAddonTest {
         // escapes were near 68, 2417 and 24173, so this test ran 12000 steps).
         Table escapes = Table.read(out.resolve("escapes.csv"));
         assertEquals(2, escapes.rows());
+        // escapes numbered from 1, as on screen; each confirmed by the layer spectra: σ_k rises across escape k
+        assertEquals(1.0, escapes.column("escape")[0]);
+        assertEquals(2.0, escapes.column("escape")[1]);
+        assertEquals(1.0, escapes.column("direction")[0]);
+        assertEquals(2.0, escapes.column("direction")[1]);
+        for (double r : escapes.column("spectral_rise")) assertTrue(r >= Math.log(4), "confirmed by a spectral rise: " + r);
         Table plateaus = Table.read(out.resolve("plateaus.csv"));
+        // the origin plateau: all 5 tracked values of the random θ0 count, so the rank is only known to be ≥ 5
+        assertTrue(Double.isNaN(plateaus.column("bottleneck_rank")[0]), "no rank claimed at the cap");
+        assertEquals(5.0, plateaus.column("rank_at_least")[0]);
         assertEquals(1.0, plateaus.column("bottleneck_rank")[1]);
         assertEquals(2.0, plateaus.column("bottleneck_rank")[2]);
+        assertTrue(Files.readString(out.resolve("saddles.json")).contains("\"status_at_end\" : \"ended on plateau 2"),
+                "past tense at the end, numbered like escapes.csv");
         String md = Files.readString(out.resolve("low_rank_by_depth.md"));
         assertTrue(md.contains("after first escape"), md);
         assertTrue(Files.exists(out.resolve("saddles.json")));

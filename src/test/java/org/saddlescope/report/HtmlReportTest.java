@@ -56,15 +56,22 @@ class HtmlReportTest {
         assertFalse(html.contains("<script>"), "manifest values are escaped");
         assertTrue(html.contains("&lt;script&gt;x&lt;/script&gt;"));
         assertTrue(html.contains("<img src=\"figures/loss.png\""));
-        assertTrue(html.contains("href=\"figures/loss.svg\""));
+        assertTrue(html.contains("width=\"800\" height=\"500\""), "the 2x PNG shown at its nominal size");
+        assertTrue(html.contains("href=\"figures/loss.svg\"") && html.contains("href=\"figures/loss.pdf\""));
+        assertTrue(html.contains("<b>Figure 1.</b>"));
         assertTrue(html.contains("<th>step</th><th>loss</th><th>label</th>"));
         assertTrue(html.contains("<td>a,b</td>"), "quoted CSV cells stay whole");
+        assertTrue(html.contains("<td title=\"0.3333333333333333\">0.3333</td>"), "rounded, full value on hover");
         assertTrue(html.contains("30 rows, first 20 shown"));
         assertEquals(20, html.split("<td>a,b</td>", -1).length - 1);
         assertTrue(html.contains("escape/layers.json") && html.contains("tail_ratio"));
         assertFalse(html.contains("state.json"), "checkpoints are not summaries");
         assertTrue(html.contains("comment: a &lt; b &amp; c"));
         assertTrue(html.contains("<td>7</td>"));
+        // summary first, provenance (manifest, config) last
+        assertTrue(html.indexOf("id=\"summary\"") < html.indexOf("id=\"figures\""));
+        assertTrue(html.indexOf("id=\"tables\"") < html.indexOf("id=\"provenance\""));
+        assertTrue(html.indexOf("<summary>manifest.json</summary>") > html.indexOf("id=\"provenance\""));
     }
 
     @Test
@@ -72,6 +79,40 @@ class HtmlReportTest {
         String html = new HtmlReport(dir).render();
         assertBalanced(html);
         assertTrue(html.contains("no manifest.json") && html.contains("no figures") && html.contains("no CSV tables"));
+    }
+
+    @Test
+    void sectionsFromRegisteredSourcesComeBeforeTheFigures() throws Exception {
+        Files.createDirectories(dir.resolve("figures"));
+        Figures.save(Figures.panel("bounds", "layer", "ratio").line("bound", new double[] {1, 2, 3}), dir.resolve("figures"), "theory_bounds");
+        Figures.save(Figures.panel("loss", "step", "loss").line("train", new double[] {1, 2, 3}), dir.resolve("figures"), "loss");
+        Files.writeString(dir.resolve("theory.csv"), "layer,bound\n1,0.5\n");
+        HtmlReport.SectionSource source = run -> Files.exists(run.resolve("theory.csv"))
+                ? java.util.Optional.of(new HtmlReport.Section("theory", "Theory against the run", java.util.List.of("Bound holds."),
+                        java.util.List.of("theory_bounds"), java.util.List.of("theory.csv")))
+                : java.util.Optional.empty();
+        HtmlReport.register(source);
+        try {
+            String html = new HtmlReport(dir).render();
+            assertBalanced(html);
+            int section = html.indexOf("id=\"theory\""), figures = html.indexOf("id=\"figures\"");
+            assertTrue(section > 0 && section < figures);
+            assertTrue(html.indexOf("fig-theory_bounds") > section && html.indexOf("fig-theory_bounds") < figures, "its figure in the section");
+            assertEquals(1, html.split("fig-theory_bounds", -1).length - 1, "and not again among the figures");
+            assertEquals(1, html.split("<h3>theory.csv</h3>", -1).length - 1, "its table once");
+        } finally {
+            HtmlReport.unregister(source);
+        }
+    }
+
+    @Test
+    void numbersAreRoundedToFourSignificantDigits() {
+        assertEquals("0.1235", HtmlReport.round(0.123456789));
+        assertEquals("12346", HtmlReport.round(12345.678)); // integer digits are kept
+        assertEquals("1.079e-04", HtmlReport.round(1.0786e-4));
+        assertEquals("2", HtmlReport.round(2.0));
+        assertEquals("40000", HtmlReport.cell("40000"));
+        assertEquals("text", HtmlReport.cell("text"));
     }
 
     @Test

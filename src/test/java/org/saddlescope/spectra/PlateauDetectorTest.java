@@ -131,6 +131,48 @@ class PlateauDetectorTest {
         assertEquals(1.2, r.plateaus().get(1).loss(), 0.05 * 1.2);
     }
 
+    /**
+     * reproduce mnist-quick (issue 13): the loss sits near 0.9 from step 29k to 41k, still falling slowly (window
+     * medians 0.93 and 0.88, a log-slope near the plateau threshold), between two escapes. The detector merged them
+     * into one whose middle sat at step 41368, on the plateau. Modelled here: levels 1.8 → 0.93·(t/30000)^−0.2 →
+     * 0.2, falls centred at 28000 and 44000, 30% noise per step; the run ends while the last fall settles.
+     */
+    @Test
+    void twoEscapesAroundAShortSlowPlateauStayTwoEscapes() {
+        SplittableRandom rng = new SplittableRandom(11);
+        LossHistory h = new LossHistory();
+        for (long t = 1; t <= 50000; t++) {
+            double w1 = 1 / (1 + Math.exp(-(Math.log(t) - Math.log(28000)) / 0.04));
+            double w2 = 1 / (1 + Math.exp(-(Math.log(t) - Math.log(44000)) / 0.04));
+            double middle = 0.93 * Math.pow(t / 30000.0, -0.2);
+            double loss = 1.8 + (middle - 1.8) * w1;
+            loss = loss + (0.2 - loss) * w2;
+            h.add(t, loss * (1 + 0.3 * rng.nextGaussian()), Double.NaN);
+        }
+        PlateauDetector.Result r = new PlateauDetector().detect(h);
+        List<PlateauDetector.Escape> e = r.escapes();
+        assertEquals(2, e.size(), e.toString());
+        // where half of each fall in log-loss is done: within 0.05 in ln-steps of the logistic's centre
+        assertEquals(Math.log(28000), Math.log(e.get(0).middleStep()), 0.05, e.toString());
+        assertEquals(Math.log(44000), Math.log(e.get(1).middleStep()), 0.05, e.toString());
+        assertEquals(1, e.get(0).number(), "escapes are numbered from 1");
+        assertEquals(2, e.get(1).number());
+    }
+
+    @Test
+    void theStatusAtTheEndIsInThePastTenseAndUsesTheEscapeNumbers() {
+        // ends while the second fall is under way
+        LossHistory falling = curve(21000, new double[] {2.3, 1.2, 0.4}, new double[] {300, 20000}, 0.02, 3);
+        PlateauDetector.Result r = new PlateauDetector().detect(falling);
+        assertTrue(r.status().startsWith("escape 2 under way"), r.status());
+        assertEquals("ended during escape 2 (loss still falling)", r.finalStatus());
+        // ends on the plateau after it
+        PlateauDetector.Result settled = new PlateauDetector().detect(curve(100000, new double[] {2.3, 1.2, 0.4},
+                new double[] {300, 20000}, 0.02, 3));
+        assertTrue(settled.finalStatus().startsWith("ended on plateau 2 (since step"), settled.finalStatus());
+        assertEquals(2, settled.escapes().get(1).number());
+    }
+
     @Test
     void anEscapeThatRunsIntoAPowerLawTailIsStillOneEscape() {
         // Cross-entropy after its last escape keeps falling like 1/t: the escape must not drown in that tail.

@@ -1,0 +1,66 @@
+package org.saddlescope.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.saddlescope.experiment.DetectorBenchmark;
+import org.saddlescope.experiment.DetectorBenchmarkReport;
+import org.saddlescope.experiment.RunFolder;
+import org.saddlescope.linalg.Blas;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code saddlescope bench-detector}: the saddle detector's precision, recall and timing error on labelled runs. */
+@Command(name = "bench-detector", mixinStandardHelpOptions = true,
+        description = {"Score the saddle detector on labelled saddle-to-saddle runs: multi-mode linear and ReLU teachers "
+                + "(strengths 3, 1, 1/3), full batch and SGD, depths 3..6, several seeds; the true escape k is where the net "
+                + "has learned half of mode k. Writes cases.csv, score.json, figures and report.html."})
+public final class BenchDetectorCommand implements java.util.concurrent.Callable<Integer> {
+    @Mixin CommonOptions common;
+
+    @Option(names = "--depths", split = ",", paramLabel = "L,L,...", description = "Depths, 3..6 (default: ${DEFAULT-VALUE}).")
+    int[] depths = {3, 4, 5, 6};
+
+    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per case (default: ${DEFAULT-VALUE}).")
+    int seeds = 3;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Steps per run (default: ${DEFAULT-VALUE}).")
+    long steps = 40000;
+
+    @Option(names = "--no-sgd", description = "Full-batch runs only.")
+    boolean noSgd;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        for (int d : depths) if (d < 3 || d > 6) throw new IllegalArgumentException("--depths must lie in 3..6, got " + d);
+        if (seeds < 1 || steps < 100) throw new IllegalArgumentException("--seeds must be ≥ 1 and --steps ≥ 100");
+        List<DetectorBenchmark.Case> cases = DetectorBenchmark.grid(depths, seeds, !noSgd, steps);
+        RunFolder folder = RunFolder.create(common.outOr("bench-detector"));
+        Blas.init(1); // tiny networks: one run per core, one BLAS thread each
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(common.threadsOrDefault());
+        List<DetectorBenchmark.CaseResult> results = new ArrayList<>();
+        try (ConsoleProgress progress = new ConsoleProgress("bench-detector", common.quiet)) {
+            List<Future<DetectorBenchmark.CaseResult>> futures = new ArrayList<>();
+            for (DetectorBenchmark.Case c : cases) futures.add(pool.submit(() -> DetectorBenchmark.run(c)));
+            for (Future<DetectorBenchmark.CaseResult> f : futures) {
+                results.add(f.get());
+                DetectorBenchmark.Score s = DetectorBenchmark.score(results);
+                progress.progress(results.size(), cases.size(), String.format(java.util.Locale.ROOT, "precision %.2f recall %.2f",
+                        s.precision(), s.recall()));
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a benchmark run failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        DetectorBenchmarkReport.write(folder, results, (System.nanoTime() - t0) / 1e9);
+        System.out.println(DetectorBenchmark.score(results).line());
+        System.out.println("run folder: " + folder.root());
+        return Main.OK;
+    }
+}
