@@ -29,11 +29,12 @@ import org.saddlescope.train.TrainingSink;
  * separated), so from small initialisation a deep net learns the modes one at a time, strongest first: escape k
  * learns mode k and raises the rank of every layer from k−1 to k.
  *
- * <p>The truth is read off the network itself, not the loss curve: the fraction of mode k learned,
- * m_k(t) = ⟨u_kᵀ Y_θ(t), T_k⟩ / ‖T_k‖² with T_k = s_k f(v_kᵀX) centred over the samples, is probed at 100
- * log-spaced steps per decade on the whole training set, and escape k happens where m_k first reaches ½
- * (log-linear interpolation between probes). Centring matters for ReLU modes: relu(v_1ᵀx) and relu(v_2ᵀx) share a
- * positive mean, which the first escape learns along with mode 1, so an uncentred m_2 can pass ½ at escape 1.
+ * <p>The truth is read off the network's outputs, not its loss curve nor its weights: escape k raises the rank of
+ * the function the net computes from k−1 to k, so it is where σ_k(Y_θ(t)), the k-th singular value of the outputs
+ * on the training set, first reaches half of σ_k(Y*), the teacher's (probed at 100 log-spaced steps per decade,
+ * log-linearly interpolated between probes). This needs no mode identity: a ReLU net's first escape may fit a mix
+ * of modes (relu(v_1ᵀx) and relu(v_2ᵀx) share their mean), but it raises the output rank by one all the same.
+ * A detection that comes from the spectra alone (a loss too noisy to show the fall) counts like any other.
  * A detected escape matches a true one when their steps differ by at most {@link #TOLERANCE_DECADES} decades
  * (one-to-one, nearest first); precision, recall and the timing error |log10 t_detected − log10 t_true| follow.
  */
@@ -55,7 +56,7 @@ public final class DetectorBenchmark {
     /**
      * What a case gave: true escape steps (NaN = mode not learned within the budget), the detection, per true escape
      * the signed error log10(t_detected / t_true) of its match by the loss middle and by the spectral middle (NaN
-     * when unmatched), the loss history and the probed m_k (step, m_1..m_K).
+     * when unmatched), the loss history and the probed r_k = σ_k(Y_θ)/σ_k(Y*) (step, r_1..r_K).
      */
     public record CaseResult(Case c, double[] trueSteps, PlateauDetector.Result detected, double[] matchedError,
                              double[] spectralError, int truePositives, int rightDirection, double seconds,
@@ -70,8 +71,7 @@ public final class DetectorBenchmark {
 
     /**
      * Precision, recall and timing error (decades; of the loss middle, and of the spectral middle where the spectra
-     * gave one) over many cases; {@code directionRight}: matched escapes whose rising singular-value index is the
-     * mode learned.
+     * gave one) over many cases; {@code directionRight}: matched escapes k whose rising singular-value index is k.
      */
     public record Score(int cases, int trueEscapes, int detectedEscapes, int truePositives, double precision, double recall,
                         double medianError, double p90Error, double maxError, double spectralMedianError, double spectralP90Error,
@@ -79,7 +79,7 @@ public final class DetectorBenchmark {
         public String line() {
             return String.format(Locale.ROOT, "%d runs: %d true escapes, %d detected, %d matched: precision %.3f, recall %.3f; "
                     + "timing error (loss middle) median %.3f, 90th percentile %.3f, max %.3f decades; (spectral middle) median %.3f, "
-                    + "90th percentile %.3f; direction = mode in %.0f%%", cases, trueEscapes, detectedEscapes,
+                    + "90th percentile %.3f; rising σ index = escape number in %.0f%%", cases, trueEscapes, detectedEscapes,
                     truePositives, precision, recall, medianError, p90Error, maxError, spectralMedianError, spectralP90Error,
                     100 * directionRight);
         }
@@ -131,7 +131,7 @@ public final class DetectorBenchmark {
         Init.gaussian(net, c.initScale(), streams.stream("init"));
         LossHistory history = new LossHistory();
         SpectralTracker spectra = new SpectralTracker(c.strengths().length + 2, Cadence.parse("log:40"), null, streams);
-        ModeProbe probe = new ModeProbe(t, c.relu());
+        ModeProbe probe = new ModeProbe(t);
         Trainer.Settings settings = new Trainer.Settings(c.batch(), new LearningRate(c.lr(), c.lrPower()), c.steps(), 0, 0,
                 0, 0, 0, 0, c.seed());
         Trainer trainer = new Trainer(net, Cost.parse("mse"), t.train(), null, settings, TrainingSink.NONE, ProgressListener.NONE,
@@ -214,58 +214,56 @@ public final class DetectorBenchmark {
         return i + 1 < sorted.length ? sorted[i] + (pos - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
     }
 
-    /** Probes m_k(t), the fraction of each teacher mode the network has learned, at 100 log-spaced steps per decade. */
+    /**
+     * Probes r_k(t) = σ_k(Y_θ(t)) / σ_k(Y*), how far the k-th singular value of the network's outputs on the training
+     * set has come towards the teacher's, at 100 log-spaced steps per decade: escape k is where r_k first reaches ½.
+     */
     static final class ModeProbe implements TrainingObserver {
-        private final Matrix x, u;
-        private final double[][] target; // s_k f(v_kᵀ X), k × N
-        private final double[] targetNorm2;
+        private final Matrix x;
+        private final double[] target; // σ_k(Y*), descending
         private final Cadence cadence = Cadence.parse("log:100");
-        private final List<double[]> rows = new ArrayList<>(); // step, m_1..m_K
+        private final List<double[]> rows = new ArrayList<>(); // step, r_1..r_K
         private Network.Workspace ws;
 
-        ModeProbe(Synthetic.Teacher t, boolean relu) {
+        ModeProbe(Synthetic.Teacher t) {
             x = t.train().x();
-            u = t.u();
-            int k = t.strengths().length, n = x.cols();
-            target = new double[k][n];
-            targetNorm2 = new double[k];
-            for (int m = 0; m < k; m++) {
-                double mean = 0;
-                for (int j = 0; j < n; j++) {
-                    double z = 0;
-                    for (int i = 0; i < x.rows(); i++) z += t.v().get(i, m) * x.get(i, j);
-                    target[m][j] = t.strengths()[m] * (relu ? Math.max(0, z) : z);
-                    mean += target[m][j] / n;
-                }
-                for (int j = 0; j < n; j++) {
-                    target[m][j] -= mean; // centred: see the class comment
-                    targetNorm2[m] += target[m][j] * target[m][j];
-                }
-            }
+            double[] all = singularValues(t.train().targets());
+            target = Arrays.copyOf(all, t.strengths().length);
         }
 
         @Override
         public void afterStep(Network net, StepInfo info) {
             if (!cadence.due(info.step(), info.epoch(), info.epochEnd())) return;
+            if (ws == null) ws = net.workspace(x.cols());
+            double[] sv = singularValues(net.forward(x, ws));
             double[] row = new double[target.length + 1];
             row[0] = info.step();
-            if (ws == null) ws = net.workspace(x.cols());
-            Matrix y = net.forward(x, ws);
-            {
-                for (int m = 0; m < target.length; m++) {
-                    double dot = 0;
-                    for (int j = 0; j < x.cols(); j++) {
-                        double proj = 0;
-                        for (int i = 0; i < y.rows(); i++) proj += u.get(i, m) * y.get(i, j);
-                        dot += proj * target[m][j]; // the target is centred, so the output's mean drops out
-                    }
-                    row[m + 1] = dot / targetNorm2[m];
-                }
-            }
+            for (int k = 0; k < target.length; k++) row[k + 1] = k < sv.length ? sv[k] / target[k] : 0;
             rows.add(row);
         }
 
-        /** First step at which m_k reaches ½, log-interpolated between probes; NaN if never. */
+        /** Singular values of a small-rowed matrix (outputs × samples), from the eigenvalues of its Gram matrix. */
+        static double[] singularValues(Matrix y) {
+            int m = y.rows(), n = y.cols();
+            double[][] gram = new double[m][m];
+            for (int i = 0; i < m; i++) {
+                for (int j = i; j < m; j++) {
+                    double sum = 0;
+                    for (int c = 0; c < n; c++) sum += y.get(i, c) * y.get(j, c);
+                    gram[i][j] = sum;
+                    gram[j][i] = sum;
+                }
+            }
+            double[] ev = new org.apache.commons.math3.linear.EigenDecomposition(
+                    new org.apache.commons.math3.linear.Array2DRowRealMatrix(gram)).getRealEigenvalues();
+            double[] sv = new double[m];
+            for (int i = 0; i < m; i++) sv[i] = Math.sqrt(Math.max(0, ev[i]));
+            Arrays.sort(sv);
+            for (int i = 0; i < m / 2; i++) { double t = sv[i]; sv[i] = sv[m - 1 - i]; sv[m - 1 - i] = t; }
+            return sv;
+        }
+
+        /** First step at which r_k reaches ½, log-interpolated between probes; NaN if never. */
         double[] escapeSteps() {
             double[] out = new double[target.length];
             Arrays.fill(out, Double.NaN);

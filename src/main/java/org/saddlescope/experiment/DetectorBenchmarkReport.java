@@ -59,16 +59,18 @@ public final class DetectorBenchmarkReport {
         figures(folder, results);
         new HtmlReport(folder.root()).title("Saddle detector on labelled saddle-to-saddle runs")
                 .note(all.line() + ".")
-                .note(String.format(Locale.ROOT, "Truth: escape k is the first step at which the network has learned half of teacher "
-                        + "mode k (centred projection m_k = ½), probed 100 times per decade. A detection matches a true escape within "
-                        + "%.1f decades (one-to-one, nearest first). Teacher strengths 3, 1, 1/3; width 12; %d samples.",
+                .note(String.format(Locale.ROOT, "Truth: escape k is the first step at which σ_k of the network's outputs on the "
+                        + "training set reaches half of the teacher's (the function's rank rises to k), probed 100 times per decade. "
+                        + "A detection matches a true escape within %.1f decades (one-to-one, nearest first). Teacher strengths "
+                        + "3, 1, 1/3; width 12; %d samples.",
                         DetectorBenchmark.TOLERANCE_DECADES, results.isEmpty() ? 0 : results.get(0).c().samples()))
                 .caption("detected_vs_true", "Detected escape steps (middle of the fall in log-loss) against the true ones, for every "
                         + "matched escape; dotted: ±0.2 decades, the matching tolerance.")
                 .caption("timing_error", "Signed timing error log<sub>10</sub>(t<sub>detected</sub>/t<sub>true</sub>) of the loss "
                         + "middle and of the spectral middle (where the median over layers of ln σ<sub>k</sub> is half-way up).")
                 .caption("example_run", "One labelled run: loss against steps, true escapes (T<i>k</i>, green) and detected ones "
-                        + "(E<i>k</i>, grey); below, the fraction m<sub>k</sub> of each teacher mode learned.")
+                        + "(E<i>k</i>, grey); right, r<sub>k</sub> = σ<sub>k</sub>(Y<sub>θ</sub>)/σ<sub>k</sub>(Y*), how far each singular value "
+                        + "of the outputs has come towards the teacher's (the truth is where it reaches ½).")
                 .write();
     }
 
@@ -111,14 +113,16 @@ public final class DetectorBenchmarkReport {
         if (!spectral.isEmpty()) errors.histogram("spectral middle", arr(spectral), 24);
         Figures.grid("Saddle detector against the truth", List.of(scatter, errors), 2, folder.figures(), "detected_vs_true");
 
-        // the example: the deepest ReLU SGD run, else the last
-        DetectorBenchmark.CaseResult ex = results.isEmpty() ? null : results.get(results.size() - 1);
+        // the example: the deepest ReLU SGD run whose escapes were all found (the misses are in cases.csv), else the last
+        DetectorBenchmark.CaseResult ex = null;
         for (DetectorBenchmark.CaseResult r : results) {
-            if (r.c().relu() && r.c().batch() > 0 && (ex == null || !(ex.c().relu() && ex.c().batch() > 0) || r.c().depth() > ex.c().depth())) ex = r;
+            boolean clean = r.truePositives() == r.trueCount() && r.detectedCount() == r.trueCount();
+            if (r.c().relu() && r.c().batch() > 0 && clean && (ex == null || r.c().depth() > ex.c().depth())) ex = r;
         }
+        if (ex == null && !results.isEmpty()) ex = results.get(results.size() - 1);
         if (ex == null) return;
         Figures.Panel lp = Figures.panel(ex.c().label(), "step", "loss").log(true, true).line("loss", ex.loss().step(), ex.loss().loss());
-        Figures.Panel mp = Figures.panel("Teacher modes learned", "step", "m_k (centred projection)").logX().yRange(-0.1, 1.1);
+        Figures.Panel mp = Figures.panel("Output singular values against the teacher's", "step", "σₖ(Y) / σₖ(Y*)").logX().yRange(0, 1.1);
         for (int k = 0; k < ex.trueSteps().length; k++) {
             if (Double.isFinite(ex.trueSteps()[k])) {
                 lp.vline(ex.trueSteps()[k], "T" + (k + 1), new Color(0x2ca02c));
@@ -127,7 +131,7 @@ public final class DetectorBenchmarkReport {
             double[] st = ex.modeFractions().stream().mapToDouble(row -> row[0]).toArray();
             final int kk = k + 1;
             double[] mk = ex.modeFractions().stream().mapToDouble(row -> row[kk]).toArray();
-            mp.series("m" + (char) ('\u2080' + kk), st, mk, Figures.Style.LINE, Figures.indexColor(kk));
+            mp.series("r" + (char) ('\u2080' + kk), st, mk, Figures.Style.LINE, Figures.indexColor(kk));
         }
         for (PlateauDetector.Escape e : ex.detected().escapes()) lp.vline(e.middleStep(), "E" + e.number());
         Figures.grid("A labelled run", List.of(lp, mp), 2, folder.figures(), "example_run");

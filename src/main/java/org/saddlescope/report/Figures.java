@@ -282,6 +282,7 @@ public final class Figures {
         }
 
         SVGGraphics2D svg = new SVGGraphics2D(l.width(), l.height());
+        svg.setDefsKeyPrefix("f"); // the default prefix is a clock reading: the same figure must give the same bytes
         svg.setGeomDoubleConverter(Figures::twoDecimals); // 1/100 px: invisible at any zoom, a third of the bytes
         svg.setTransformDoubleConverter(Figures::twoDecimals);
         paint(svg, l);
@@ -297,7 +298,7 @@ public final class Figures {
         Path pngPath = dir.resolve(base + ".png"), svgPath = dir.resolve(base + ".svg"), pdfPath = dir.resolve(base + ".pdf");
         writeAtomically(pngPath, png.toByteArray());
         writeAtomically(svgPath, svgText.getBytes(StandardCharsets.UTF_8));
-        writeAtomically(pdfPath, pdf.getPDFBytes());
+        writeAtomically(pdfPath, fixedDates(pdf.getPDFBytes()));
         return new Saved(pngPath, svgPath, pdfPath);
     }
 
@@ -349,7 +350,7 @@ public final class Figures {
         }
         if (first.size() < 2) return null;
         LegendItemCollection items = new LegendItemCollection();
-        for (Series s : first.values()) items.add(legendItem(s, colors.get(s.name())));
+        for (Series s : first.values()) if (!s.name().isBlank()) items.add(legendItem(s, colors.get(s.name())));
         return items;
     }
 
@@ -486,7 +487,7 @@ public final class Figures {
             for (Series s : p.series) {
                 Color color = s.color() != null ? s.color() : PALETTE[ci % PALETTE.length];
                 ci++;
-                if (!s.name().isEmpty()) items.add(legendItem(s, color));
+                if (!s.name().isBlank()) items.add(legendItem(s, color)); // a blank name: no legend entry
             }
             LegendTitle lt = legendTitle(items);
             if (legendEdge == RectangleEdge.BOTTOM) {
@@ -652,6 +653,22 @@ public final class Figures {
             }
             return out;
         }
+    }
+
+    private static final java.util.regex.Pattern PDF_DATE = java.util.regex.Pattern.compile("/(CreationDate|ModDate) \\(D:\\d{14}");
+
+    /**
+     * JFreePDF stamps the document info with the time of writing and has no setting for it; a rerun, a resume
+     * must give the same bytes, so the 14 digits of each date become 1970-01-01 00:00:00 (same length: the xref
+     * offsets stay right).
+     */
+    static byte[] fixedDates(byte[] pdf) {
+        String text = new String(pdf, java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = PDF_DATE.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        while (m.find()) m.appendReplacement(out, "/" + m.group(1) + " (D:19700101000000");
+        m.appendTail(out);
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** v rounded to 2 decimals, without trailing zeros or exponent (SVG coordinates). */

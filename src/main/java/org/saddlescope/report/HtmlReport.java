@@ -230,8 +230,10 @@ public final class HtmlReport {
             if (manifest.has("train_seconds")) rows.put("training time", duration(manifest.get("train_seconds").asDouble()));
             put(rows, "seed", manifest.path("seed"));
             put(rows, "stopped", manifest.path("message"));
-            put(rows, "started", manifest.path("start"));
-            put(rows, "ended", manifest.path("end"));
+            if (manifest.hasNonNull("start")) rows.put("started", instant(manifest.get("start").asText()));
+            if (manifest.has("end")) {
+                rows.put("ended", manifest.get("end").isNull() ? "not yet (the run goes on, or was stopped)" : instant(manifest.get("end").asText()));
+            }
         }
         for (String key : List.of("activation", "cost", "dtype", "batch", "lr", "lr_power", "init_scale")) {
             String v = yamlScalar(config, key);
@@ -251,6 +253,16 @@ public final class HtmlReport {
     private static void put(Map<String, String> rows, String key, JsonNode v) {
         if (v == null || v.isMissingNode() || v.isNull()) return;
         rows.put(key, v.isNumber() && !v.isIntegralNumber() ? round(v.asDouble()) : v.asText());
+    }
+
+    /** An ISO instant to the second, "2026-12-01 17:45:53 UTC"; as given if it is not one. */
+    static String instant(String iso) {
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC)
+                    .format(java.time.Instant.parse(iso));
+        } catch (java.time.format.DateTimeParseException e) {
+            return iso;
+        }
     }
 
     static String duration(double s) {

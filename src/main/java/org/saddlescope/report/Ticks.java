@@ -8,8 +8,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * Axis ticks as a paper shows them. Linear axes: 1-2-5 steps, every label with the decimals its step needs
  * ("0.05, 0.10", never ".05" or 15 digits), a power of ten written 2×10⁵ only past 10⁶. Log axes: labelled
- * decades with unlabelled minor ticks at 2..9 × 10ᵏ; when the axis spans too little for two decades, labels at
- * 1-2-5 (then 1..9) × 10ᵏ; on an axis narrower than that, linear ticks inside it. One notation per axis: every
+ * decades with unlabelled minor ticks at 2..9 × 10ᵏ; over less than three decades also 2 and 5 × 10ᵏ where they
+ * fit (and 1..9 × 10ᵏ under one decade); on an axis narrower than that, linear ticks inside it. One notation per axis: every
  * label plain (0.01 … 10000) or every label 10ᵏ. The densest set whose labels do not touch is chosen, measured
  * with the font's own widths.
  */
@@ -100,7 +100,7 @@ final class Ticks {
         double decades = b - a;
         List<int[]> sets = new ArrayList<>();   // {minimum labels, multipliers...}
         if (decades < 1) { sets.add(new int[] {3, 1, 2, 5}); sets.add(new int[] {2, 1, 2, 3, 4, 5, 6, 7, 8, 9}); }
-        if (decades < 2) { sets.add(new int[] {2, 1, 2, 5}); sets.add(new int[] {2, 1, 3}); }
+        if (decades < 3) { sets.add(new int[] {2, 1, 2, 5}); sets.add(new int[] {2, 1, 3}); }
         for (int[] set : sets) {
             int[] mult = java.util.Arrays.copyOfRange(set, 1, set.length);
             List<Tick> t = logAt(a, b, e0, e1, mult, 1, exponent, pxPerDecade);

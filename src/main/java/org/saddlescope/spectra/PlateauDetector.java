@@ -31,6 +31,10 @@ import java.util.Locale;
  *     {@link SpectralEscapes}). SGD noise on a plateau makes loss "falls" that move no singular value. The
  *     index that rose is the escape's direction, and where its median ln σ is half-way up is its spectral
  *     middle;</li>
+ * <li>escapes the loss misses, where the loss is too noisy to resolve them (SGD early on, averaged over few
+ *     steps): a sharp rise of one singular value in the spectra ({@link SpectralEscapes#events}: L × the median
+ *     over layers of ln σ_i climbs by {@code minSpectralRise}, 20–80% of it within {@code maxWidth}) that lies away
+ *     from every escape found in the loss, and across which the smoothed loss falls, is an escape too;</li>
  * <li>plateaus: runs of S ≤ exit at least {@code minPlateau} long in u that sit right before an escape (no
  *     fall of minDrop in between) or are the first after it (before the next one); flat runs split by blips
  *     that move the level by less than minDrop are joined first.</li>
@@ -235,6 +239,27 @@ public final class PlateauDetector {
             rises.add(rise);
         }
 
+        // Escapes the loss missed (an SGD loss averaged over few steps early on): sharp rises of a singular value in
+        // the spectra, away from every escape found in the loss, across which the smoothed loss falls.
+        for (SpectralEscapes.Event ev : SpectralEscapes.events(snapshots, p.minSpectralRise(), p.maxWidth(), p.minPlateau())) {
+            double um = Math.log(ev.middleStep());
+            if (um < gu[0] || um > gu[g - 1]) continue;
+            boolean near = false;
+            for (int e = 0; e < accepted.size(); e++) {
+                int[] d = accepted.get(e);
+                if (um >= gu[d[0]] - p.minPlateau() && um <= gu[d[1]] + p.minPlateau()) near = true;
+            }
+            if (near) continue;
+            int a = gridIndex(gu, Math.log(ev.startStep())), b = gridIndex(gu, Math.log(ev.endStep())), m = gridIndex(gu, um);
+            if (b <= a || !(gy[a] - gy[b] > 0)) continue;
+            int at = 0;
+            while (at < accepted.size() && accepted.get(at)[0] < a) at++;
+            accepted.add(at, new int[] {a, b});
+            widths.add(at, gu[b] - gu[a]);
+            mids.add(at, m);
+            rises.add(at, new SpectralEscapes.Rise(ev.logRise(), ev.index(), ev.before(), ev.after()));
+        }
+
         // Flat runs (S ≤ exit) long enough to be plateaus.
         List<int[]> flats = new ArrayList<>();
         for (int j = 0; j < g; ) {
@@ -363,6 +388,12 @@ public final class PlateauDetector {
         }
         out.add(new int[] {start, b});
         return out;
+    }
+
+    /** The grid point nearest ln-step u. */
+    private static int gridIndex(double[] gu, double u) {
+        int j = (int) Math.round((u - gu[0]) / (gu[1] - gu[0]));
+        return Math.max(0, Math.min(gu.length - 1, j));
     }
 
     private static double max(double[] v, int[] range) {

@@ -86,6 +86,72 @@ public final class SpectralEscapes {
         return Double.NaN;
     }
 
+    /**
+     * A rise of σ_index seen in the spectra alone: from {@code startStep} to {@code endStep}, half done (in the
+     * median over layers of ln σ_index) at {@code middleStep}; {@code logRise} is L × that median's rise.
+     */
+    public record Event(int index, double startStep, double middleStep, double endStep, double logRise, long before, long after) {}
+
+    /**
+     * Sharp rises of each tracked σ_i: runs of snapshots over which L × the median over layers of ln σ_i climbs
+     * faster than t¹ (slope above 1 in ln-steps), joined across dips shorter than {@code joinGap}, kept when they rise
+     * by at least {@code minRise} in all and the central 20–80% of the rise takes at most {@code maxWidth}
+     * (ln-steps). These are escapes the loss may hide: early SGD escapes, where a minibatch loss averaged over few
+     * steps is too noisy to show two falls half a decade apart, still lift one singular value after another.
+     */
+    public static List<Event> events(List<SpectrumSnapshot> snaps, double minRise, double maxWidth, double joinGap) {
+        List<Event> out = new java.util.ArrayList<>();
+        if (snaps.size() < 5) return out;
+        int depth = snaps.get(snaps.size() - 1).depth(), k = 0;
+        for (int l = 1; l <= depth; l++) k = Math.max(k, snaps.get(snaps.size() - 1).layer(l).length);
+        for (int index = 1; index <= k; index++) {
+            java.util.List<double[]> pts = new java.util.ArrayList<>(); // ln step, L × median ln σ, snapshot step
+            for (SpectrumSnapshot s : snaps) {
+                if (s.step() < 1) continue;
+                double v = medianLog(s, index);
+                if (Double.isFinite(v)) pts.add(new double[] {Math.log(s.step()), s.depth() * v, s.step()});
+            }
+            int n = pts.size();
+            for (int i = 0; i + 1 < n; ) {
+                if (slope(pts, i) <= 1) { i++; continue; }
+                int a = i, b = i + 1;
+                while (true) {
+                    while (b + 1 < n && slope(pts, b) > 1) b++;
+                    int c = b; // join across a short dip
+                    while (c + 1 < n && slope(pts, c) <= 1 && pts.get(c + 1)[0] - pts.get(b)[0] < joinGap) c++;
+                    if (c + 1 < n && c > b && slope(pts, c) > 1 && pts.get(c)[0] - pts.get(b)[0] < joinGap) { b = c + 1; continue; }
+                    break;
+                }
+                double lo = pts.get(a)[1], hi = pts.get(b)[1];
+                if (hi - lo >= minRise) {
+                    double u20 = crossing(pts, a, b, lo + 0.2 * (hi - lo)), u50 = crossing(pts, a, b, lo + 0.5 * (hi - lo)),
+                            u80 = crossing(pts, a, b, lo + 0.8 * (hi - lo));
+                    if (u80 - u20 <= maxWidth) {
+                        out.add(new Event(index, Math.exp(pts.get(a)[0]), Math.exp(u50), Math.exp(pts.get(b)[0]), hi - lo,
+                                (long) pts.get(a)[2], (long) pts.get(b)[2]));
+                    }
+                }
+                i = b;
+            }
+        }
+        out.sort((x, y) -> Double.compare(x.middleStep(), y.middleStep()));
+        return out;
+    }
+
+    private static double slope(List<double[]> pts, int i) {
+        double du = pts.get(i + 1)[0] - pts.get(i)[0];
+        return du > 0 ? (pts.get(i + 1)[1] - pts.get(i)[1]) / du : 0;
+    }
+
+    /** ln-step at which the series first reaches {@code level} in [a, b], interpolated. */
+    private static double crossing(List<double[]> pts, int a, int b, double level) {
+        for (int j = a + 1; j <= b; j++) {
+            double[] p = pts.get(j - 1), q = pts.get(j);
+            if (q[1] >= level) return q[1] == p[1] ? q[0] : p[0] + (level - p[1]) / (q[1] - p[1]) * (q[0] - p[0]);
+        }
+        return pts.get(b)[0];
+    }
+
     /** Median over layers of ln σ_index (1-based); NaN if no layer tracks it. */
     static double medianLog(SpectrumSnapshot s, int index) {
         double[] v = new double[s.depth()];

@@ -144,10 +144,23 @@ class FiguresTest {
         String svg = Files.readString(s.svg());
         assertTrue(svg.contains(">0.01<") && svg.contains(">0.1<") && svg.contains(">1<"), "decade labels as <text>");
         assertTrue(svg.contains(">step<") && svg.contains(">Loss<"), "axis label and title as <text>");
-        assertFalse(java.util.regex.Pattern.compile("\\d\\.\\d{3,}").matcher(svg).find(), "coordinates rounded to 1/100 px");
+        // in attribute values (coordinates, paths, strokes), not in the tick labels' text
+        assertFalse(java.util.regex.Pattern.compile("='[^']*\\d\\.\\d{3,}").matcher(svg).find(), "coordinates rounded to 1/100 px");
         byte[] pdf = Files.readAllBytes(s.pdf());
         assertEquals("%PDF", new String(pdf, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
         assertTrue(pdf.length > 2000);
+    }
+
+    @Test
+    void theSameFigureGivesTheSameBytes() throws Exception {
+        double[] x = range(50), y = new double[50];
+        for (int i = 0; i < 50; i++) y[i] = Math.exp(-i / 10.0);
+        Figures.Saved a = Figures.save(Figures.panel("Loss", "step", "loss").logY().line("train", x, y).vline(20, "E1"), dir, "a");
+        Thread.sleep(1100); // the PDF's dates are to the second
+        Figures.Saved b = Figures.save(Figures.panel("Loss", "step", "loss").logY().line("train", x, y).vline(20, "E1"), dir, "b");
+        assertArrayEquals(Files.readAllBytes(a.svg()), Files.readAllBytes(b.svg()));
+        assertArrayEquals(Files.readAllBytes(a.pdf()), Files.readAllBytes(b.pdf()));
+        assertArrayEquals(Files.readAllBytes(a.png()), Files.readAllBytes(b.png()));
     }
 
     @Test
