@@ -244,12 +244,12 @@ public final class Example1Command implements Callable<Integer> {
                 .series("PGD: s > √2 − 1", w, fp, Figures.Style.LINE_MARKERS, null)
                 .series("after pruning + polish: s > √2 − 1", w, ff, Figures.Style.LINE_MARKERS, null)
                 .series("after pruning + polish: s = 1/2 (±1e-9)", w, fh, Figures.Style.LINE_MARKERS, null)
-                .yRange(0, 1.05), folder.figures(), "success_fraction");
+                .yRange(0, 1.05).xTicks(w), folder.figures(), "success_fraction");
         double[] wl = {w[0] * 0.8, w[n - 1] * 1.25};
         Figures.save(Figures.panel("Final speeds of all runs (Figure 8)", "hidden width (runs spread around it)", "speed s").logX()
                 .scatter("PGD", toArray(px), toArray(py)).scatter("after pruning + polish", toArray(sx), toArray(sy))
                 .dashed("√2 − 1", wl, new double[] {Example1.RANK_ONE_SPEED, Example1.RANK_ONE_SPEED})
-                .dashed("1/2", wl, new double[] {0.5, 0.5}), folder.figures(), "final_speeds");
+                .dashed("1/2", wl, new double[] {0.5, 0.5}).xTicks(w), folder.figures(), "final_speeds");
         Figures.grid("Distribution of final speeds per width", hist, Math.min(3, n), folder.figures(), "speed_histograms");
     }
 

@@ -125,6 +125,7 @@ public final class Figures {
         final List<Bars> bars = new ArrayList<>();
         boolean logX, logY, legend = true, floorZero;
         Double yMin, yMax, xMin, xMax;
+        double[] xTicks;
 
         Panel(String title, String xLabel, String yLabel) {
             this.title = title == null ? "" : title;
@@ -208,6 +209,8 @@ public final class Figures {
         public Panel legend(boolean show) { legend = show; return this; }
         public Panel yRange(double min, double max) { yMin = min; yMax = max; return this; }
         public Panel xRange(double min, double max) { xMin = min; xMax = max; return this; }
+        /** Labelled x ticks at exactly these values (hidden widths 2, 4, …, 64, say) instead of the automatic ones. */
+        public Panel xTicks(double... at) { xTicks = at.clone(); return this; }
 
         public String title() { return title; }
         public int seriesCount() { return series.size(); }
@@ -449,10 +452,12 @@ public final class Figures {
             added++;
         }
         if (added == 0) { xlo = 0; xhi = 1; ylo = 0; yhi = 1; }
-        double[] xr = range(p.xMin, p.xMax, xlo, xhi, p.logX, points ? 0.03 : 0);
+        // points and histogram bars get a margin so none sits on the frame; curves run edge to edge
+        double[] xr = range(p.xMin, p.xMax, xlo, xhi, p.logX, points || p.floorZero ? 0.03 : 0);
         double[] yr = range(p.yMin, p.yMax, ylo, yhi, p.logY, 0.05);
         if (p.floorZero && p.yMin == null && !p.logY && ylo >= 0) yr[0] = 0;
         PaperAxis xa = new PaperAxis(p.xLabel, p.logX), ya = new PaperAxis(p.yLabel, p.logY);
+        if (p.xTicks != null) xa.fixed = p.xTicks;
         xa.setRange(xr[0], xr[1]);
         ya.setRange(yr[0], yr[1]);
         plot.setDomainAxis(xa);
@@ -489,6 +494,9 @@ public final class Figures {
                 ci++;
                 if (!s.name().isBlank()) items.add(legendItem(s, color)); // a blank name: no legend entry
             }
+            int longest = 0;
+            for (Series sr : p.series) longest = Math.max(longest, sr.name().length());
+            if (longest > 24) legendEdge = RectangleEdge.BOTTOM; // a long legend beside the plot would squeeze it
             LegendTitle lt = legendTitle(items);
             if (legendEdge == RectangleEdge.BOTTOM) {
                 lt = new LegendTitle(() -> items);
@@ -615,6 +623,7 @@ public final class Figures {
     static final class PaperAxis extends NumberAxis {
         private static final long serialVersionUID = 1L;
         private final boolean log;
+        double[] fixed; // labelled ticks at these values only, when set
 
         PaperAxis(String label, boolean log) {
             super(label);
@@ -643,8 +652,8 @@ public final class Figures {
             double lo = getLowerBound(), hi = getUpperBound();
             // labels at least 24 px apart across a horizontal axis, 28 px (about 2 lines) up a vertical one
             double gap = horizontal ? 24 : 28 - (fm.getAscent() + fm.getDescent());
-            List<Ticks.Tick> ts = log ? Ticks.log(Math.pow(10, lo), Math.pow(10, hi), len, size, gap)
-                    : Ticks.linear(lo, hi, len, size, gap);
+            List<Ticks.Tick> ts = fixed != null ? Ticks.at(fixed, log)
+                    : log ? Ticks.log(Math.pow(10, lo), Math.pow(10, hi), len, size, gap) : Ticks.linear(lo, hi, len, size, gap);
             TextAnchor anchor = horizontal ? TextAnchor.TOP_CENTER : TextAnchor.CENTER_RIGHT;
             List out = new ArrayList();
             for (Ticks.Tick t : ts) {

@@ -243,9 +243,17 @@ public final class HtmlReport {
             h.append("<p class=\"missing\">no manifest.json</p>\n");
             return;
         }
+        // two facts a row, read down the first pair of columns and then the second
+        List<Map.Entry<String, String>> list = new ArrayList<>(rows.entrySet());
+        int half = (list.size() + 1) / 2;
         h.append("<table class=\"kv glance\">\n");
-        for (Map.Entry<String, String> e : rows.entrySet()) {
-            h.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(e.getValue())).append("</td></tr>\n");
+        for (int i = 0; i < half; i++) {
+            h.append("<tr><th>").append(esc(list.get(i).getKey())).append("</th><td>").append(esc(list.get(i).getValue())).append("</td>");
+            if (i + half < list.size()) {
+                Map.Entry<String, String> e = list.get(i + half);
+                h.append("<th>").append(esc(e.getKey())).append("</th><td>").append(esc(e.getValue())).append("</td>");
+            }
+            h.append("</tr>\n");
         }
         h.append("</table>\n");
     }
@@ -510,7 +518,7 @@ public final class HtmlReport {
             "table.data th,table.data td{border-bottom:1px solid #e3e3e3;padding:.15em .6em;text-align:right;white-space:nowrap}",
             "table.data thead th{border-bottom:1.5px solid #333;border-top:1.5px solid #333;background:#fff;position:sticky;top:0}",
             "table.kv th,table.kv td{text-align:left;vertical-align:top;padding:.1em .8em .1em 0;border:none}",
-            "table.kv th{font-weight:normal;color:#555}",
+            "table.kv th{font-weight:normal;color:#555}table.glance td{padding-right:3em}",
             ".scroll{overflow-x:auto;max-width:100%}",
             "pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.8em;margin:.3em 0}",
             "figure{margin:1.6em auto;text-align:center}figure img{max-width:100%;height:auto}",

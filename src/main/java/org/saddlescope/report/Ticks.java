@@ -56,6 +56,18 @@ final class Ticks {
         return out;
     }
 
+    /** Labelled ticks at given values (log10 of them on a log axis), each with the decimals it needs. */
+    static List<Tick> at(double[] values, boolean log) {
+        List<Tick> out = new ArrayList<>();
+        for (double v : values) {
+            if (!Double.isFinite(v) || (log && v <= 0)) continue;
+            int d = 0;
+            while (d < 6 && Math.abs(v * Math.pow(10, d) - Math.rint(v * Math.pow(10, d))) > 1e-9 * Math.max(1, Math.abs(v) * Math.pow(10, d))) d++;
+            out.add(new Tick(log ? Math.log10(v) : v, plain(v, d), true));
+        }
+        return out;
+    }
+
     /** Decimals that a step needs: 0.05 → 2, 2.5 → 1, 20 → 0. */
     static int decimals(double step) {
         for (int d = 0; d < 12; d++) {

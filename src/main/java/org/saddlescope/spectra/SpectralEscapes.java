@@ -96,7 +96,7 @@ public final class SpectralEscapes {
      * Sharp rises of each tracked σ_i: runs of snapshots over which L × the median over layers of ln σ_i climbs
      * faster than t¹ (slope above 1 in ln-steps), joined across dips shorter than {@code joinGap}, kept when they rise
      * by at least {@code minRise} in all and the central 20–80% of the rise takes at most {@code maxWidth}
-     * (ln-steps). These are escapes the loss may hide: early SGD escapes, where a minibatch loss averaged over few
+     * (ln-steps), and ended before the last snapshot. These are escapes the loss may hide: early SGD escapes, where a minibatch loss averaged over few
      * steps is too noisy to show two falls half a decade apart, still lift one singular value after another.
      */
     public static List<Event> events(List<SpectrumSnapshot> snaps, double minRise, double maxWidth, double joinGap) {
@@ -123,7 +123,8 @@ public final class SpectralEscapes {
                     break;
                 }
                 double lo = pts.get(a)[1], hi = pts.get(b)[1];
-                if (hi - lo >= minRise) {
+                // a rise still going at the last snapshot is an escape under way, not yet one to count
+                if (hi - lo >= minRise && b < n - 1) {
                     double u20 = crossing(pts, a, b, lo + 0.2 * (hi - lo)), u50 = crossing(pts, a, b, lo + 0.5 * (hi - lo)),
                             u80 = crossing(pts, a, b, lo + 0.8 * (hi - lo));
                     if (u80 - u20 <= maxWidth) {
