@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,23 +40,45 @@ public final class Benchmark {
 
     public static final int[] PAPER_WIDTHS = {784, 1000, 1000, 1000, 1000, 1000, 10};
 
-    /** One training benchmark: steps/s and GFLOP/s (6·B·Σ n_ℓ n_{ℓ-1} a step), the share of the GEMM peak, PyTorch beside. */
+    /**
+     * One training benchmark: steps/s and GFLOP/s (6·B·Σ n_ℓ n_{ℓ-1} a step), the share of this process's GEMM peak
+     * and of the peer script's (NumPy's) where it ran, PyTorch beside at the run's thread count and at 1 thread, and
+     * the hours that 1000 MNIST epochs (60000/B steps each, the paper's run at B = 32) take at this speed.
+     */
     public record Row(String what, int batch, Precision dtype, double stepsPerSecond, double gflops, Double peakFraction,
-                      Double torchStepsPerSecond, Double torchOneThread) {
+                      Double numpyPeakFraction, int threads, Double torchStepsPerSecond, Double torchOneThread,
+                      double paperRunHours) {
         public String format() {
             StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "%-26s batch %5d %-7s %8.1f steps/s %6.1f GFLOP/s",
                     what, batch, dtype.label(), stepsPerSecond, gflops));
-            if (peakFraction != null) sb.append(String.format(java.util.Locale.ROOT, " (%.0f%% of GEMM peak)", 100 * peakFraction));
-            if (torchStepsPerSecond != null) {
-                sb.append(String.format(java.util.Locale.ROOT, " | torch (2 threads) %7.1f -> ratio %.2fx", torchStepsPerSecond,
+            if (peakFraction != null) sb.append(String.format(java.util.Locale.ROOT, " (%.0f%% of GEMM peak", 100 * peakFraction));
+            if (numpyPeakFraction != null) sb.append(String.format(java.util.Locale.ROOT, ", %.0f%% of NumPy's", 100 * numpyPeakFraction));
+            if (peakFraction != null) sb.append(')');
+            sb.append(String.format(java.util.Locale.ROOT, " | 1000 epochs %.1f h", paperRunHours));
+            if (torchStepsPerSecond != null && threads != 1) {
+                sb.append(String.format(java.util.Locale.ROOT, " | torch (%d threads) %7.1f -> ratio %.2fx", threads, torchStepsPerSecond,
                         stepsPerSecond / torchStepsPerSecond));
             }
             if (torchOneThread != null) {
                 sb.append(String.format(java.util.Locale.ROOT, " | torch (1 thread) %7.1f -> ratio %.2fx", torchOneThread,
                         stepsPerSecond / torchOneThread));
             }
+            Double best = bestTorch();
+            if (best != null) sb.append(String.format(java.util.Locale.ROOT, " | vs torch's best %.2fx", stepsPerSecond / best));
             return sb.toString();
         }
+
+        /** PyTorch's faster setting (its own thread count or 1 thread), or null when it did not run. */
+        public Double bestTorch() {
+            if (torchStepsPerSecond == null) return torchOneThread;
+            if (torchOneThread == null) return torchStepsPerSecond;
+            return Math.max(torchStepsPerSecond, torchOneThread);
+        }
+    }
+
+    /** Hours of 1000 MNIST epochs (60000 samples, ⌊60000/B⌋ steps each, as the trainer drops a partial batch). */
+    public static double paperRunHours(int batch, double stepsPerSecond) {
+        return 1000.0 * (60000 / batch) / stepsPerSecond / 3600;
     }
 
     /** Floating-point operations of one SGD step of a network with these widths: forward, δ and gradient products. */
@@ -86,7 +109,11 @@ public final class Benchmark {
         return steps / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** GEMM GFLOP/s of this process's BLAS on n×n products (best of 5), the practical limit a step is measured against. */
+    /**
+     * GEMM GFLOP/s of this process's BLAS on n×n products, the practical limit a step is measured against: the best
+     * of at least 10 products and 2 s (at most 100), so that one product that ran unpreempted on a shared machine
+     * sets it.
+     */
     public static double gemmPeakGflops(DType dtype, int n) {
         Matrix a = Matrix.zeros(dtype, n, n), b = Matrix.zeros(dtype, n, n), c = Matrix.zeros(dtype, n, n);
         SplittableRandom rng = RandomStreams.of(1).stream("bench");
@@ -96,7 +123,8 @@ public final class Benchmark {
         }
         Blas.gemm(false, false, 1.0, a, b, 0.0, c);
         double best = Double.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < 100 && (i < 10 || System.nanoTime() - start < 2_000_000_000L); i++) {
             long t0 = System.nanoTime();
             Blas.gemm(false, false, 1.0, a, b, 0.0, c);
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
@@ -105,6 +133,29 @@ public final class Benchmark {
         b.close();
         c.close();
         return 2.0 * n * n * (double) n / best / 1e9;
+    }
+
+    private static final Pattern NUMPY_PEAK = Pattern.compile("numpy (float32|float64) gemm n=\\d+: ([0-9.]+) GFLOP/s");
+
+    /** Runs shared/bench/gemm_peak.py; its float32 and float64 GFLOP/s by dtype (empty when it cannot run). */
+    public static Map<DType, Double> numpyPeak(Path script, String python, List<String> log) {
+        Map<DType, Double> out = new java.util.EnumMap<>(DType.class);
+        if (script == null) return out;
+        if (!Files.exists(script)) throw new IllegalArgumentException("no such peer script: " + script);
+        List<String> cmd = List.of(python, script.toString());
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            Matcher m = NUMPY_PEAK.matcher(text);
+            while (m.find()) out.put(m.group(1).equals("float32") ? DType.F32 : DType.F64, Double.parseDouble(m.group(2)));
+            log.add(String.join(" ", cmd) + " -> " + text.trim().replace('\n', ';'));
+        } catch (IOException e) {
+            log.add(String.join(" ", cmd) + " -> " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
     }
 
     private static void run(Network net, Dataset d, int batch, long steps, long seed) {
