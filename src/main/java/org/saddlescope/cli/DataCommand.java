@@ -9,7 +9,7 @@ import org.saddlescope.data.Catalog;
 import org.saddlescope.experiment.DataFetch;
 import org.saddlescope.experiment.DataImport;
 import org.saddlescope.experiment.DataStore;
-import org.saddlescope.train.ProgressListener;
+import org.saddlescope.progress.ProgressListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

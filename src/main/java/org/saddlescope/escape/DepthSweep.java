@@ -6,9 +6,9 @@ import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.theory.EscapeSpeed;
-import org.saddlescope.train.ProgressListener;
 
 /**
  * Best speed found against depth L, with and without the depth extension of appendix A.4 as a warm start

@@ -3,8 +3,8 @@ package org.saddlescope.escape;
 import java.util.ArrayList;
 import java.util.List;
 import org.saddlescope.net.Network;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.random.RandomStreams;
-import org.saddlescope.train.ProgressListener;
 
 /**
  * Section 4 / appendix D.1 end to end, as numbers (the command writes them): the rank-one speed curve against

@@ -6,9 +6,9 @@ import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.theory.EscapeSpeed;
-import org.saddlescope.train.ProgressListener;
 
 /**
  * Escape-direction search for networks too large for {@link SmallNetKernel} (real data: d_in = 784, widths of a

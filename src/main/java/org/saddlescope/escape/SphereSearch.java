@@ -8,9 +8,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.theory.EscapeSpeed;
-import org.saddlescope.train.ProgressListener;
 
 /**
  * Minimises L0(ρ) = Tr[Gᵀ Y_ρ] on the sphere ‖ρ‖² = L (Definition 2.1: the radius-√L sphere, so the speed

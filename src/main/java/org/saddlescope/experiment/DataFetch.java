@@ -20,7 +20,7 @@ import java.util.Map;
 import org.saddlescope.data.Catalog;
 import org.saddlescope.data.DataCheck;
 import org.saddlescope.data.DataFileException;
-import org.saddlescope.train.ProgressListener;
+import org.saddlescope.progress.ProgressListener;
 
 /**
  * {@code saddlescope data fetch NAME}: downloads a set's original files from its public mirrors, tried in order,

@@ -20,7 +20,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.saddlescope.data.Catalog;
 import org.saddlescope.data.DataCheck;
 import org.saddlescope.data.DataFileException;
-import org.saddlescope.train.ProgressListener;
+import org.saddlescope.progress.ProgressListener;
 
 /**
  * {@code saddlescope data import NAME PATH...}: files the user already has, from a folder, a set of files

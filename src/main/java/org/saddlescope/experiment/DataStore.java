@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.saddlescope.data.Catalog;
 import org.saddlescope.data.DataCheck;
 import org.saddlescope.data.DataFileException;
-import org.saddlescope.train.ProgressListener;
+import org.saddlescope.progress.ProgressListener;
 
 /**
  * The data folder: one place for the real data sets, {@code $SADDLESCOPE_DATA} (or the system property

@@ -15,8 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.saddlescope.linalg.Blas;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.report.Figures;
-import org.saddlescope.train.ProgressListener;
 import org.saddlescope.train.flow.GradientFlow;
 import org.saddlescope.train.flow.ScalingFit;
 

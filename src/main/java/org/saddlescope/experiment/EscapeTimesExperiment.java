@@ -18,13 +18,13 @@ import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.report.HtmlReport;
 import org.saddlescope.theory.ActivationClass;
 import org.saddlescope.theory.EscapeSpeed;
 import org.saddlescope.theory.NormLaw;
 import org.saddlescope.train.LearningRate;
-import org.saddlescope.train.ProgressListener;
 import org.saddlescope.train.flow.DescentEscape;
 import org.saddlescope.train.flow.GradientFlow;
 

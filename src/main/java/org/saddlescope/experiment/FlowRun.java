@@ -16,10 +16,10 @@ import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.report.Figures;
 import org.saddlescope.theory.Imbalance;
-import org.saddlescope.train.ProgressListener;
 import org.saddlescope.theory.ActivationClass;
 import org.saddlescope.train.flow.GradientFlow;
 

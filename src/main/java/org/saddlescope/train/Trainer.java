@@ -10,6 +10,7 @@ import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.Cost;
 import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.net.Network;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.theory.EscapeSpeed;
 import org.saddlescope.train.optim.Optimizer;

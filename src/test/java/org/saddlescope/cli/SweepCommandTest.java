@@ -21,7 +21,7 @@ import org.saddlescope.experiment.SweepConfig;
 import org.saddlescope.experiment.sweep.PointState;
 import org.saddlescope.experiment.sweep.RunFiles;
 import org.saddlescope.experiment.sweep.SweepFolder;
-import org.saddlescope.train.ProgressListener;
+import org.saddlescope.progress.ProgressListener;
 
 /** saddlescope sweep end to end with the local executor (worker processes), and what a stopped sweep does next. */
 class SweepCommandTest {

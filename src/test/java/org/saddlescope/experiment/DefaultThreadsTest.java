@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
-import org.saddlescope.train.ProgressListener;
+import org.saddlescope.progress.ProgressListener;
 
 class DefaultThreadsTest {
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.saddlescope.data.Npz;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
-import org.saddlescope.train.ProgressListener;
+import org.saddlescope.progress.ProgressListener;
 
 /**
  * A small analogue of the appendix-B plateau: depth 6, width 32, σ0 = 0.01, lr = 0.005/‖θ‖⁴, full-batch GD. Most

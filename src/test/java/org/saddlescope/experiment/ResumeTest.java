@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.saddlescope.train.ProgressListener;
+import org.saddlescope.progress.ProgressListener;
 
 /** Run folders: a killed run resumed with --resume ends with the same bits as one that was never stopped. */
 class ResumeTest {

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.report.Table;
 import org.saddlescope.spectra.SpectrumSnapshot;
-import org.saddlescope.train.ProgressListener;
 
 /** The saddle analysis every train run writes, on the teacher-saddles preset (three known stages, seconds). */
 class SpectraAddonTest {

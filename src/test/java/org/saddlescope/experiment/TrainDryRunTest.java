@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.report.Table;
 import org.saddlescope.spectra.Cadence;
-import org.saddlescope.train.ProgressListener;
 
 /** train --dry-run: what it counts agrees with what the real run then does, its memory with exact sizes, and it writes nothing. */
 class TrainDryRunTest {

@@ -14,6 +14,7 @@ import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
 import org.saddlescope.net.Precision;
+import org.saddlescope.progress.ProgressListener;
 
 /** The precision monitor on constructed cases whose answers are known exactly. */
 class PrecisionMonitorTest {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.saddlescope.train.ProgressListener;
+import org.saddlescope.progress.ProgressListener;
 
 /**
  * The embedded executor: {@code workers} worker processes on this machine, each taking the next point nobody holds

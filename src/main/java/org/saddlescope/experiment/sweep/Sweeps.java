@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.saddlescope.train.ProgressListener;
+import org.saddlescope.progress.ProgressListener;
 
 /**
  * Running a planned sweep with its executor: how many local workers and threads, the Slurm chunking and batch script,

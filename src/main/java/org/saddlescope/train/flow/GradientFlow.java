@@ -16,8 +16,8 @@ import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.Cost;
 import org.saddlescope.net.Network;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.theory.Imbalance;
-import org.saddlescope.train.ProgressListener;
 
 /**
  * Gradient flow θ' = −∇L(θ), L(θ) = C(Y_θ), integrated by the adaptive embedded Dormand–Prince 8(5,3)

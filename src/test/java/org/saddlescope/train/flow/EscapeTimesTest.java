@@ -10,10 +10,10 @@ import org.saddlescope.loss.LocalizedLoss;
 import org.saddlescope.loss.SquaredError;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.theory.EscapeSpeed;
 import org.saddlescope.theory.NormLaw;
 import org.saddlescope.train.LearningRate;
-import org.saddlescope.train.ProgressListener;
 
 /** Both escape-time definitions, for the flow and for GD with the norm-adaptive rate, on aligned starts. */
 class EscapeTimesTest {

@@ -1,4 +1,4 @@
-package org.saddlescope.train;
+package org.saddlescope.progress;
 
 /**
  * How long loops below {@code experiment} report progress: they never print. {@code status} is a short
