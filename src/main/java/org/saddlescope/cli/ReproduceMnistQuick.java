@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.saddlescope.data.Catalog;
 import org.saddlescope.experiment.DataStore;
 import org.saddlescope.experiment.Presets;
+import org.saddlescope.experiment.SpectraAddon;
 import org.saddlescope.experiment.TrainConfig;
 import org.saddlescope.experiment.TrainRun;
 import org.saddlescope.report.RunReport;
@@ -79,7 +80,7 @@ public final class ReproduceMnistQuick implements Callable<Integer> {
         try {
             // One BLAS thread unless asked: this net's products (100×100 by 32 columns) are too small to split, and
             // on a busy 2-core machine OpenBLAS threads made it 14× slower (100 vs 1450 steps/s, measured).
-            o = TrainRun.start(cfg, out, common.threads != null ? common.threads : 1, progress);
+            o = TrainRun.start(cfg, out, common.threads != null ? common.threads : 1, progress, List.of(new SpectraAddon()));
         } finally {
             progress.close();
         }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.saddlescope.experiment.Presets;
+import org.saddlescope.experiment.SpectraAddon;
 import org.saddlescope.experiment.TrainConfig;
 import org.saddlescope.experiment.TrainDryRun;
 import org.saddlescope.experiment.TrainRun;
@@ -54,7 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (!ConfigOptions.matched(spec, TrainConfig.class, java.util.Set.of()).isEmpty() || config != null) {
                 throw new IllegalArgumentException("--resume takes its config from the run folder; drop --config and the field flags");
             }
-            TrainRun.Outcome o = TrainRun.resume(resume, common.threads, progress());
+            TrainRun.Outcome o = TrainRun.resume(resume, common.threads, progress(), List.of(new SpectraAddon()));
             return report(o);
         }
         TrainConfig cfg = TrainConfig.merge(List.of(ConfigOptions.values(spec, TrainConfig.class, java.util.Set.of())),
@@ -64,7 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.print(TrainDryRun.run(cfg, out, common.threads).text());
             return Main.OK;
         }
-        TrainRun.Outcome o = TrainRun.start(cfg, out, common.threads, progress());
+        TrainRun.Outcome o = TrainRun.start(cfg, out, common.threads, progress(), List.of(new SpectraAddon()));
         return report(o);
     }
 

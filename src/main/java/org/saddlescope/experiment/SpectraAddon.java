@@ -37,7 +37,7 @@ import org.saddlescope.train.TrainingObserver;
  * On resume, spectra.csv is cut back to the checkpoint and reloaded, and the loss history is rebuilt from
  * metrics.csv (its logged windows).
  */
-public final class SpectraAddon implements TrainRun.Addon {
+public final class SpectraAddon implements RunAddon {
     public static final String[] SPECTRA_HEADER = {"step", "layer", "index", "singular_value", "layer_frobenius_norm"};
 
     private final Map<Path, Session> sessions = new ConcurrentHashMap<>();

@@ -44,27 +44,11 @@ public final class TrainRun {
         }
     }
 
-    /** Extension point for probes that add files to a training run's folder (spectral tracking, plateaus). */
-    public interface Addon {
-        /** Observer to attach, or null. {@code resumedStep} is 0 for a new run. */
-        TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, long resumedStep);
-
-        /** After training: write tables, figures. */
-        default void finish(TrainConfig cfg, RunFolder folder, Network net, Trainer.Result result) { }
-    }
-
-    private static final List<Addon> ADDONS = new ArrayList<>();
-
-    static {
-        ADDONS.add(new SpectraAddon()); // spectra.csv, plateaus and escapes, the low-rank-by-depth table (issue 4)
-    }
-
-    public static synchronized void register(Addon addon) {
-        ADDONS.add(addon);
-    }
-
-    /** {@code threads} null: chosen by {@link #defaultThreads} from the network's largest product. */
-    public static Outcome start(TrainConfig cfg, Path out, Integer threadsOrNull, ProgressListener progress) {
+    /**
+     * {@code threads} null: chosen by {@link #defaultThreads} from the network's largest product. {@code addons}: the
+     * probes that add files to the folder (the command passes {@link SpectraAddon}).
+     */
+    public static Outcome start(TrainConfig cfg, Path out, Integer threadsOrNull, ProgressListener progress, List<RunAddon> addons) {
         checkStart(cfg, out);
         Setup setup = setup(cfg);
         Network net = setup.buildNetwork(cfg);
@@ -75,14 +59,14 @@ public final class TrainRun {
         folder.writeYaml("config.yaml", cfg.toMap());
         folder.writeManifest("train", cfg.seed, start, null, manifestExtra(cfg, net, setup, threads, null));
         Weights.save(net, folder.weights().resolve("initial.npz"));
-        return train(cfg, folder, net, optimizer(cfg), setup, TrainState.initial(net.normSquared()), start, threads, progress);
+        return train(cfg, folder, net, optimizer(cfg), setup, TrainState.initial(net.normSquared()), start, threads, progress, addons);
     }
 
     /**
      * Continues a run from its last checkpoint. {@code threads} null: the count the run was checkpointed with,
      * since BLAS results (and so the bits of the run) depend on the thread count.
      */
-    public static Outcome resume(Path dir, Integer threadsOrNull, ProgressListener progress) {
+    public static Outcome resume(Path dir, Integer threadsOrNull, ProgressListener progress, List<RunAddon> addons) {
         RunFolder folder = RunFolder.open(dir);
         TrainConfig cfg = TrainConfig.merge(List.of(TrainConfig.readYaml(folder.path("config.yaml"))), dir + "/config.yaml");
         Checkpoints.Saved saved = Checkpoints.latest(folder);
@@ -104,7 +88,7 @@ public final class TrainRun {
         CsvWriter.truncateAfter(folder.path("metrics.csv"), state.step());
         if (state.step() == 0) deleteQuietly(folder.path("metrics.csv"));
         Instant start = Instant.now();
-        return train(cfg, folder, net, optimizer, setup, state, start, threads, progress);
+        return train(cfg, folder, net, optimizer, setup, state, start, threads, progress, addons);
     }
 
     /** The config's optimiser; a bad spec is bad input. */
@@ -117,15 +101,11 @@ public final class TrainRun {
     }
 
     private static Outcome train(TrainConfig cfg, RunFolder folder, Network net, Optimizer optimizer, Setup setup, TrainState state,
-                                 Instant start, int threads, ProgressListener progress) {
+                                 Instant start, int threads, ProgressListener progress, List<RunAddon> addons) {
         Trainer.Settings settings = new Trainer.Settings(cfg.batch, new LearningRate(cfg.lr, cfg.lr_power), cfg.steps,
                 cfg.epochs, cfg.loss_target, cfg.log_every, cfg.eval_every, cfg.checkpoint_every, cfg.eval_samples, cfg.seed);
         List<TrainingObserver> observers = new ArrayList<>();
-        List<Addon> addons;
-        synchronized (TrainRun.class) {
-            addons = List.copyOf(ADDONS);
-        }
-        for (Addon a : addons) {
+        for (RunAddon a : addons) {
             TrainingObserver o = a.observer(cfg, folder, net, state.step());
             if (o != null) observers.add(o);
         }
@@ -133,7 +113,7 @@ public final class TrainRun {
             Trainer trainer = new Trainer(net, optimizer, setup.cost, setup.data.train(), setup.data.test(), settings, sink, progress, observers);
             Trainer.Result r = trainer.run(state);
             if (r.stop() != Trainer.Stop.DIVERGED) Weights.save(net, folder.weights().resolve("final.npz"));
-            for (Addon a : addons) a.finish(cfg, folder, net, r);
+            for (RunAddon a : addons) a.finish(cfg, folder, net, r);
             Map<String, Object> extra = manifestExtra(cfg, net, setup, threads, r);
             folder.writeManifest("train", cfg.seed, start, Instant.now(), extra);
             return new Outcome(folder.root(), r.stop(), r.state(), r.message(), r.warnings());

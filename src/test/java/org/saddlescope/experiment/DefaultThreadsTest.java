@@ -31,12 +31,12 @@ class DefaultThreadsTest {
         TrainConfig c = ResumeTest.config(250);
         c.hidden = new ArrayList<>(List.of(8, 8));
         Path run = tmp.resolve("r");
-        TrainRun.start(c, run, 2, ProgressListener.NONE);
+        TrainRun.start(c, run, 2, ProgressListener.NONE, List.of(new SpectraAddon()));
         // rewind to the step-200 checkpoint as if killed there, then resume without naming a thread count
         Files.delete(run.resolve("weights/final.npz"));
         byte[] expected = Files.readAllBytes(tmp.resolve("r/checkpoints/state.json"));
         assertEquals(2, RunFolder.JSON.readTree(expected).get("threads").asInt());
-        TrainRun.Outcome o = TrainRun.resume(run, null, ProgressListener.NONE);
+        TrainRun.Outcome o = TrainRun.resume(run, null, ProgressListener.NONE, List.of(new SpectraAddon()));
         assertEquals(250, o.state().step());
         assertEquals(2, RunFolder.JSON.readTree(run.resolve("manifest.json").toFile()).get("threads").asInt());
     }

@@ -60,7 +60,7 @@ class MixedPrecisionTest {
         String[] dtypes = {"float64", "mixed", "float32"};
         TrainRun.Outcome[] runs = new TrainRun.Outcome[3];
         for (int i = 0; i < 3; i++) {
-            runs[i] = TrainRun.start(analogue(dtypes[i]), tmp.resolve(dtypes[i]), 1, ProgressListener.NONE);
+            runs[i] = TrainRun.start(analogue(dtypes[i]), tmp.resolve(dtypes[i]), 1, ProgressListener.NONE, List.of(new SpectraAddon()));
             g[i] = growth(tmp.resolve(dtypes[i]));
         }
         double worst32 = 0;

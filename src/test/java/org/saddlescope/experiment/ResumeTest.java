@@ -44,7 +44,7 @@ class ResumeTest {
         TrainConfig cfg = config(steps);
         cfg.dtype = dtype;
         Path straight = tmp.resolve("straight");
-        TrainRun.start(cfg, straight, 1, ProgressListener.NONE);
+        TrainRun.start(cfg, straight, 1, ProgressListener.NONE, List.of(new SpectraAddon()));
 
         // Same config in a child JVM, killed with SIGKILL once it has checkpointed at least twice.
         Path killed = tmp.resolve("killed");
@@ -65,7 +65,7 @@ class ResumeTest {
                 "the child finished before it was killed; the test would prove nothing");
         assertTrue(Files.exists(state), "no checkpoint before the kill:\n" + Files.readString(tmp.resolve("child.log")));
 
-        TrainRun.Outcome o = TrainRun.resume(killed, 1, ProgressListener.NONE);
+        TrainRun.Outcome o = TrainRun.resume(killed, 1, ProgressListener.NONE, List.of(new SpectraAddon()));
         assertEquals(steps, o.state().step());
         assertArrayEquals(Files.readAllBytes(straight.resolve("weights/final.npz")), Files.readAllBytes(killed.resolve("weights/final.npz")));
         assertEquals(withoutTime(straight.resolve("metrics.csv")), withoutTime(killed.resolve("metrics.csv")));
@@ -75,18 +75,18 @@ class ResumeTest {
     void sameSeedConfigAndThreadsGiveTheSameBits(@TempDir Path tmp) throws Exception {
         TrainConfig cfg = config(300);
         cfg.dtype = "float32";
-        TrainRun.start(cfg, tmp.resolve("a"), 2, ProgressListener.NONE);
-        TrainRun.start(cfg, tmp.resolve("b"), 2, ProgressListener.NONE);
+        TrainRun.start(cfg, tmp.resolve("a"), 2, ProgressListener.NONE, List.of(new SpectraAddon()));
+        TrainRun.start(cfg, tmp.resolve("b"), 2, ProgressListener.NONE, List.of(new SpectraAddon()));
         assertArrayEquals(Files.readAllBytes(tmp.resolve("a/weights/final.npz")), Files.readAllBytes(tmp.resolve("b/weights/final.npz")));
         cfg.seed = 12;
-        TrainRun.start(cfg, tmp.resolve("c"), 2, ProgressListener.NONE);
+        TrainRun.start(cfg, tmp.resolve("c"), 2, ProgressListener.NONE, List.of(new SpectraAddon()));
         assertFalse(java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("a/weights/final.npz")), Files.readAllBytes(tmp.resolve("c/weights/final.npz"))));
     }
 
     @Test
     void configYamlRerunsTheRun(@TempDir Path tmp) throws Exception {
         TrainConfig cfg = config(50);
-        TrainRun.start(cfg, tmp.resolve("a"), 1, ProgressListener.NONE);
+        TrainRun.start(cfg, tmp.resolve("a"), 1, ProgressListener.NONE, List.of(new SpectraAddon()));
         TrainConfig back = TrainConfig.merge(List.of(TrainConfig.readYaml(tmp.resolve("a/config.yaml"))), "config.yaml");
         assertEquals(cfg.toMap(), back.toMap());
     }

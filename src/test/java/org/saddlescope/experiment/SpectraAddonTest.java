@@ -25,7 +25,7 @@ class SpectraAddonTest {
     @Test
     void trainRunWritesSpectraPlateausAndTheLowRankTable(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("run");
-        TrainRun.Outcome o = TrainRun.start(teacher(6000, null), out, 1, ProgressListener.NONE);
+        TrainRun.Outcome o = TrainRun.start(teacher(6000, null), out, 1, ProgressListener.NONE, List.of(new SpectraAddon()));
         assertFalse(o.diverged());
         Table spectra = Table.read(out.resolve("spectra.csv"));
         assertEquals(List.of(SpectraAddon.SPECTRA_HEADER), spectra.header());
@@ -75,13 +75,13 @@ class SpectraAddonTest {
     void resumedRunHasTheSameSpectraAsAnUninterruptedOne(@TempDir Path tmp) throws Exception {
         Map<String, Object> ck = Map.of("checkpoint_every", 1000);
         Path a = tmp.resolve("a"), b = tmp.resolve("b");
-        TrainRun.start(teacher(3000, ck), a, 1, ProgressListener.NONE);
+        TrainRun.start(teacher(3000, ck), a, 1, ProgressListener.NONE, List.of(new SpectraAddon()));
         // Run b stops at 2000 (its last checkpoint is at 1000, since none is written at the final step), then its
         // budget is raised and it resumes: spectra.csv is cut back to step 1000 and continued.
-        TrainRun.start(teacher(2000, ck), b, 1, ProgressListener.NONE);
+        TrainRun.start(teacher(2000, ck), b, 1, ProgressListener.NONE, List.of(new SpectraAddon()));
         Path cfg = b.resolve("config.yaml");
         Files.writeString(cfg, Files.readString(cfg).replace("steps: 2000", "steps: 3000"));
-        TrainRun.resume(b, 1, ProgressListener.NONE);
+        TrainRun.resume(b, 1, ProgressListener.NONE, List.of(new SpectraAddon()));
         // The weights are bit-identical after a resume (TrainerTest) and these 16×16 layers go through the full
         // SVD, so the files must agree exactly.
         assertEquals(Files.readString(a.resolve("spectra.csv")), Files.readString(b.resolve("spectra.csv")));

@@ -45,7 +45,7 @@ class TrainDryRunTest {
         assertTrue(r.text().contains("dataset: \"teacher:n=64,d=6,out=3,test=16\""), r.text());
 
         // the real run: its evaluations, spectra passes and checkpoints are the ones the dry run counted
-        TrainRun.start(cfg, out, 1, ProgressListener.NONE);
+        TrainRun.start(cfg, out, 1, ProgressListener.NONE, List.of(new SpectraAddon()));
         Table metrics = Table.read(out.resolve("metrics.csv"));
         long evals = java.util.Arrays.stream(metrics.column("train_loss")).filter(v -> !Double.isNaN(v)).count();
         assertEquals(r.timing().evaluations(), evals);
