@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "saddlescope", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Escape directions, saddle-to-saddle training and escape times of deep bias-free networks.",
-        subcommands = {BenchCommand.class, BenchDetectorCommand.class, BenchSpectraCommand.class, CompareCommand.class, DataCommand.class, EscapeCommand.class, ReproduceCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.class, BenchDetectorCommand.class, BenchSpectraCommand.class, CompareCommand.class, DataCommand.class, ReproduceCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -40,6 +40,7 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.addSubcommand("escape", new CommandLine(EscapeCommand.spec()));
         cl.addSubcommand("train", new CommandLine(TrainCommand.spec()));
         cl.addSubcommand("flow", new CommandLine(FlowCommand.spec()));
         cl.addSubcommand("sweep", new CommandLine(SweepCommand.spec()));

@@ -194,9 +194,7 @@ final class SweepKinds {
 
         @Override
         public void validate(Map<String, Object> config, String where) {
-            CommandLine cl = new CommandLine(new EscapeCommand());
-            cl.parseArgs();
-            YamlOptions.apply(cl.getCommandSpec(), config, where);
+            EscapeCommand.config(config, where);
         }
 
         @Override

@@ -14,12 +14,14 @@ import org.saddlescope.net.Activation;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public class NetworkSpec {
     @Help("Dataset spec: " + DataSource.SPECS)
+    @JsonAlias("data")
     public String dataset = "teacher";
 
     @Help("Training samples to use (0 = all).")
     public int subset = 0;
 
     @Help("Hidden widths n_1..n_{L-1}, comma-separated (n_0 and n_L come from the data).")
+    @JsonAlias("widths")
     public List<Integer> hidden = new ArrayList<>(List.of(50, 50, 50));
 
     @Help("Activation σ: " + Activation.NAMES + ".")

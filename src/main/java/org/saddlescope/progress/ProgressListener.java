@@ -11,5 +11,8 @@ public interface ProgressListener {
     /** A one-line warning about the run (e.g. from the precision monitor), shown even when progress is not. */
     default void warning(String line) { }
 
+    /** A one-off line about what a run is about to do (sizes, paths chosen); shown unless the listener is quiet. */
+    default void info(String line) { }
+
     ProgressListener NONE = (d, t, s) -> { };
 }

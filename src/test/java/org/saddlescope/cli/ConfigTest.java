@@ -34,7 +34,7 @@ class ConfigTest {
     @Test
     void everySpecFieldIsOneOptionWithOneDescriptionOnEveryCommand() {
         CommandLine cl = Main.commandLine();
-        List<String> commands = List.of("train", "flow", "sweep");
+        List<String> commands = List.of("train", "flow", "sweep", "escape");
         for (Field f : Configs.fields(InitSpec.class)) {
             Help h = f.getAnnotation(Help.class);
             assertNotNull(h, f.getName() + " has no @Help");

@@ -103,7 +103,7 @@ class SweepCommandTest {
         Map.Entry<Integer, String> status = execute("sweep", "status", out.toString());
         assertEquals(0, status.getKey());
         assertTrue(status.getValue().contains("1 done, 0 running, 0 interrupted, 1 failed, 0 pending"), status.getValue());
-        assertTrue(status.getValue().contains("solver=sideways  exit 2: saddlescope: --solver must be pgd, rgd or power"), status.getValue());
+        assertTrue(status.getValue().contains("solver=sideways  exit 2: saddlescope: solver must be pgd, rgd or power"), status.getValue());
         assertEquals(1, Main.execute("sweep", "retry", out.toString(), "solver=sideways", "--quiet"));
         SweepFolder f = SweepFolder.open(out);
         assertEquals(2, f.state("solver=sideways").attempt());
