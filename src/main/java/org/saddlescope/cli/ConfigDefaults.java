@@ -99,7 +99,6 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     private static void check(CommandSpec spec, Map<String, Object> layer, String where) {
         Set<String> known = spec.options().stream().flatMap(o -> java.util.Arrays.stream(o.names())).map(ConfigDefaults::key)
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
-        known.add("preset");
         known.removeAll(NOT_KEYS);
         for (String k : layer.keySet()) {
             if (known.contains(k) || RETIRED.contains(k)) continue;

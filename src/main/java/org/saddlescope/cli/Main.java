@@ -41,6 +41,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.addSubcommand("escape", new CommandLine(EscapeCommand.spec()));
+        cl.getSubcommands().get("reproduce").addSubcommand("example1", new CommandLine(Example1Command.spec()));
         cl.addSubcommand("train", new CommandLine(TrainCommand.spec()));
         cl.addSubcommand("flow", new CommandLine(FlowCommand.spec()));
         cl.addSubcommand("sweep", new CommandLine(SweepCommand.spec()));

@@ -98,6 +98,26 @@ class ConfigTest {
         assertTrue(Files.notExists(tmp.resolve("x")) && Files.notExists(tmp.resolve("y")), "nothing written");
     }
 
+    @Test
+    void earlierEscapeAndExample1ConfigsLoad(@TempDir Path tmp) throws Exception {
+        // config.yaml as escape and reproduce example1 wrote them before the spec: option names with dashes, the
+        // --depth/--width shorthand, a dtype the search never honoured.
+        Path esc = tmp.resolve("escape.yaml");
+        Files.writeString(esc, String.join("\n", "seed: 3", "dtype: float64", "dataset: example1", "subset: 0", "cost: auto",
+                "depth: 2", "width: 4", "activation: relu", "restarts: 2", "solver: rgd", "iterations: 50", "lr: 0.05",
+                "tolerance: 1.0E-10", "prune: true", "polish: true", "path: auto", "extend-to: 0", "top-k: 3", ""));
+        Path out = tmp.resolve("e");
+        assertEquals(0, Main.execute("escape", "--config", esc.toString(), "--out", out.toString(), "-q"));
+        var cfg = Configs.merge(List.of(Configs.readYaml(out.resolve("config.yaml"))), org.saddlescope.experiment.EscapeConfig.class, "test");
+        assertEquals(List.of(4), cfg.hidden);
+        assertEquals(3, cfg.seed);
+        assertEquals(3, cfg.top_k);
+        Path ex = tmp.resolve("example1.yaml");
+        Files.writeString(ex, String.join("\n", "widths: [4]", "runs: 2", "steps: 20", "lr: 0.05", "curve-points: 8", "compare-width: 4",
+                "compare-runs: 0", "compare-iterations: 10", "bench: false", "bench-runs: 10", "python: /usr/bin/python3", ""));
+        assertEquals(0, Main.execute("reproduce", "example1", "--config", ex.toString(), "--out", tmp.resolve("x").toString(), "-q"));
+    }
+
     static TrainConfig parseTrain(String... args) {
         CommandLine root = Main.commandLine();
         String[] all = new String[args.length + 1];

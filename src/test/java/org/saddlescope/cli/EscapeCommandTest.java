@@ -24,7 +24,7 @@ class EscapeCommandTest {
         }
         double speed = org.saddlescope.experiment.RunFolder.JSON.readTree(out.resolve("rank_two.json").toFile()).get("speed").asDouble();
         assertEquals(0.5, speed, 1e-15); // sin/cos of multiples of π/4 are exact to an ulp
-        assertEquals("0.5", Example1Command.num(speed)); // what the command prints
+        assertEquals("0.5", org.saddlescope.experiment.Example1Run.num(speed)); // what the command prints
         // config.yaml reruns it
         Path again = dir.resolve("again");
         assertEquals(Main.OK, Main.execute("reproduce", "example1", "--config", out.resolve("config.yaml").toString(),
@@ -34,9 +34,9 @@ class EscapeCommandTest {
 
     @Test
     void numbersPrintShort() {
-        assertEquals("0.5", Example1Command.num(0.5));
-        assertEquals("0.5", Example1Command.num(0.49999999999999994));
-        assertEquals("0.414213562373", Example1Command.num(Math.sqrt(2) - 1));
+        assertEquals("0.5", org.saddlescope.experiment.Example1Run.num(0.5));
+        assertEquals("0.5", org.saddlescope.experiment.Example1Run.num(0.49999999999999994));
+        assertEquals("0.414213562373", org.saddlescope.experiment.Example1Run.num(Math.sqrt(2) - 1));
     }
 
     @Test
