@@ -35,7 +35,8 @@ public final class DetectorBenchmarkReport {
         }
         Map<String, List<DetectorBenchmark.CaseResult>> groups = new TreeMap<>();
         for (DetectorBenchmark.CaseResult r : results) {
-            String g = String.format(Locale.ROOT, "%s, %s, depth %d", r.c().relu() ? "ReLU" : "linear",
+            // no commas: CsvWriter writes fields as they are
+            String g = String.format(Locale.ROOT, "%s / %s / depth %d", r.c().relu() ? "ReLU" : "linear",
                     r.c().batch() == 0 ? "full batch" : "SGD batch " + r.c().batch(), r.c().depth());
             groups.computeIfAbsent(g, x -> new ArrayList<>()).add(r);
         }
