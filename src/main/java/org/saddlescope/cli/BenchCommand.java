@@ -117,17 +117,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
         for (String l : log) out.info("  peer: " + l);
         if (common.out != null) {
-            RunFolder f = RunFolder.create(common.out);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rows", rows);
-            m.put("escape_search", escape);
-            m.put("peer_runs", log);
-            m.put("threads", threads);
-            m.put("gemm_peak_gflops", peak);
-            m.put("numpy_gemm_peak_gflops", numpy);
-            m.put("repeats", repeats);
-            f.writeJson("bench.json", m);
-            f.writeManifest("bench", seed.seed, java.time.Instant.now(), java.time.Instant.now(), null);
+            try (RunFolder f = RunFolder.create(common.out, "bench")) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("rows", rows);
+                m.put("escape_search", escape);
+                m.put("peer_runs", log);
+                m.put("threads", threads);
+                m.put("gemm_peak_gflops", peak);
+                m.put("numpy_gemm_peak_gflops", numpy);
+                m.put("repeats", repeats);
+                f.writeJson("bench.json", m);
+                f.writeManifest("bench", seed.seed, java.time.Instant.now(), java.time.Instant.now(), null);
+                f.publish();
+            }
         }
         return Main.OK;
     }

@@ -39,7 +39,7 @@ public final class BenchDetectorCommand implements java.util.concurrent.Callable
         for (int d : depths) if (d < 3 || d > 6) throw new IllegalArgumentException("--depths must lie in 3..6, got " + d);
         if (seeds < 1 || steps < 100) throw new IllegalArgumentException("--seeds must be ≥ 1 and --steps ≥ 100");
         List<DetectorBenchmark.Case> cases = DetectorBenchmark.grid(depths, seeds, !noSgd, steps);
-        RunFolder folder = RunFolder.create(common.outOr("bench-detector"));
+        RunFolder folder = RunFolder.createFree(common.outOr("bench-detector"), "bench-detector");
         Blas.init(1); // tiny networks: one run per core, one BLAS thread each
         long t0 = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(common.threadsOrDefault());

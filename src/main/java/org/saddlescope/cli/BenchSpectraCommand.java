@@ -59,7 +59,7 @@ public final class BenchSpectraCommand implements Runnable {
                 r.coldSeconds() * 1e3, r.warmSeconds() * 1e3, r.warmIterations(), r.maxRelativeError(), 100 * r.overhead());
         System.out.println(line);
         if (common.out != null) {
-            RunFolder f = RunFolder.create(common.out);
+            try (RunFolder f = RunFolder.create(common.out, "bench-spectra")) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("widths", widths);
             m.put("batch", batch);
@@ -74,6 +74,8 @@ public final class BenchSpectraCommand implements Runnable {
             m.put("max_relative_error", r.maxRelativeError());
             m.put("overhead_fraction", r.overhead());
             f.writeJson("bench-spectra.json", m);
+            f.publish();
+            }
         }
     }
 

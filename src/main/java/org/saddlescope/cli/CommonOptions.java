@@ -11,8 +11,16 @@ public final class CommonOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<command>-<time>).")
     public Path out;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for BLAS and parallel loops (default: all cores; train uses 1 for small networks, --resume the run's own count).")
     public Integer threads;
+
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for BLAS and parallel loops (default: all cores; train uses 1 for small networks, --resume the run's own count).")
+    void threads(Integer n) {
+        if (n == null || n < 1) throw new picocli.CommandLine.ParameterException(mixee.commandLine(), "--threads must be at least 1, got " + n);
+        threads = n;
+    }
 
     @Option(names = {"-q", "--quiet"}, description = "Print only errors and the final summary line.")
     public boolean quiet;

@@ -19,6 +19,8 @@ public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;
+    /** A run stopped by SIGINT without the JVM's shutdown (tests); a signal itself exits 130 or 143. */
+    public static final int INTERRUPTED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

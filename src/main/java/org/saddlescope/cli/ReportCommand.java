@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.saddlescope.experiment.BadInputException;
+import org.saddlescope.experiment.RunFolder;
+import org.saddlescope.experiment.RunLock;
 import org.saddlescope.report.HtmlReport;
 import org.saddlescope.report.RunReport;
 import picocli.CommandLine.Command;
@@ -49,9 +51,14 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isDirectory(run)) throw new BadInputException("no run folder at " + run);
         if (rows < 1) throw new BadInputException("--rows must be at least 1, got " + rows);
         Path target = out != null ? out : run;
+        RunFolder.open(run); // a saddlescope run folder, or bad input
+        RunLock.Holder live = RunLock.liveHolder(run);
+        if (out == null && live != null) {
+            throw new BadInputException(run + " is being written by pid " + live.pid() + " (saddlescope " + live.command()
+                    + "), which refreshes its own report.html; --out DIR writes this report elsewhere");
+        }
         if (out != null) {
             if (Files.exists(out) && !Files.isDirectory(out)) throw new BadInputException("--out " + out + " is a file, not a folder");
             try {
@@ -60,19 +67,22 @@ public final class ReportCommand implements Callable<Integer> {
                 throw new BadInputException("cannot create --out " + out + ": " + e.getMessage());
             }
         }
-        String heading = title != null ? title : "saddlescope " + command(run) + ": " + run.toAbsolutePath().normalize().getFileName();
-        String banner = finished(run) ? null
-                : "This run has not finished (its manifest records no end): the figures show the data written so far.";
-        Path written;
-        if (isTraining(run)) {
-            written = RunReport.write(run, target, heading, banner, List.of(), rows);
-        } else {
-            if (!target.equals(run)) copyFigures(run, target);
-            HtmlReport r = new HtmlReport(run).into(target).maxRows(rows).title(heading);
-            if (banner != null) r.banner(banner);
-            written = r.write();
+        // Into the run folder only with its lock held, so no writer starts meanwhile; elsewhere the run is only read.
+        try (RunFolder writing = out == null ? RunFolder.openForWriting(run, "report") : null) {
+            String heading = title != null ? title : "saddlescope " + command(run) + ": " + run.toAbsolutePath().normalize().getFileName();
+            String banner = finished(run) ? null
+                    : "This run has not finished (its manifest records no end): the figures show the data written so far.";
+            Path written;
+            if (isTraining(run)) {
+                written = RunReport.write(run, target, heading, banner, List.of(), rows);
+            } else {
+                if (!target.equals(run)) copyFigures(run, target);
+                HtmlReport r = new HtmlReport(run).into(target).maxRows(rows).title(heading);
+                if (banner != null) r.banner(banner);
+                written = r.write();
+            }
+            if (!quiet) System.out.println("wrote " + written);
         }
-        if (!quiet) System.out.println("wrote " + written);
         return Main.OK;
     }
 

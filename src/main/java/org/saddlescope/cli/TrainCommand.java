@@ -1,8 +1,11 @@
 package org.saddlescope.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.saddlescope.experiment.BadInputException;
 import org.saddlescope.experiment.Presets;
 import org.saddlescope.experiment.SpectraAddon;
 import org.saddlescope.experiment.TrainConfig;
@@ -48,25 +51,55 @@ public final class TrainCommand implements Callable<Integer> {
         return s;
     }
 
+    /** What --resume takes besides its folder: the budget, and how much to print. */
+    static final java.util.Set<String> RESUME_FLAGS = java.util.Set.of("--resume", "--steps", "--epochs", "--quiet", "--verbose");
+
     @Override
     public Integer call() {
-        if (resume != null) {
-            if (dryRun) throw new IllegalArgumentException("--dry-run estimates a new run; drop --resume");
-            if (!ConfigOptions.matched(spec, TrainConfig.class, java.util.Set.of()).isEmpty() || config != null) {
-                throw new IllegalArgumentException("--resume takes its config from the run folder; drop --config and the field flags");
-            }
-            TrainRun.Outcome o = TrainRun.resume(resume, common.threads, progress(), List.of(new SpectraAddon()));
-            return report(o);
-        }
-        TrainConfig cfg = TrainConfig.merge(List.of(ConfigOptions.values(spec, TrainConfig.class, java.util.Set.of())),
-                config != null ? config.toString() : "arguments");
-        Path out = common.outOr(cfg.preset != null ? cfg.preset : "train");
         if (dryRun) {
-            System.out.print(TrainDryRun.run(cfg, out, common.threads).text());
+            if (resume != null) throw new IllegalArgumentException("--dry-run estimates a new run; drop --resume");
+            TrainConfig cfg = config();
+            System.out.print(TrainDryRun.run(cfg, out(cfg), common.threads).text());
             return Main.OK;
         }
-        TrainRun.Outcome o = TrainRun.start(cfg, out, common.threads, progress(), List.of(new SpectraAddon()));
-        return report(o);
+        try (Interrupts signals = Interrupts.install()) {
+            TrainRun.Hooks hooks = new TrainRun.Hooks(signals, this::figuresAndReport);
+            TrainRun.Outcome o = resume != null ? resume(hooks) : start(hooks);
+            int code = report(o);
+            signals.done();
+            return code;
+        }
+    }
+
+    private TrainRun.Outcome resume(TrainRun.Hooks hooks) {
+        List<String> other = new ArrayList<>();
+        for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!RESUME_FLAGS.contains(o.longestName())) other.add(o.longestName());
+        }
+        if (!other.isEmpty()) {
+            throw new BadInputException("--resume continues the run as its config.yaml says; it takes only --steps N or --epochs N "
+                    + "(a larger budget), --quiet and --verbose, not " + String.join(", ", other));
+        }
+        Map<String, Object> flags = ConfigOptions.matched(spec, TrainConfig.class, java.util.Set.of());
+        Long steps = flags.containsKey("steps") ? ((Number) flags.get("steps")).longValue() : null;
+        Long epochs = flags.containsKey("epochs") ? ((Number) flags.get("epochs")).longValue() : null;
+        return TrainRun.resume(resume, steps, epochs, null, progress(), hooks, List.of(new SpectraAddon()));
+    }
+
+    private TrainRun.Outcome start(TrainRun.Hooks hooks) {
+        TrainConfig cfg = config();
+        Path out = out(cfg);
+        return TrainRun.start(cfg, out, common.threads, progress(), hooks, List.of(new SpectraAddon()));
+    }
+
+    private Path out(TrainConfig cfg) {
+        return common.outOr(cfg.preset != null ? cfg.preset : "train");
+    }
+
+    /** defaults &lt; --preset &lt; --config &lt; flags (picocli's default provider), checked. */
+    private TrainConfig config() {
+        return TrainConfig.merge(List.of(ConfigOptions.values(spec, TrainConfig.class, java.util.Set.of())),
+                config != null ? config.toString() : "arguments");
     }
 
     /** Word-wraps text at width, later lines indented (picocli leaves footers unwrapped). */
@@ -94,13 +127,17 @@ public final class TrainCommand implements Callable<Integer> {
         return p;
     }
 
-    private int report(TrainRun.Outcome o) {
+    /** Figures and report.html, written while the run still holds its folder's lock. */
+    private void figuresAndReport(TrainRun.Outcome o) {
         List<String> notes = new java.util.ArrayList<>(List.of(o.summary()));
         notes.addAll(o.warnings());
         org.saddlescope.report.RunReport.write(o.folder(), o.folder(), "saddlescope train: " + o.folder().getFileName(), null, notes);
-        if (o.diverged()) {
+    }
+
+    private int report(TrainRun.Outcome o) {
+        if (o.diverged() || o.interrupted()) {
             System.err.println("saddlescope: " + o.summary());
-            return Main.FAILED;
+            return o.diverged() ? Main.FAILED : Main.INTERRUPTED;
         }
         System.out.println(o.summary());
         return Main.OK;

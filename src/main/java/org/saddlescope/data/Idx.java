@@ -213,6 +213,11 @@ public final class Idx {
         return load(images, labels, name + (train ? "-train" : "-test"), dtype);
     }
 
+    /** The images file of a split in a folder (as {@link #loadSplit} finds it). */
+    public static Path imagesFile(Path dir, boolean train) {
+        return find(dir, train ? "train" : "t10k", "images", "idx3");
+    }
+
     /** train-images-idx3-ubyte[.gz], or the variant train-images.idx3-ubyte[.gz] some mirrors use. */
     static Path find(Path dir, String prefix, String kind, String idx) {
         if (!Files.isDirectory(dir)) throw new DataFileException(dir, "no such folder");

@@ -74,6 +74,9 @@ public final class Npz {
             }
         } catch (ZipException ex) {
             throw new DataFileException(source, "corrupt zip archive (" + ex.getMessage() + ")");
+        } catch (IllegalArgumentException ex) {
+            // ZipInputStream's complaint about an entry name that is not valid UTF-8
+            throw new DataFileException(source, "corrupt zip archive (an entry name is not valid UTF-8)");
         } catch (java.io.EOFException ex) {
             throw new DataFileException(source, "truncated zip archive");
         } catch (IOException ex) {

@@ -25,7 +25,10 @@ public final class Subsets {
 
     /** n samples chosen as {@code kind} says; the whole set (same object) when n ≥ its size or n ≤ 0. */
     public static Dataset subset(Dataset d, int n, Kind kind, SplittableRandom rng) {
-        if (n <= 0 || n >= d.size()) return d;
+        if (n > d.size()) {
+            throw new IllegalArgumentException("subset of " + n + " samples, but " + d.name() + " has only " + d.size());
+        }
+        if (n <= 0 || n == d.size()) return d;
         int[] idx;
         switch (kind) {
             case FIRST: return d.head(n);

@@ -19,17 +19,35 @@ import org.saddlescope.train.optim.Optimizer;
 
 /**
  * checkpoints/ckpt-STEP.npz (the weights, bit-exact in the run's dtype: W1..WL, for mixed precision their low parts
- * W1_low..WL_low, and the optimiser's state arrays under the names it gives them) and checkpoints/state.json
- * naming the latest one with the trainer state. Order of writes: weights first, then state.json (each atomic), then older
- * weights are deleted, so a kill at any moment leaves a state.json that points at a complete checkpoint.
+ * W1_low..WL_low, and the optimiser's state arrays under the names it gives them), optionally
+ * checkpoints/ckpt-STEP.state.npz (arrays of the probes' state, e.g. the spectral tracker's warm-start subspaces),
+ * and checkpoints/state.json naming them with the trainer state, the probes' scalar state and the byte lengths of
+ * the files the run appends to. Order of writes: arrays first, then state.json (each atomic), then older arrays
+ * are deleted, so a kill at any moment leaves a state.json that points at complete files.
  */
 public final class Checkpoints {
     private Checkpoints() {}
 
-    /** A checkpoint: its weights file, the trainer state, and the BLAS thread count the run used. */
-    public record Saved(Path weights, TrainState state, int threads) { }
+    public static final String STATE = "checkpoints/state.json";
+
+    /**
+     * A checkpoint: its weights file, the trainer state, the BLAS thread count the run used, the probes' extra
+     * fields ({@code extra}: what {@link #save} was given) and their arrays file (null when none).
+     */
+    public record Saved(Path weights, TrainState state, int threads, JsonNode extra, Path arrays) {
+        /** The probes' arrays (caller closes them); empty when the checkpoint has none. */
+        public Map<String, Matrix> readArrays() {
+            return arrays == null ? new LinkedHashMap<>() : Npz.read(arrays);
+        }
+    }
 
     public static void save(RunFolder folder, Network net, Optimizer optimizer, TrainState state, int threads) {
+        save(folder, net, optimizer, state, threads, Map.of(), Map.of());
+    }
+
+    /** As above, with the probes' scalar state ({@code extra}, written into state.json) and arrays. */
+    public static void save(RunFolder folder, Network net, Optimizer optimizer, TrainState state, int threads,
+                            Map<String, Object> extra, Map<String, Matrix> probeArrays) {
         Path dir = folder.checkpoints();
         String name = String.format("ckpt-%010d.npz", state.step());
         Map<String, Matrix> arrays = arrays(net);
@@ -37,8 +55,14 @@ public final class Checkpoints {
             if (arrays.put(e.getKey(), e.getValue()) != null) throw new IllegalStateException("optimiser state name " + e.getKey() + " clashes");
         }
         RunFolder.writeAtomically(dir.resolve(name), Npz.encode(arrays));
+        String arraysName = null;
+        if (!probeArrays.isEmpty()) {
+            arraysName = String.format("ckpt-%010d.state.npz", state.step());
+            RunFolder.writeAtomically(dir.resolve(arraysName), Npz.encode(probeArrays));
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("weights", name);
+        m.put("arrays", arraysName);
         m.put("step", state.step());
         m.put("epoch", state.epoch());
         m.put("batch_in_epoch", state.batchInEpoch());
@@ -55,9 +79,11 @@ public final class Checkpoints {
         }
         m.put("elapsed_seconds", state.elapsedSeconds());
         m.put("threads", threads);
-        folder.writeJson("checkpoints/state.json", m);
+        m.put("extra", extra);
+        folder.writeJson(STATE, m);
+        java.util.Set<String> keep = arraysName == null ? java.util.Set.of(name) : java.util.Set.of(name, arraysName);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "ckpt-*.npz")) {
-            for (Path p : ds) if (!p.getFileName().toString().equals(name)) Files.deleteIfExists(p);
+            for (Path p : ds) if (!keep.contains(p.getFileName().toString())) Files.deleteIfExists(p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,26 +128,81 @@ public final class Checkpoints {
         }
     }
 
-    /** The latest complete checkpoint, or null if the run never wrote one. */
+    /** The latest complete checkpoint, or null if the run never wrote one; bad input naming the file if unreadable. */
     public static Saved latest(RunFolder folder) {
-        Path state = folder.path("checkpoints/state.json");
+        Path state = folder.path(STATE);
         if (!Files.exists(state)) return null;
+        byte[] bytes;
         try {
-            JsonNode n = RunFolder.JSON.readTree(state.toFile());
-            Path weights = folder.path("checkpoints").resolve(n.get("weights").asText());
-            if (!Files.exists(weights)) throw new BadInputException(state + " names " + weights + ", which is missing");
-            double[] monitor = null;
-            if (n.has("monitor_bits")) {
-                monitor = new double[n.get("monitor_bits").size()];
-                for (int i = 0; i < monitor.length; i++) monitor[i] = Double.longBitsToDouble(Long.parseUnsignedLong(n.get("monitor_bits").get(i).asText(), 16));
-            }
-            TrainState s = new TrainState(n.get("step").asLong(), n.get("epoch").asLong(), n.get("batch_in_epoch").asInt(),
-                    Double.longBitsToDouble(Long.parseUnsignedLong(n.get("norm_squared_bits").asText(), 16)),
-                    Double.longBitsToDouble(Long.parseUnsignedLong(n.get("window_loss_sum_bits").asText(), 16)),
-                    n.get("window_steps").asLong(), n.get("elapsed_seconds").asDouble(), monitor);
-            return new Saved(weights, s, n.path("threads").asInt(1));
-        } catch (IOException | NullPointerException e) {
-            throw new BadInputException("unreadable checkpoint state " + state + ": " + e.getMessage());
+            bytes = Files.readAllBytes(state);
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + state + ": " + e.getMessage());
         }
+        return parse(bytes, state, folder.path("checkpoints"));
+    }
+
+    /** state.json's bytes into a checkpoint whose files are in {@code dir}; every defect is bad input naming {@code file}. */
+    public static Saved parse(byte[] bytes, Path file, Path dir) {
+        JsonNode n;
+        try {
+            n = RunFolder.JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new BadInputException(file + ": not valid JSON (" + Configs.firstLine(e.getMessage()) + ")");
+        }
+        if (n == null || !n.isObject()) throw new BadInputException(file + ": expected a JSON object");
+        Path weights = dir.resolve(fileName(n, "weights", file));
+        if (!Files.isRegularFile(weights)) throw new BadInputException(file + " names " + weights + ", which is missing");
+        Path arrays = null;
+        if (n.hasNonNull("arrays")) {
+            arrays = dir.resolve(fileName(n, "arrays", file));
+            if (!Files.isRegularFile(arrays)) throw new BadInputException(file + " names " + arrays + ", which is missing");
+        }
+        long step = integer(n, "step", file, 0, Long.MAX_VALUE);
+        long epoch = integer(n, "epoch", file, 0, Long.MAX_VALUE);
+        int batchInEpoch = (int) integer(n, "batch_in_epoch", file, 0, Integer.MAX_VALUE);
+        double norm2 = bits(n.get("norm_squared_bits"), "norm_squared_bits", file);
+        if (!(norm2 >= 0) || Double.isInfinite(norm2)) throw new BadInputException(file + ": norm_squared_bits is not a finite ‖θ‖² ≥ 0");
+        double window = bits(n.get("window_loss_sum_bits"), "window_loss_sum_bits", file);
+        long windowSteps = integer(n, "window_steps", file, 0, Long.MAX_VALUE);
+        JsonNode el = n.get("elapsed_seconds");
+        if (el == null || !el.isNumber()) throw new BadInputException(file + ": missing or non-numeric field 'elapsed_seconds'");
+        int threads = n.has("threads") ? (int) integer(n, "threads", file, 1, 4096) : 1;
+        double[] monitor = null;
+        if (n.has("monitor_bits")) {
+            JsonNode mb = n.get("monitor_bits");
+            if (!mb.isArray()) throw new BadInputException(file + ": field 'monitor_bits' is not a list");
+            monitor = new double[mb.size()];
+            for (int i = 0; i < monitor.length; i++) monitor[i] = bits(mb.get(i), "monitor_bits", file);
+        }
+        TrainState s = new TrainState(step, epoch, batchInEpoch, norm2, window, windowSteps, el.asDouble(), monitor);
+        JsonNode extra = n.path("extra");
+        return new Saved(weights, s, threads, extra.isObject() ? extra : RunFolder.JSON.createObjectNode(), arrays);
+    }
+
+    private static String fileName(JsonNode n, String field, Path file) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual()) throw new BadInputException(file + ": missing or non-text field '" + field + "'");
+        String s = v.asText();
+        if (!s.matches("ckpt-[0-9]+(\\.state)?\\.npz")) throw new BadInputException(file + ": field '" + field + "' is not a checkpoint file name: '" + s + "'");
+        return s;
+    }
+
+    static long integer(JsonNode n, String field, Path file, long min, long max) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.canConvertToExactIntegral() || !v.canConvertToLong()) {
+            throw new BadInputException(file + ": missing or non-integer field '" + field + "'");
+        }
+        long x = v.asLong();
+        if (x < min || x > max) throw new BadInputException(file + ": field '" + field + "' = " + x + " is out of range");
+        return x;
+    }
+
+    private static double bits(JsonNode v, String field, Path file) {
+        if (v == null || !v.isTextual()) throw new BadInputException(file + ": missing or non-text field '" + field + "'");
+        String s = v.asText();
+        if (!s.matches("[0-9a-fA-F]{1,16}")) {
+            throw new BadInputException(file + ": field '" + field + "' = '" + s + "' is not the hex bits of a double (1-16 hex digits)");
+        }
+        return Double.longBitsToDouble(Long.parseUnsignedLong(s, 16));
     }
 }

@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 import org.saddlescope.data.Catalog;
 import org.saddlescope.data.Cifar10;
+import org.saddlescope.data.DataFileException;
 import org.saddlescope.data.Dataset;
 import org.saddlescope.data.Idx;
 import org.saddlescope.data.Standardize;
@@ -145,6 +146,10 @@ public final class DataSource {
         Dataset test = null;
         if (o.testSubset() >= 0) {
             Dataset full = cifar ? Cifar10.loadSplit(dir, false, rgb, o.dtype()) : Idx.loadSplit(dir, false, name, o.dtype());
+            if (full.inputDim() != train.inputDim()) {
+                throw new DataFileException(Idx.imagesFile(dir, false), "images have " + full.inputDim() + " pixels but the training images ("
+                        + Idx.imagesFile(dir, true).getFileName() + ") have " + train.inputDim());
+            }
             test = Subsets.subset(full, o.testSubset(), o.subsetKind(), o.subsetStream(false));
             if (test != full) { full.x().close(); full.targets().close(); }
         }

@@ -70,7 +70,7 @@ public final class EscapeRun {
             for (int l = 1; l < L; l++) if (w[l] != w[1]) throw new BadInputException("extend_to needs equal hidden widths");
         }
 
-        RunFolder folder = RunFolder.create(out);
+        RunFolder folder = RunFolder.createFree(out, "escape");
         folder.writeYaml("config.yaml", cfg);
         progress.info(String.format(Locale.ROOT, "escape: %s, N=%d, widths %s, %d parameters, %s path, %d starts",
                 ds.name(), ds.size(), Arrays.toString(w), params, kernelPath ? "kernel" : "blas", cfg.restarts));

@@ -87,7 +87,13 @@ public final class EscapeSweep {
         List<FlowConfig> grid = grid(s);
         DataSource.Loaded data = FlowRun.loadData(s);
         for (FlowConfig c : grid) FlowRun.validate(c, data);
-        RunFolder folder = RunFolder.create(out);
+        try (RunFolder folder = RunFolder.createPublished(out, "sweep")) {
+            return run(s, folder, grid, data, start, progress);
+        }
+    }
+
+    private static Outcome run(SweepConfig s, RunFolder folder, List<FlowConfig> grid, DataSource.Loaded data, Instant start,
+                               ProgressListener progress) {
         folder.writeYaml("config.yaml", s);
         int threads = s.threads > 0 ? s.threads : Runtime.getRuntime().availableProcessors();
         Blas.init(1);
@@ -100,7 +106,7 @@ public final class EscapeSweep {
                 GradientFlow.Result r = o.result();
                 if (s.run_folders) {
                     String name = String.format(Locale.ROOT, "L%d-r%d-eps%.3g-seed%d", o.depth(), c.bottleneck, c.epsilon, c.seed);
-                    FlowRun.write(RunFolder.create(folder.path("runs").resolve(name)), o, false);
+                    FlowRun.write(folder.child("runs/" + name), o, false);
                 }
                 Point p = new Point(o.depth(), c.bottleneck, c.epsilon, c.seed, r.lossEscape(), r.outputEscape(), r.stop().name(),
                         r.evaluations(), r.forcedSteps(), r.initialLoss());

@@ -50,7 +50,12 @@ public final class EscapeTimesExperiment {
 
     public static String run(Path out, int threads, boolean quick, long seed, ProgressListener progress) {
         Instant start = Instant.now();
-        RunFolder folder = RunFolder.create(out);
+        try (RunFolder folder = RunFolder.createPublished(out, "reproduce escape-times")) {
+            return run(folder, threads, quick, seed, progress, start);
+        }
+    }
+
+    private static String run(RunFolder folder, int threads, boolean quick, long seed, ProgressListener progress, Instant start) {
         StringBuilder md = new StringBuilder("# Escape times (saddlescope reproduce escape-times)\n\n");
 
         SweepConfig s = new SweepConfig();

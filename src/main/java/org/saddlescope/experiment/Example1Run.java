@@ -45,7 +45,7 @@ public final class Example1Run {
         Instant start = Instant.now();
         int runs = cfg.runs, steps = cfg.steps, curvePoints = cfg.curve_points, compareRuns = cfg.compare_runs;
         long seed = cfg.seed;
-        RunFolder folder = RunFolder.create(out);
+        RunFolder folder = RunFolder.createFree(out, "reproduce example1");
         folder.writeYaml("config.yaml", cfg);
         int[] ws = cfg.widths.stream().mapToInt(Integer::intValue).toArray();
         Example1Experiment.Settings s = new Example1Experiment.Settings(ws, runs, steps, cfg.lr, seed, threads, curvePoints,
@@ -253,7 +253,7 @@ public final class Example1Run {
         }
         for (String l : log) out.add("  peer: " + l);
         if (outOrNull != null) {
-            RunFolder f = RunFolder.create(outOrNull);
+            RunFolder f = RunFolder.createFree(outOrNull, "reproduce example1");
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rows", rows);
             m.put("peer_runs", log);

@@ -197,14 +197,18 @@ public final class FlowRun {
         Blas.init(threads);
         DataSource.Loaded data = loadData(cfg);
         validate(cfg, data);
-        RunFolder folder = RunFolder.create(out);
-        folder.writeYaml("config.yaml", cfg);
+        RunFolder.checkNew(out);
         Outcome o = execute(cfg, data, progress);
-        write(folder, o, true);
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("dataset", data.info());
-        extra.put("summary", o.summary());
-        folder.writeManifest("flow", cfg.seed, start, Instant.now(), extra);
+        // Written whole or not at all: the integration ran before the folder was made.
+        try (RunFolder folder = RunFolder.create(out, "flow")) {
+            folder.writeYaml("config.yaml", cfg);
+            write(folder, o, true);
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("dataset", data.info());
+            extra.put("summary", o.summary());
+            folder.writeManifest("flow", cfg.seed, start, Instant.now(), extra);
+            folder.publish();
+        }
         return o;
     }
 }

@@ -12,11 +12,14 @@ public class InitSpec extends NetworkSpec {
     public String init = "gaussian";
 
     @Help("σ0 of init=gaussian.")
+    @Bounds(min = 0, minExclusive = true)
     public double init_scale = 1e-3;
 
     @Help("Scale ε of the small layers for he_scaled.")
+    @Bounds(min = 0, minExclusive = true)
     public double epsilon = 1e-2;
 
     @Help("Layers (1-based, comma-separated) scaled by epsilon for he_scaled; flow and sweep: empty = 1..bottleneck.")
+    @Bounds(min = 1)
     public List<Integer> small_layers = new ArrayList<>();
 }

@@ -18,10 +18,12 @@ public class NetworkSpec {
     public String dataset = "teacher";
 
     @Help("Training samples to use (0 = all).")
+    @Bounds(min = 0)
     public int subset = 0;
 
     @Help("Hidden widths n_1..n_{L-1}, comma-separated (n_0 and n_L come from the data).")
     @JsonAlias("widths")
+    @Bounds(min = 1)
     public List<Integer> hidden = new ArrayList<>(List.of(50, 50, 50));
 
     @Help("Activation σ: " + Activation.NAMES + ".")

@@ -1,5 +1,7 @@
 package org.saddlescope.experiment;
 
+import java.util.Map;
+import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Network;
 import org.saddlescope.train.Trainer;
 import org.saddlescope.train.TrainingObserver;
@@ -12,6 +14,23 @@ public interface RunAddon {
     /** Observer to attach, or null. {@code resumedStep} is 0 for a new run. */
     TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, long resumedStep);
 
+    /**
+     * Observer to attach, or null; {@code resumed} is the checkpoint a run resumes from (null for a new run), with
+     * whatever {@link #checkpoint} saved in it.
+     */
+    default TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, Checkpoints.Saved resumed) {
+        return observer(cfg, folder, net, resumed == null ? 0 : resumed.state().step());
+    }
+
+    /**
+     * At a checkpoint: put what a resumed run needs to continue with the same bits into {@code fields} (JSON values,
+     * under this addon's own keys) and {@code arrays} (matrices, copied: the caller closes them).
+     */
+    default void checkpoint(RunFolder folder, Map<String, Object> fields, Map<String, Matrix> arrays) { }
+
     /** After training: write tables, figures. */
     default void finish(TrainConfig cfg, RunFolder folder, Network net, Trainer.Result result) { }
+
+    /** A run stopped by a signal: close what is open; {@link #finish} is not called. */
+    default void abandon(RunFolder folder) { }
 }

@@ -9,12 +9,14 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,40 +24,207 @@ import java.util.Map;
  * checkpoints/, weights/*.npz, figures/*.png|svg, report.html. Every file is written atomically (temp file,
  * fsync, rename), so a killed run never leaves a half-written file behind.
  */
-public final class RunFolder {
+public final class RunFolder implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).registerModule(Configs.TYPES);
     public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)).registerModule(Configs.TYPES);
 
-    private final Path root;
+    /** Files whose presence makes a folder a run folder. */
+    static final List<String> MARKERS = List.of("manifest.json", "config.yaml");
 
-    private RunFolder(Path root) {
+    private Path root;
+    private final Path target;
+    private final RunLock lock;
+    private boolean published;
+
+    private RunFolder(Path root, Path target, RunLock lock, boolean published) {
         this.root = root;
+        this.target = target;
+        this.lock = lock;
+        this.published = published;
     }
 
-    /** Creates (or reuses) the folder and its standard subfolders. */
-    public static RunFolder create(Path root) {
+    /**
+     * A new run folder at {@code out} for {@code command}. {@code out} must be absent or an empty folder (a folder
+     * that holds anything else is not ours to write into). Files go into a locked hidden sibling
+     * {@code .NAME.staging-PID-N} until {@link #publish} renames it to {@code out}, so {@code out} is either a whole
+     * started run or absent; {@link #close} removes a staging folder that was never published. Staging folders of
+     * the same name left by killed processes (their lock is gone) are removed first.
+     */
+    public static RunFolder create(Path out, String command) {
+        checkNew(out);
+        Path abs = out.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        String name = abs.getFileName().toString();
+        Path staging = null;
+        RunLock lock = null;
         try {
-            Files.createDirectories(root);
-            Files.createDirectories(root.resolve("figures"));
-            Files.createDirectories(root.resolve("weights"));
-            return new RunFolder(root);
-        } catch (IOException e) {
-            throw new BadInputException("cannot create run folder " + root + ": " + e.getMessage());
+            Files.createDirectories(parent);
+            removeStaleStaging(parent, name);
+            staging = Files.createTempDirectory(parent, "." + name + ".staging-" + ProcessHandle.current().pid() + "-");
+            lock = RunLock.acquire(staging, command);
+            Files.createDirectories(staging.resolve("figures"));
+            Files.createDirectories(staging.resolve("weights"));
+            return new RunFolder(staging, abs, lock, false);
+        } catch (IOException | RuntimeException e) {
+            if (lock != null) lock.close();
+            if (staging != null) deleteTree(staging);
+            if (e instanceof BadInputException b) throw b;
+            throw new BadInputException("cannot create run folder " + out + ": " + e.getMessage());
         }
     }
 
-    /** Opens an existing run folder (for --resume and report); bad input if it is not one. */
+    /**
+     * A new run folder that exists from the start (commands that write as they go and have no checkpoints to
+     * resume from): the same checks and lock as {@link #create}, published at once.
+     */
+    public static RunFolder createPublished(Path out, String command) {
+        RunFolder f = create(out, command);
+        try {
+            f.publish();
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+        return f;
+    }
+
+    /**
+     * A new run folder (same checks as {@link #create}), published at once and not held: for commands that write
+     * their files as they go and never resume (escape, reproduce example1, bench-detector).
+     */
+    public static RunFolder createFree(Path out, String command) {
+        RunFolder f = createPublished(out, command);
+        f.lock.close();
+        return new RunFolder(f.root, f.target, null, true);
+    }
+
+    /** Bad input unless {@code out} can become a new run folder: a non-empty path that is absent or an empty folder. */
+    public static void checkNew(Path out) {
+        if (out == null || out.toString().isBlank()) throw new BadInputException("--out is empty: give a folder for the run");
+        if (!Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.isDirectory(out)) throw new BadInputException("--out " + out + " is a file, not a folder");
+        if (isRun(out)) {
+            throw new BadInputException("run folder " + out + " already holds a run; use --resume " + out + " or another --out");
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(out)) {
+            if (entries.findAny().isPresent()) {
+                throw new BadInputException("--out " + out + " is not empty and is not a saddlescope run folder; give a new or empty folder");
+            }
+        } catch (IOException e) {
+            throw new BadInputException("cannot read --out " + out + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether a folder holds a run (its config.yaml or manifest.json). */
+    public static boolean isRun(Path dir) {
+        for (String m : MARKERS) if (Files.isRegularFile(dir.resolve(m))) return true;
+        return false;
+    }
+
+    /** Renames the staging folder to its name: from now on the run folder exists, whole. */
+    public void publish() {
+        if (published) return;
+        try {
+            Files.move(root, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+            throw new BadInputException("run folder " + target + " was created by another process meanwhile; give another --out");
+        } catch (IOException e) {
+            throw new BadInputException("cannot create run folder " + target + ": " + e.getMessage());
+        }
+        root = target;
+        published = true;
+    }
+
+    /**
+     * An existing run folder opened to write (resume, report): bad input if it is not a run or another process
+     * holds it; takes its lock and removes temp files that killed writers left.
+     */
+    public static RunFolder openForWriting(Path dir, String command) {
+        Path abs = requireRun(dir);
+        RunLock lock = RunLock.acquire(abs, command);
+        try {
+            removeTempFiles(abs);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        return new RunFolder(abs, abs, lock, true);
+    }
+
+    /** Opens an existing run folder to read; bad input if it is not one. */
     public static RunFolder open(Path root) {
-        if (!Files.isDirectory(root)) throw new BadInputException("no run folder at " + root);
-        return new RunFolder(root);
+        return new RunFolder(requireRun(root), root, null, true);
+    }
+
+    private static Path requireRun(Path dir) {
+        if (dir == null || dir.toString().isBlank()) throw new BadInputException("no run folder given");
+        if (!Files.isDirectory(dir)) throw new BadInputException("no run folder at " + dir);
+        if (!isRun(dir)) throw new BadInputException(dir + " is not a saddlescope run folder (no manifest.json or config.yaml)");
+        return dir.toAbsolutePath().normalize();
+    }
+
+    /** A subfolder that belongs to this run (a sweep's member runs): created as it is, under this folder's lock. */
+    public RunFolder child(String relative) {
+        Path p = root.resolve(relative);
+        try {
+            Files.createDirectories(p.resolve("figures"));
+            Files.createDirectories(p.resolve("weights"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new RunFolder(p, p, null, true);
+    }
+
+    /** Releases the lock; a staging folder that was never published is removed with everything in it. */
+    @Override
+    public void close() {
+        try {
+            if (!published) deleteTree(root);
+        } finally {
+            if (lock != null) lock.close();
+        }
+    }
+
+    private static void removeStaleStaging(Path parent, String name) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, "." + name + ".staging-*")) {
+            for (Path p : ds) {
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && RunLock.liveHolder(p) == null) deleteTree(p);
+            }
+        }
+    }
+
+    /** Temp files of {@link #writeAtomically} ({@code .NAME*.tmp}) that a killed writer left. */
+    private static void removeTempFiles(Path dir) {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir, 2)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") && n.endsWith(".tmp") && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean temp files in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteTree(Path p) {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (java.util.stream.Stream<Path> all = Files.walk(p)) {
+            for (Path q : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) Files.deleteIfExists(q);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
+        }
     }
 
     public Path root() { return root; }
     public Path path(String relative) { return root.resolve(relative); }
     public Path figures() { return root.resolve("figures"); }
     public Path weights() { return root.resolve("weights"); }
+
+    /** The folder the run has (or will have once published). */
+    public Path target() { return target; }
 
     public Path checkpoints() {
         Path p = root.resolve("checkpoints");

@@ -1,5 +1,11 @@
 package org.saddlescope.experiment;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.spectra.Cadence;
@@ -34,19 +41,66 @@ import org.saddlescope.train.TrainingObserver;
  *     escape and at the end, and whether it falls with depth;</li>
  * <li>loss_smoothed.csv — the detector's log-time smoothed loss and slope; saddles.json — a summary.</li>
  * </ul>
- * On resume, spectra.csv is cut back to the checkpoint and reloaded, and the loss history is rebuilt from
- * metrics.csv (its logged windows).
+ * A resumed run writes the same bytes as an uninterrupted one (issue 11, item 4). The seam is what the tracker
+ * sees: every step's {@link TrainingObserver.StepInfo} is appended to checkpoints/steps.bin, and a resumed run
+ * replays it into a fresh tracker, so the loss history is the one the run had (not a coarser one rebuilt from
+ * metrics.csv); spectra.csv is cut back to its length at the checkpoint, no snapshot is added at the resume
+ * step, and the estimators continue from the warm-start subspaces saved in the checkpoint; and the final
+ * analysis reads the snapshots back from spectra.csv, live or resumed, so both see the same numbers.
  */
 public final class SpectraAddon implements RunAddon {
     public static final String[] SPECTRA_HEADER = {"step", "layer", "index", "singular_value", "layer_frobenius_norm"};
 
+    /** Every step's StepInfo, for the replay of a resumed run. */
+    static final String STEP_LOG = "checkpoints/steps.bin";
+    /** epoch (8), epochEnd (1), loss, ‖θ‖², learning rate (8 each); the step is the record's index + 1. */
+    static final int RECORD = 33;
+
     private final Map<Path, Session> sessions = new ConcurrentHashMap<>();
 
-    private static final class Session {
+    /** The observer a run gets: logs every StepInfo to steps.bin, then hands it on (to the live report, else the tracker). */
+    private static final class Session implements TrainingObserver {
         final SaddleTracker tracker;
         final CsvWriter csv;
         final LiveReport live;
-        Session(SaddleTracker tracker, CsvWriter csv, LiveReport live) { this.tracker = tracker; this.csv = csv; this.live = live; }
+        final TrainingObserver next;
+        final DataOutputStream log;
+
+        Session(SaddleTracker tracker, CsvWriter csv, LiveReport live, DataOutputStream log) {
+            this.tracker = tracker;
+            this.csv = csv;
+            this.live = live;
+            this.next = live != null ? live : tracker;
+            this.log = log;
+        }
+
+        @Override public void onStart(Network net, long step, long stepsPerEpoch) { next.onStart(net, step, stepsPerEpoch); }
+        @Override public void onEnd(Network net, long step) { next.onEnd(net, step); }
+        @Override public String status() { return next.status(); }
+
+        @Override
+        public void afterStep(Network net, StepInfo info) {
+            try {
+                log.writeLong(info.epoch());
+                log.writeBoolean(info.epochEnd());
+                log.writeDouble(info.loss());
+                log.writeDouble(info.normSquared());
+                log.writeDouble(info.learningRate());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            next.afterStep(net, info);
+        }
+
+        void closeFiles() {
+            if (live != null) live.close(); // a refresh in flight finishes before the final files are written
+            if (csv != null) csv.close();
+            try {
+                log.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** The config's spectra cadence; a bad spec is bad input naming the field. */
@@ -60,40 +114,126 @@ public final class SpectraAddon implements RunAddon {
 
     @Override
     public TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, long resumedStep) {
+        if (resumedStep != 0) throw new IllegalArgumentException("resume through observer(cfg, folder, net, Checkpoints.Saved)");
+        return observer(cfg, folder, net, (Checkpoints.Saved) null);
+    }
+
+    @Override
+    public TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, Checkpoints.Saved resumed) {
+        long step = resumed == null ? 0 : resumed.state().step();
+        JsonNode lengths = resumed == null ? null : resumed.extra().path("files");
         LossHistory history = new LossHistory();
-        if (resumedStep > 0) reloadHistory(folder.path("metrics.csv"), resumedStep, history);
+        PlateauDetector detector = new PlateauDetector();
+        Path logFile = folder.path(STEP_LOG);
+        if (step > 0) {
+            replay(logFile, step, lengths, new SaddleTracker(history, null, detector));
+        } else {
+            deleteQuietly(logFile);
+        }
         SpectralTracker spectra = null;
         CsvWriter csv = null;
         if (cfg.top_k > 0) {
             Cadence cadence = cadence(cfg);
             Path file = folder.path("spectra.csv");
             List<SpectrumSnapshot> earlier = List.of();
-            if (resumedStep > 0) {
-                CsvWriter.truncateAfter(file, resumedStep);
+            if (step > 0) {
+                if (lengths != null && lengths.has("spectra.csv")) TrainRun.truncate(file, lengths.get("spectra.csv").asLong());
+                else CsvWriter.truncateAfter(file, step); // checkpoints of older versions
                 earlier = readSpectra(file);
             } else {
                 deleteQuietly(file);
             }
-            CsvWriter w = new CsvWriter(file, SPECTRA_HEADER, resumedStep > 0);
+            CsvWriter w = new CsvWriter(file, SPECTRA_HEADER, step > 0);
             csv = w;
-            spectra = new SpectralTracker(cfg.top_k, cadence, s -> write(w, s), RandomStreams.of(cfg.seed));
-            spectra.preload(earlier);
+            spectra = new SpectralTracker(cfg.top_k, cadence, sn -> write(w, sn), RandomStreams.of(cfg.seed));
+            if (step > 0) spectra.resume(earlier, step, net.depth(), bases(resumed));
         }
-        SaddleTracker tracker = new SaddleTracker(history, spectra, new PlateauDetector());
+        SaddleTracker tracker = new SaddleTracker(history, spectra, detector);
         LiveReport live = cfg.report_every > 0 ? new LiveReport(folder, tracker, cfg, cfg.report_every) : null;
-        sessions.put(folder.root().toAbsolutePath().normalize(), new Session(tracker, csv, live));
-        return live != null ? live : tracker;
+        try {
+            Files.createDirectories(logFile.getParent());
+            DataOutputStream log = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(logFile.toFile(), step > 0), 1 << 16));
+            Session s = new Session(tracker, csv, live, log);
+            sessions.put(folder.root().toAbsolutePath().normalize(), s);
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** steps.bin cut back to the checkpoint's {@code step} records and fed, step by step, to {@code replay}. */
+    private static void replay(Path logFile, long step, JsonNode lengths, TrainingObserver replay) {
+        long want = step * RECORD;
+        if (lengths != null && lengths.has(STEP_LOG) && lengths.get(STEP_LOG).asLong() != want) {
+            throw new BadInputException(logFile + ": the checkpoint at step " + step + " records " + lengths.get(STEP_LOG).asLong()
+                    + " bytes, not " + want);
+        }
+        if (!Files.exists(logFile)) {
+            throw new BadInputException(logFile + " is missing; the run cannot resume its saddle analysis from step " + step);
+        }
+        TrainRun.truncate(logFile, want);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(logFile), 1 << 16))) {
+            for (long t = 1; t <= step; t++) {
+                long epoch = in.readLong();
+                boolean epochEnd = in.readBoolean();
+                double loss = in.readDouble(), norm2 = in.readDouble(), lr = in.readDouble();
+                replay.afterStep(null, new TrainingObserver.StepInfo(t, epoch, epochEnd, loss, norm2, lr));
+            }
+        } catch (IOException e) {
+            throw new BadInputException(logFile + ": unreadable (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Map<Integer, Matrix> bases(Checkpoints.Saved resumed) {
+        Map<Integer, Matrix> out = new TreeMap<>();
+        for (Map.Entry<String, Matrix> e : resumed.readArrays().entrySet()) {
+            if (e.getKey().startsWith("spectra_basis_")) out.put(Integer.parseInt(e.getKey().substring(14)), e.getValue());
+            else e.getValue().close();
+        }
+        return out;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void checkpoint(RunFolder folder, Map<String, Object> fields, Map<String, Matrix> arrays) {
+        Session s = sessions.get(folder.root().toAbsolutePath().normalize());
+        if (s == null) return;
+        Map<String, Object> files = (Map<String, Object>) fields.computeIfAbsent("files", k -> new LinkedHashMap<String, Object>());
+        try {
+            s.log.flush();
+            files.put(STEP_LOG, Files.size(folder.path(STEP_LOG)));
+            if (s.csv != null) files.put("spectra.csv", Files.size(folder.path("spectra.csv")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        SpectralTracker t = s.tracker.spectra();
+        if (t == null || t.snapshots().isEmpty()) return;
+        for (int l = 1; l <= t.snapshots().get(0).depth(); l++) {
+            Matrix b = t.basisCopy(l);
+            if (b != null) arrays.put("spectra_basis_" + l, b);
+        }
     }
 
     @Override
     public void finish(TrainConfig cfg, RunFolder folder, Network net, Trainer.Result result) {
         Session s = sessions.remove(folder.root().toAbsolutePath().normalize());
         if (s == null) return;
-        if (s.live != null) s.live.close(); // a refresh in flight finishes before the final files are written
-        if (s.csv != null) s.csv.close();
+        s.closeFiles();
         SaddleTracker t = s.tracker;
-        analyse(folder, t, result.state().elapsedSeconds());
+        // The snapshots as spectra.csv holds them, whether this process took them or read them back on resume.
+        List<SpectrumSnapshot> snaps = t.spectra() == null ? List.of() : readSpectra(folder.path("spectra.csv"));
+        analyse(folder, t.detector(), t.history().logBinned(), snaps, t.spectra() == null ? 0 : t.spectra().seconds(),
+                result.state().elapsedSeconds(), t.spectra() == null ? 0 : t.spectra().k());
         if (t.spectra() != null) t.spectra().close();
+    }
+
+    /** A stopped run (no finish): its files are closed, its analysis stays as the last refresh left it. */
+    @Override
+    public void abandon(RunFolder folder) {
+        Session s = sessions.remove(folder.root().toAbsolutePath().normalize());
+        if (s == null) return;
+        s.closeFiles();
+        if (s.tracker.spectra() != null) s.tracker.spectra().close();
     }
 
     /** Detection on the loss and spectra so far, and the analysis files written from it. */
@@ -284,30 +424,6 @@ public final class SpectraAddon implements RunAddon {
             out.add(new SpectrumSnapshot(e.getKey(), -1, values, fro));
         }
         return out;
-    }
-
-    /** metrics.csv rows (step, loss = window mean, norm) up to {@code lastStep} into a history. */
-    static void reloadHistory(Path metrics, long lastStep, LossHistory h) {
-        if (!Files.exists(metrics)) return;
-        try {
-            List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
-            if (lines.isEmpty()) return;
-            List<String> header = List.of(lines.get(0).split(","));
-            int cs = header.indexOf("step"), cl = header.indexOf("loss"), cn = header.indexOf("norm");
-            if (cs < 0 || cl < 0) return;
-            long prev = 0;
-            for (int i = 1; i < lines.size(); i++) {
-                String[] f = lines.get(i).split(",", -1);
-                long step = Long.parseLong(f[cs].trim());
-                if (step > lastStep) break;
-                if (step == 0 || f[cl].isEmpty() || f[cl].equals("nan")) { prev = step; continue; }
-                double norm = cn >= 0 && !f[cn].isEmpty() ? Double.parseDouble(f[cn]) : Double.NaN;
-                h.addWindow(step, Double.parseDouble(f[cl]), step - prev, norm * norm);
-                prev = step;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void deleteQuietly(Path p) {

@@ -120,6 +120,7 @@ public final class TrainDryRun {
         TrainRun.Setup setup = TrainRun.setup(cfg);
         double load = (System.nanoTime() - t0) / 1e9;
         long b1 = Pointer.totalBytes();
+        MemoryEstimate.check(cfg, setup.data()); // a network that cannot fit is bad input here too, not an OutOfMemoryError
         Network net = setup.buildNetwork(cfg);
         long b2 = Pointer.totalBytes();
         Dataset train = setup.data().train();

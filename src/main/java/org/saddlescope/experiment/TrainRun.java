@@ -11,16 +11,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.saddlescope.linalg.Matrix;
 import org.saddlescope.linalg.Blas;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.loss.Cost;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
-import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.net.Precision;
 import org.saddlescope.train.LearningRate;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.train.TrainState;
 import org.saddlescope.train.Trainer;
 import org.saddlescope.train.TrainingObserver;
@@ -38,10 +42,19 @@ public final class TrainRun {
     /** What the command line prints and how it exits. */
     public record Outcome(Path folder, Trainer.Stop stop, TrainState state, String message, List<String> warnings) {
         public boolean diverged() { return stop == Trainer.Stop.DIVERGED; }
+        public boolean interrupted() { return stop == Trainer.Stop.INTERRUPTED; }
 
         public String summary() {
-            return (diverged() ? "diverged: " : "done: ") + message + " -> " + folder;
+            return (diverged() || interrupted() ? "" : "done: ") + message + " -> " + folder;
         }
+    }
+
+    /**
+     * How a caller steers a run: {@code stopRequested} is polled after every step (a signal handler sets it);
+     * {@code whileLocked} runs after training with the folder still locked (figures, report.html).
+     */
+    public record Hooks(BooleanSupplier stopRequested, Consumer<Outcome> whileLocked) {
+        public static final Hooks NONE = new Hooks(() -> false, o -> { });
     }
 
     /**
@@ -49,17 +62,30 @@ public final class TrainRun {
      * probes that add files to the folder (the command passes {@link SpectraAddon}).
      */
     public static Outcome start(TrainConfig cfg, Path out, Integer threadsOrNull, ProgressListener progress, List<RunAddon> addons) {
+        return start(cfg, out, threadsOrNull, progress, Hooks.NONE, addons);
+    }
+
+    /**
+     * A new run: everything (config, data, the network's memory, θ0) is checked before the first byte is
+     * written; then the folder is made whole in a locked staging sibling and renamed to {@code out}.
+     */
+    public static Outcome start(TrainConfig cfg, Path out, Integer threadsOrNull, ProgressListener progress, Hooks hooks,
+                                List<RunAddon> addons) {
+        if (threadsOrNull != null && threadsOrNull < 1) throw new BadInputException("--threads must be ≥ 1, got " + threadsOrNull);
         checkStart(cfg, out);
         Setup setup = setup(cfg);
+        MemoryEstimate.check(cfg, setup.data);
         Network net = setup.buildNetwork(cfg);
         int threads = threadsOrNull != null ? threadsOrNull : defaultThreads(net, cfg.batch <= 0 ? setup.data.train().size() : cfg.batch);
         Blas.init(threads);
-        RunFolder folder = RunFolder.create(out);
-        Instant start = Instant.now();
-        folder.writeYaml("config.yaml", cfg.toMap());
-        folder.writeManifest("train", cfg.seed, start, null, manifestExtra(cfg, net, setup, threads, null));
-        Weights.save(net, folder.weights().resolve("initial.npz"));
-        return train(cfg, folder, net, optimizer(cfg), setup, TrainState.initial(net.normSquared()), start, threads, progress, addons);
+        try (RunFolder folder = RunFolder.create(out, "train")) {
+            Instant start = Instant.now();
+            folder.writeYaml("config.yaml", cfg.toMap());
+            folder.writeManifest("train", cfg.seed, start, null, manifestExtra(cfg, net, setup, threads, null, Map.of()));
+            Weights.save(net, folder.weights().resolve("initial.npz"));
+            folder.publish();
+            return train(cfg, folder, net, optimizer(cfg), setup, null, start, threads, progress, hooks, "", addons);
+        }
     }
 
     /**
@@ -67,28 +93,121 @@ public final class TrainRun {
      * since BLAS results (and so the bits of the run) depend on the thread count.
      */
     public static Outcome resume(Path dir, Integer threadsOrNull, ProgressListener progress, List<RunAddon> addons) {
-        RunFolder folder = RunFolder.open(dir);
-        TrainConfig cfg = TrainConfig.merge(List.of(TrainConfig.readYaml(folder.path("config.yaml"))), dir + "/config.yaml");
-        Checkpoints.Saved saved = Checkpoints.latest(folder);
-        int threads = threadsOrNull != null ? threadsOrNull : saved != null ? saved.threads() : recordedThreads(folder);
-        Blas.init(threads);
-        Setup setup = setup(cfg);
-        Network net = setup.buildNetwork(cfg);
-        Optimizer optimizer = optimizer(cfg);
-        TrainState state;
-        if (saved == null) {
-            // Killed before the first checkpoint: start over from the recorded θ0. Under mixed precision the
-            // rebuilt θ0 is exact and initial.npz (float64, high + low rounded) may not be, so keep the rebuilt one.
-            if (setup.precision != Precision.MIXED) Weights.load(folder.weights().resolve("initial.npz"), net);
-            state = TrainState.initial(net.normSquared());
-        } else {
-            Checkpoints.restore(saved, net, optimizer);
-            state = saved.state();
+        return resume(dir, null, null, threadsOrNull, progress, Hooks.NONE, addons);
+    }
+
+    /**
+     * Continues a run from its last checkpoint (θ0 when it wrote none), with a new step or epoch budget when
+     * given (null: the run's own). A finished run whose budget is not raised is left as it is; a diverged run is
+     * not resumed (it would diverge again, bit for bit).
+     */
+    public static Outcome resume(Path dir, Long steps, Long epochs, Integer threadsOrNull, ProgressListener progress, Hooks hooks,
+                                 List<RunAddon> addons) {
+        try (RunFolder folder = RunFolder.openForWriting(dir, "train")) {
+            Path cfgFile = folder.path("config.yaml");
+            TrainConfig cfg = TrainConfig.merge(List.of(TrainConfig.readYaml(cfgFile)), cfgFile.toString());
+            if (steps != null) cfg.steps = steps;
+            if (epochs != null) cfg.epochs = epochs;
+            if (steps != null || epochs != null) {
+                Configs.check(cfg, "--resume");
+                cfg.validate("--resume");
+            }
+            JsonNode manifest = readManifest(folder);
+            String ended = manifest.path("stop").asText("");
+            long done = manifest.path("steps").asLong(0);
+            if (ended.equals("diverged")) {
+                throw new BadInputException(dir + " diverged (" + manifest.path("message").asText() + "); a resume would repeat the same steps: "
+                        + "start a new run with another --lr or --lr-power");
+            }
+            Checkpoints.Saved saved = Checkpoints.latest(folder);
+            int threads = threadsOrNull != null ? threadsOrNull : saved != null ? saved.threads() : manifest.path("threads").asInt(1);
+            Blas.init(threads);
+            Setup setup = setup(cfg);
+            MemoryEstimate.check(cfg, setup.data);
+            Network net = setup.buildNetwork(cfg);
+            long total = trainer(cfg, net, optimizer(cfg), setup, hooks).totalSteps();
+            long from = saved == null ? 0 : saved.state().step();
+            boolean finished = (ended.equals("budget") || ended.equals("loss_target")) && Files.exists(folder.weights().resolve("final.npz"));
+            if (finished && (ended.equals("loss_target") || total <= done)) {
+                if (steps != null || epochs != null) {
+                    throw new BadInputException(dir + " already finished " + done + " steps; a new budget must be larger (got "
+                            + (steps != null ? "--steps " + steps : "--epochs " + epochs) + ", " + total + " steps)");
+                }
+                TrainState end = new TrainState(done, manifest.path("epochs").asLong(0), 0, Double.NaN, 0, 0, manifest.path("train_seconds").asDouble(), null);
+                return new Outcome(folder.root(), Trainer.Stop.BUDGET, end, "already finished " + done + " steps; nothing to do (extend it with --steps N)",
+                        List.of());
+            }
+            if (from > total) {
+                throw new BadInputException(folder.path(Checkpoints.STATE) + " is at step " + from + ", past the budget of " + total
+                        + " steps in " + cfgFile + "; give --steps " + from + " or more");
+            }
+            if (steps != null || epochs != null) folder.writeYaml("config.yaml", cfg.toMap());
+            Optimizer optimizer = optimizer(cfg);
+            if (saved == null) {
+                // Killed before the first checkpoint: start over from the recorded θ0. Under mixed precision the
+                // rebuilt θ0 is exact and initial.npz (float64, high + low rounded) may not be, so keep the rebuilt one.
+                if (setup.precision != Precision.MIXED) Weights.load(folder.weights().resolve("initial.npz"), net);
+            } else {
+                Checkpoints.restore(saved, net, optimizer);
+            }
+            restoreFiles(folder, saved);
+            String note = saved == null ? " (resumed from θ0 in weights/initial.npz: the run had written no checkpoint)"
+                    : " (resumed from the checkpoint at step " + from + ")";
+            return train(cfg, folder, net, optimizer, setup, saved, Instant.now(), threads, progress, hooks, note, addons);
         }
-        CsvWriter.truncateAfter(folder.path("metrics.csv"), state.step());
-        if (state.step() == 0) deleteQuietly(folder.path("metrics.csv"));
-        Instant start = Instant.now();
-        return train(cfg, folder, net, optimizer, setup, state, start, threads, progress, addons);
+    }
+
+    /** The appended files cut back to the checkpoint (their lengths then), or removed when there is none. */
+    private static void restoreFiles(RunFolder folder, Checkpoints.Saved saved) {
+        Path metrics = folder.path("metrics.csv");
+        if (saved == null) {
+            deleteQuietly(metrics);
+            return;
+        }
+        JsonNode lengths = saved.extra().path("files");
+        if (lengths.has("metrics.csv")) truncate(metrics, lengths.get("metrics.csv").asLong());
+        else CsvWriter.truncateAfter(metrics, saved.state().step()); // checkpoints of older versions
+    }
+
+    /** Cuts an appended file back to {@code length} bytes, as it was at a checkpoint. */
+    static void truncate(Path file, long length) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            if (ch.size() < length) {
+                throw new BadInputException(file + " is shorter (" + ch.size() + " bytes) than at the last checkpoint (" + length
+                        + "): it was changed after the run wrote it");
+            }
+            ch.truncate(length);
+            ch.force(true);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BadInputException(file + " is missing, but the last checkpoint says it had " + length + " bytes");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode readManifest(RunFolder folder) {
+        Path m = folder.path("manifest.json");
+        try {
+            JsonNode n = RunFolder.JSON.readTree(m.toFile());
+            return n == null ? RunFolder.JSON.createObjectNode() : n;
+        } catch (IOException e) {
+            throw new BadInputException(m + ": unreadable (" + Configs.firstLine(e.getMessage()) + ")");
+        }
+    }
+
+    private static Trainer.Settings settings(TrainConfig cfg, Hooks hooks) {
+        double minutes = cfg.checkpoint_minutes;
+        return new Trainer.Settings(cfg.batch, new LearningRate(cfg.lr, cfg.lr_power), cfg.steps, cfg.epochs, cfg.loss_target,
+                cfg.log_every, cfg.eval_every, cfg.checkpoint_every, cfg.eval_samples, cfg.seed, minutes * 60, hooks.stopRequested());
+    }
+
+    private static Trainer trainer(TrainConfig cfg, Network net, Optimizer optimizer, Setup setup, Hooks hooks) {
+        return trainer(cfg, net, optimizer, setup, hooks, TrainingSink.NONE, ProgressListener.NONE, List.of());
+    }
+
+    private static Trainer trainer(TrainConfig cfg, Network net, Optimizer optimizer, Setup setup, Hooks hooks, TrainingSink sink,
+                                   ProgressListener progress, List<TrainingObserver> observers) {
+        return new Trainer(net, optimizer, setup.cost, setup.data.train(), setup.data.test(), settings(cfg, hooks), sink, progress, observers);
     }
 
     /** The config's optimiser; a bad spec is bad input. */
@@ -100,23 +219,37 @@ public final class TrainRun {
         }
     }
 
-    private static Outcome train(TrainConfig cfg, RunFolder folder, Network net, Optimizer optimizer, Setup setup, TrainState state,
-                                 Instant start, int threads, ProgressListener progress, List<RunAddon> addons) {
-        Trainer.Settings settings = new Trainer.Settings(cfg.batch, new LearningRate(cfg.lr, cfg.lr_power), cfg.steps,
-                cfg.epochs, cfg.loss_target, cfg.log_every, cfg.eval_every, cfg.checkpoint_every, cfg.eval_samples, cfg.seed);
+    private static Outcome train(TrainConfig cfg, RunFolder folder, Network net, Optimizer optimizer, Setup setup, Checkpoints.Saved saved,
+                                 Instant start, int threads, ProgressListener progress, Hooks hooks, String note,
+                                 List<RunAddon> addons) {
+        TrainState state = saved == null ? TrainState.initial(net.normSquared()) : saved.state();
         List<TrainingObserver> observers = new ArrayList<>();
         for (RunAddon a : addons) {
-            TrainingObserver o = a.observer(cfg, folder, net, state.step());
+            TrainingObserver o = a.observer(cfg, folder, net, saved);
             if (o != null) observers.add(o);
         }
-        try (FolderSink sink = new FolderSink(folder, state.step() > 0, threads)) {
-            Trainer trainer = new Trainer(net, optimizer, setup.cost, setup.data.train(), setup.data.test(), settings, sink, progress, observers);
+        try (FolderSink sink = new FolderSink(folder, state.step() > 0, threads, addons)) {
+            Trainer trainer = trainer(cfg, net, optimizer, setup, hooks, sink, progress, observers);
             Trainer.Result r = trainer.run(state);
-            if (r.stop() != Trainer.Stop.DIVERGED) Weights.save(net, folder.weights().resolve("final.npz"));
-            for (RunAddon a : addons) a.finish(cfg, folder, net, r);
-            Map<String, Object> extra = manifestExtra(cfg, net, setup, threads, r);
-            folder.writeManifest("train", cfg.seed, start, Instant.now(), extra);
-            return new Outcome(folder.root(), r.stop(), r.state(), r.message(), r.warnings());
+            String message = r.message() + note;
+            if (r.stop() == Trainer.Stop.DIVERGED) {
+                message += "; " + sink.lastGood(folder);
+            } else if (r.stop() == Trainer.Stop.INTERRUPTED) {
+                message += (sink.lastCheckpoint != null ? "; checkpoint " + sink.lastCheckpoint + " (step " + r.state().step() + ")"
+                        : "; nothing new to save") + "; continue with: saddlescope train --resume " + folder.root();
+            } else {
+                Weights.save(net, folder.weights().resolve("final.npz"));
+            }
+            Map<String, Object> timings = new LinkedHashMap<>();
+            for (RunAddon a : addons) {
+                if (r.stop() != Trainer.Stop.INTERRUPTED) a.finish(cfg, folder, net, r);
+                else a.abandon(folder);
+            }
+            Trainer.Result shown = new Trainer.Result(r.stop(), r.state(), message, r.warnings());
+            folder.writeManifest("train", cfg.seed, start, Instant.now(), manifestExtra(cfg, net, setup, threads, shown, timings));
+            Outcome o = new Outcome(folder.root(), r.stop(), r.state(), message, r.warnings());
+            if (r.stop() != Trainer.Stop.INTERRUPTED) hooks.whileLocked().accept(o);
+            return o;
         }
     }
 
@@ -144,19 +277,10 @@ public final class TrainRun {
 
     /** What {@link #start} checks before it reads data or writes a byte (a dry run checks the same). */
     static void checkStart(TrainConfig cfg, Path out) {
-        validate(cfg);
-        if (Files.exists(out.resolve("config.yaml"))) {
-            throw new BadInputException("run folder " + out + " already holds a run; use --resume " + out + " or another --out");
-        }
-    }
-
-    private static void validate(TrainConfig cfg) {
-        if (cfg.steps <= 0 && cfg.epochs <= 0) throw new BadInputException("give a budget: steps or epochs");
-        if (cfg.batch < 0) throw new BadInputException("batch must be ≥ 0 (0 = full batch), got " + cfg.batch);
-        if (!(cfg.lr > 0)) throw new BadInputException("lr must be positive, got " + cfg.lr);
-        if (cfg.lr_power < 0) throw new BadInputException("lr_power must be ≥ 0, got " + cfg.lr_power);
-        if (cfg.log_every <= 0) throw new BadInputException("log_every must be positive, got " + cfg.log_every);
+        Configs.check(cfg, "config");
+        cfg.validate("config");
         optimizer(cfg);
+        RunFolder.checkNew(out);
     }
 
     /** Data and cost, built once per run (and again, identically, on resume). */
@@ -215,7 +339,8 @@ public final class TrainRun {
         return new Setup(DataSource.load(cfg.dataset, o), cost, act, precision);
     }
 
-    private static Map<String, Object> manifestExtra(TrainConfig cfg, Network net, Setup setup, int threads, Trainer.Result r) {
+    private static Map<String, Object> manifestExtra(TrainConfig cfg, Network net, Setup setup, int threads, Trainer.Result r,
+                                                     Map<String, Object> timings) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("threads", threads);
         m.put("widths", net.widths());
@@ -233,6 +358,7 @@ public final class TrainRun {
             m.put("steps_per_second", r.state().step() / Math.max(1e-9, r.state().elapsedSeconds()));
             m.put("warnings", r.warnings());
         }
+        m.putAll(timings);
         return m;
     }
 
@@ -244,17 +370,21 @@ public final class TrainRun {
         }
     }
 
-    /** metrics.csv rows and checkpoints into the run folder. */
+    /** metrics.csv rows and checkpoints (with the addons' state) into the run folder. */
     private static final class FolderSink implements TrainingSink, AutoCloseable {
         private final RunFolder folder;
         private final boolean append;
         private final int threads;
+        private final List<RunAddon> addons;
         private CsvWriter metrics;
+        private Path lastCheckpoint;
+        private long lastCheckpointStep = -1;
 
-        FolderSink(RunFolder folder, boolean append, int threads) {
+        FolderSink(RunFolder folder, boolean append, int threads, List<RunAddon> addons) {
             this.folder = folder;
             this.append = append;
             this.threads = threads;
+            this.addons = addons;
         }
 
         @Override
@@ -273,7 +403,39 @@ public final class TrainRun {
 
         @Override
         public void checkpoint(Network net, Optimizer optimizer, TrainState state) {
-            Checkpoints.save(folder, net, optimizer, state, threads);
+            Map<String, Object> fields = new LinkedHashMap<>();
+            Map<String, Object> files = new LinkedHashMap<>();
+            files.put("metrics.csv", size(folder.path("metrics.csv")));
+            fields.put("files", files);
+            Map<String, Matrix> arrays = new LinkedHashMap<>();
+            try {
+                for (RunAddon a : addons) a.checkpoint(folder, fields, arrays);
+                Checkpoints.save(folder, net, optimizer, state, threads, fields, arrays);
+            } finally {
+                for (Matrix m : arrays.values()) m.close();
+            }
+            lastCheckpoint = folder.checkpoints().resolve(String.format("ckpt-%010d.npz", state.step()));
+            lastCheckpointStep = state.step();
+        }
+
+        /** The last good state on disk, for a divergence message. */
+        String lastGood(RunFolder f) {
+            if (lastCheckpoint != null) {
+                return "last good checkpoint " + lastCheckpoint + " (step " + lastCheckpointStep + "); weights/final.npz not written";
+            }
+            Checkpoints.Saved earlier = Checkpoints.latest(f);
+            if (earlier != null) {
+                return "last good checkpoint " + earlier.weights() + " (step " + earlier.state().step() + "); weights/final.npz not written";
+            }
+            return "no checkpoint was written; θ0 is in " + f.weights().resolve("initial.npz") + "; weights/final.npz not written";
+        }
+
+        private static long size(Path p) {
+            try {
+                return Files.exists(p) ? Files.size(p) : 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         @Override

@@ -74,6 +74,9 @@ public final class TopSingularValues implements AutoCloseable {
             closeBuffers();
             basis = Matrix.zeros(dt, n, l);
             for (int t = 0, sz = basis.size(); t < sz; t++) basis.setFlat(t, rng.nextGaussian());
+        }
+        if (left == null || left.rows() != m || left.cols() != l || left.dtype() != dt) {
+            if (left != null) left.close();
             left = Matrix.zeros(dt, m, l);
         }
         double[] prev = null;
@@ -99,6 +102,20 @@ public final class TopSingularValues implements AutoCloseable {
             if (Math.abs(s[i] - prev[i]) > tolerance * scale) return false;
         }
         return true;
+    }
+
+    /** A copy of the warm-start subspace (null before the first sketched call): what a checkpoint keeps. */
+    public Matrix basisCopy() {
+        return basis == null ? null : basis.copy();
+    }
+
+    /**
+     * Continues from a subspace saved by {@link #basisCopy} (a resumed run): the next call starts from it exactly
+     * as the uninterrupted run's would, so both compute the same bits.
+     */
+    public void warmStart(Matrix saved) {
+        closeBuffers();
+        basis = saved.copy();
     }
 
     /** Power iterations the last call used (0 when it used the full SVD). */

@@ -58,13 +58,10 @@ public final class SpectralTracker implements TrainingObserver, AutoCloseable {
 
     /** Takes a snapshot now (no-op if this step was already recorded). */
     public SpectrumSnapshot record(Network net, long step, long epochOfStep) {
-        if (step == lastStep) return snapshots.get(snapshots.size() - 1);
+        if (step == lastStep) return snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
         long t0 = System.nanoTime();
         int depth = net.depth();
-        if (perLayer == null || perLayer.length != depth) {
-            perLayer = new TopSingularValues[depth];
-            for (int l = 0; l < depth; l++) perLayer[l] = new TopSingularValues(k, streams.stream("sketch", l + 1));
-        }
+        estimators(depth);
         double[][] values = new double[depth][];
         double[] frob = new double[depth];
         for (int l = 1; l <= depth; l++) {
@@ -77,6 +74,33 @@ public final class SpectralTracker implements TrainingObserver, AutoCloseable {
         lastStep = step;
         sink.accept(s);
         return s;
+    }
+
+    /**
+     * Resumes at {@code step}: the snapshots taken before it (read back from spectra.csv) are kept, none is taken
+     * at {@code step} itself unless the uninterrupted run took one there (it is then among {@code earlier}), and
+     * the estimators start from the subspaces the run had ({@code bases}: layer → basis, from
+     * {@link #basisCopy}).
+     */
+    public void resume(List<SpectrumSnapshot> earlier, long step, int depth, java.util.Map<Integer, org.saddlescope.linalg.Matrix> bases) {
+        preload(earlier);
+        lastStep = step;
+        if (!bases.isEmpty()) {
+            estimators(depth);
+            for (var e : bases.entrySet()) perLayer[e.getKey() - 1].warmStart(e.getValue());
+        }
+    }
+
+    /** Layer ℓ's warm-start subspace (a copy; null when the layer has none), for a checkpoint. */
+    public org.saddlescope.linalg.Matrix basisCopy(int l) {
+        return perLayer == null ? null : perLayer[l - 1].basisCopy();
+    }
+
+    private void estimators(int depth) {
+        if (perLayer == null || perLayer.length != depth) {
+            perLayer = new TopSingularValues[depth];
+            for (int l = 0; l < depth; l++) perLayer[l] = new TopSingularValues(k, streams.stream("sketch", l + 1));
+        }
     }
 
     /** Snapshots taken before a resume (read back from spectra.csv): kept, and not taken again. */

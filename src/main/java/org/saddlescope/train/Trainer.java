@@ -24,15 +24,28 @@ import org.saddlescope.train.optim.StepRecord;
  */
 public final class Trainer {
 
-    /** Why a run ended. */
-    public enum Stop { BUDGET, LOSS_TARGET, DIVERGED }
+    /** Why a run ended. INTERRUPTED: a stop was requested (SIGTERM/SIGINT); a checkpoint was written at its step. */
+    public enum Stop { BUDGET, LOSS_TARGET, DIVERGED, INTERRUPTED }
 
-    /** How to train. batch ≤ 0 or ≥ N means full-batch gradient descent. Cadences in steps; 0 disables. */
+    /**
+     * How to train. batch ≤ 0 or ≥ N means full-batch gradient descent. Cadences in steps; 0 disables.
+     * {@code checkpointSeconds}: a checkpoint after the first step that ends that much wall time after the last
+     * one (0 = off); checkpoints only read the state, so when they happen does not change the bits of the run.
+     * {@code stopRequested} is polled after every step: when it turns true the run checkpoints and stops.
+     */
     public record Settings(int batch, LearningRate lr, long maxSteps, long maxEpochs, double lossTarget,
-                           long logEvery, long evalEvery, long checkpointEvery, int evalSamples, long seed) {
+                           long logEvery, long evalEvery, long checkpointEvery, int evalSamples, long seed,
+                           double checkpointSeconds, java.util.function.BooleanSupplier stopRequested) {
         public Settings {
             if (maxSteps <= 0 && maxEpochs <= 0) throw new IllegalArgumentException("give a step or epoch budget");
             if (logEvery < 0 || evalEvery < 0 || checkpointEvery < 0) throw new IllegalArgumentException("cadences must be ≥ 0");
+            if (!(checkpointSeconds >= 0)) throw new IllegalArgumentException("checkpoint interval must be ≥ 0 seconds");
+            if (stopRequested == null) stopRequested = () -> false;
+        }
+
+        public Settings(int batch, LearningRate lr, long maxSteps, long maxEpochs, double lossTarget,
+                        long logEvery, long evalEvery, long checkpointEvery, int evalSamples, long seed) {
+            this(batch, lr, maxSteps, maxEpochs, lossTarget, logEvery, evalEvery, checkpointEvery, evalSamples, seed, 0, null);
         }
     }
 
@@ -59,6 +72,7 @@ public final class Trainer {
     private final List<String> columns = new ArrayList<>();
     private final PrecisionMonitor monitor;
     private final int monitorAt; // first metrics column of the monitor
+    private final Divergence divergence;
 
     /** Plain gradient descent ({@link Sgd}, the fused fast path). */
     public Trainer(Network net, Cost cost, Dataset train, Dataset test, Settings settings, TrainingSink sink,
@@ -89,6 +103,7 @@ public final class Trainer {
         this.stepsPerEpoch = n / batch; // a trailing partial batch is dropped, as with drop_last
         this.evalSet = settings.evalSamples() > 0 && settings.evalSamples() < n ? train.head(settings.evalSamples()) : train;
         this.localized = LocalizedLoss.of(cost, evalSet.targets());
+        this.divergence = Divergence.of(cost, evalSet.targets());
         columns.addAll(List.of("step", "epoch", "time_s", "lr", "loss", "norm"));
         for (int l = 1; l <= net.depth(); l++) columns.add("w_norm_" + l);
         columns.addAll(List.of("train_loss", "train_acc", "test_loss", "test_acc", "speed", "speed_unit"));
@@ -137,17 +152,24 @@ public final class Trainer {
         int[] perm = fullBatch() ? null : permutation(epoch);
         Stop stop = Stop.BUDGET;
         String message = "finished " + total + " steps";
+        long checkpointNanos = (long) (s.checkpointSeconds() * 1e9);
+        long nextCheckpoint = t0 + checkpointNanos;
+        if (step < total && s.stopRequested().getAsBoolean()) {
+            stop = Stop.INTERRUPTED; // before any step: the state on disk is already this one
+            message = "interrupted at step " + step + " before it moved";
+        }
         try {
-            while (step < total) {
+            while (step < total && stop == Stop.BUDGET) {
                 if (!fullBatch()) {
                     xb.gatherColumns(train.x(), perm, b * batch);
                     tb.gatherColumns(train.targets(), perm, b * batch);
                 }
                 Matrix y = net.forward(xb, ws);
                 double loss = cost.gradient(y, tb, dy);
-                if (!Double.isFinite(loss)) {
+                String diverged = divergence.loss(loss);
+                if (diverged != null) {
                     stop = Stop.DIVERGED;
-                    message = "loss became " + loss + " at step " + (step + 1) + " (epoch " + epoch + "); weights left at step " + step;
+                    message = "diverged at step " + (step + 1) + " (epoch " + epoch + "): " + diverged;
                     break;
                 }
                 double lr = s.lr().at(norm2);
@@ -166,7 +188,7 @@ public final class Trainer {
                 if (step % NORM_RESYNC_EVERY == 0) norm2 = net.normSquared();
                 if (!Double.isFinite(norm2)) {
                     stop = Stop.DIVERGED;
-                    message = "parameters overflowed (‖θ‖² = " + norm2 + ") at step " + step + " (epoch " + epoch + ")";
+                    message = "diverged at step " + step + " (epoch " + epoch + "): the parameters overflowed (‖θ‖² = " + norm2 + ")";
                     break;
                 }
                 windowSum += loss;
@@ -187,10 +209,18 @@ public final class Trainer {
                         message = "loss " + windowMean + " reached the target " + s.lossTarget() + " at step " + step;
                     }
                 }
-                if (s.checkpointEvery() > 0 && step % s.checkpointEvery() == 0 && step < total && stop == Stop.BUDGET) {
+                boolean interrupted = s.stopRequested().getAsBoolean();
+                long now = System.nanoTime();
+                boolean due = s.checkpointEvery() > 0 && step % s.checkpointEvery() == 0
+                        || checkpointNanos > 0 && now - nextCheckpoint >= 0 || interrupted;
+                if (due && step < total && stop == Stop.BUDGET) {
                     sink.checkpoint(net, optimizer, new TrainState(step, epoch, b, norm2, windowSum, windowSteps, elapsed, monitor.state()));
+                    nextCheckpoint = now + checkpointNanos;
+                    if (interrupted) {
+                        stop = Stop.INTERRUPTED;
+                        message = "interrupted at step " + step + " (epoch " + epoch + ")";
+                    }
                 }
-                if (stop != Stop.BUDGET) break;
             }
         } finally {
             if (!fullBatch()) { xb.close(); tb.close(); }

@@ -14,6 +14,7 @@ class ReportCommandTest {
     @Test
     void buildsReportOrFailsWithBadInput() throws Exception {
         Files.writeString(dir.resolve("metrics.csv"), "step,loss\n0,1.0\n1,0.123456789\n2,0.5");  // last line still being written
+        Files.writeString(dir.resolve("manifest.json"), "{}\n"); // a run folder: report writes only into runs
         assertEquals(Main.OK, Main.execute("report", dir.toString(), "--title", "T", "--quiet"));
         String html = Files.readString(dir.resolve("report.html"));
         assertTrue(html.contains("<td>1</td>") && html.contains(">0.1235</td>"), "numbers rounded to 4 significant digits");

@@ -22,7 +22,7 @@ import org.saddlescope.train.TrainingObserver;
 class LiveReportTest {
     @Test
     void aRunInProgressHasAReportDrawnFromItsDataSoFar(@TempDir Path tmp) throws Exception {
-        RunFolder folder = RunFolder.create(tmp.resolve("run"));
+        RunFolder folder = RunFolder.createFree(tmp.resolve("run"), "test");
         TrainConfig cfg = TrainConfig.merge(List.of(), "test");
         cfg.steps = 100000;
         SaddleTracker tracker = new SaddleTracker(new LossHistory(), null, new PlateauDetector());
