@@ -59,8 +59,14 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
                 Object v = layer.get(k);
                 // null and [] leave the option to the next layer (picocli cannot convert an empty list default)
                 if (v != null && !(v instanceof List<?> l && l.isEmpty())) {
-                    supplied.put(arg, layer == file ? fileName + ": key '" + k + "'" : "preset '" + preset.get("preset") + "': key '" + k + "'");
-                    return text(v);
+                    String where = layer == file ? fileName + ": key '" + k + "'" : "preset '" + preset.get("preset") + "': key '" + k + "'";
+                    supplied.put(arg, where);
+                    try {
+                        return text(v);
+                    } catch (RuntimeException e) {
+                        error = new BadInputException(where + ": " + e.getMessage()); // re-raised after parsing, as above
+                        return null;
+                    }
                 }
             }
         }

@@ -48,8 +48,8 @@ public final class Main implements Runnable {
         cl.addSubcommand("flow", new CommandLine(FlowCommand.spec()));
         cl.addSubcommand("sweep", new CommandLine(SweepCommand.spec()));
 
-        cl.registerConverter(Activation.class, Activation::parse);
-        cl.registerConverter(DType.class, DType::parse);
+        cl.registerConverter(Activation.class, s -> parsed(() -> Activation.parse(s)));
+        cl.registerConverter(DType.class, s -> parsed(() -> DType.parse(s)));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         ConfigDefaults.install(cl);
         cl.setExecutionStrategy(Main::run);
@@ -70,6 +70,15 @@ public final class Main implements Runnable {
             }
         }
         return new CommandLine.RunLast().execute(parsed);
+    }
+
+    /** A converter's complaint as picocli prints it best: our message alone, without the exception's class name. */
+    private static <T> T parsed(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
     }
 
     private static int badArguments(CommandLine.ParameterException ex, String[] args) {

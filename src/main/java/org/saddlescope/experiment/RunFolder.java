@@ -30,8 +30,8 @@ public final class RunFolder implements AutoCloseable {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)).registerModule(Configs.TYPES);
 
-    /** Files whose presence makes a folder a run folder. */
-    static final List<String> MARKERS = List.of("manifest.json", "config.yaml");
+    /** Files whose presence makes a folder a run folder (a sweep's folder has sweep.yaml). */
+    static final List<String> MARKERS = List.of("manifest.json", "config.yaml", "sweep.yaml");
 
     private Path root;
     private final Path target;

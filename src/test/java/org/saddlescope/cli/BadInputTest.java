@@ -71,8 +71,8 @@ class BadInputTest {
     void malformedConfigFilesAreExitTwoNamingFileAndKey(@TempDir Path tmp) throws IOException {
         String[][] yamls = {
                 {"lr: 1e999\n", "'lr'"}, {"lr: .nan\n", "'lr'"}, {"lr: -.inf\n", "'lr'"}, {"hidden: [8, null]\n", "'hidden'"},
-                {"batch: 2.5\n", "'batch'"}, {"lr: 0.1\nlr: 0.2\n", "lr"}, {"steps: ten\n", "'steps'"}, {"hidden: [8, -1]\n", "'hidden'"},
-                {"subset: 1e3\n", "'subset'"}, {"epochs: -1\n", "'epochs'"}, {"dataset: null\n", "dataset"}, {"- 1\n- 2\n", "mapping"},
+                {"batch: 2.5\n", "'batch'"}, {"lr: 0.1\nlr: 0.2\n", "lr"}, {"steps: ten\n", "steps"}, {"hidden: [8, -1]\n", "hidden"},
+                {"subset: 1e3\n", "'subset'"}, {"epochs: -1\n", "'epochs'"}, {"dataset: \"\"\n", "dataset"}, {"- 1\n- 2\n", "mapping"},
                 {"lr: [1, 2]\n", "'lr'"}, {"learning_rate: 3\n", "learning_rate"}, {"spectra_every: 0\n", "cadence"},
                 {"steps: 5\nhidden: {a: 1}\n", "'hidden'"}, {"{{{\n", "c.yaml"}, {"init_scale: 0\n", "'init_scale'"},
                 {"hidden: [8.5]\n", "'hidden'"}, {"seed: 1.5\n", "'seed'"}, {"eval_every: -1\n", "'eval_every'"}};

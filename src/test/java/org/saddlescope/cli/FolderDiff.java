@@ -58,7 +58,9 @@ final class FolderDiff {
 
     private static List<String> list(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).toList();
+            // .lock names the last process that held the folder (pid, time): not part of what a run computed
+            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
+                    .filter(n -> !n.endsWith(org.saddlescope.experiment.RunLock.FILE)).toList();
         }
     }
 
