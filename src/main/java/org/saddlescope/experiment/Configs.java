@@ -56,7 +56,7 @@ public final class Configs {
     public static Map<String, Object> readYaml(Path file) {
         if (!Files.isRegularFile(file)) throw new BadInputException("config file " + file + " does not exist");
         try {
-            Object o = READER.readValue(file.toFile(), Object.class);
+            Object o = Mappers.READER.readValue(file.toFile(), Object.class);
             if (o == null) return new LinkedHashMap<>();
             if (!(o instanceof Map)) throw new BadInputException(file + ": expected a mapping of field: value");
             return (Map<String, Object>) o;
@@ -75,13 +75,19 @@ public final class Configs {
         }
     }
 
-    /** YAML as a user writes it: a key given twice is an error, not "the last one wins". */
-    private static final ObjectMapper READER = RunFolder.YAML.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /**
+     * The strict mappers, made on first use: RunFolder's mappers register {@link #TYPES}, so building these while
+     * the classes initialise would read RunFolder.YAML before it is set.
+     */
+    private static final class Mappers {
+        /** YAML as a user writes it: a key given twice is an error, not "the last one wins". */
+        static final ObjectMapper READER = RunFolder.YAML.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    /** Field values as declared: no 2.5 → 2, no null for a number, no unknown key. */
-    private static final ObjectMapper STRICT = RunFolder.YAML.copy()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        /** Field values as declared: no 2.5 → 2, no null for a number, no unknown key. */
+        static final ObjectMapper STRICT = RunFolder.YAML.copy()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    }
 
     /**
      * Merges the layers in order (later wins) onto the defaults of {@code type}, then checks every field
@@ -103,7 +109,7 @@ public final class Configs {
 
     private static <T> T convert(Map<String, Object> merged, Class<T> type, String where) {
         try {
-            return STRICT.convertValue(merged, type);
+            return Mappers.STRICT.convertValue(merged, type);
         } catch (IllegalArgumentException e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;
             if (c instanceof UnrecognizedPropertyException u) {
