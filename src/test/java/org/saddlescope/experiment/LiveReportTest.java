@@ -23,8 +23,7 @@ class LiveReportTest {
     @Test
     void aRunInProgressHasAReportDrawnFromItsDataSoFar(@TempDir Path tmp) throws Exception {
         RunFolder folder = RunFolder.createFree(tmp.resolve("run"), "test");
-        TrainConfig cfg = TrainConfig.merge(List.of(), "test");
-        cfg.steps = 100000;
+        TrainConfig cfg = TrainConfig.merge(List.of(java.util.Map.of("steps", 100000)), "test"); // a config needs a budget
         SaddleTracker tracker = new SaddleTracker(new LossHistory(), null, new PlateauDetector());
         StringBuilder metrics = new StringBuilder("step,loss,norm\n");
         try (LiveReport live = new LiveReport(folder, tracker, cfg, 0)) {
