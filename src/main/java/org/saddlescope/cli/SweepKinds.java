@@ -186,13 +186,6 @@ final class SweepKinds {
         @Override public Map<String, Object> defaults() { return defaults; }
 
         @Override
-        public Map<String, Object> pointConfig(Map<String, Object> base, Map<String, Object> axes) {
-            Map<String, Object> c = new LinkedHashMap<>(base);
-            c.putAll(axes);
-            return c;
-        }
-
-        @Override
         public void validate(Map<String, Object> config, String where) {
             EscapeCommand.config(config, where);
         }

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.saddlescope.experiment.sweep.PointState;
 import org.saddlescope.experiment.sweep.SlurmExecutor;
 import org.saddlescope.experiment.sweep.SweepFolder;
 
@@ -109,18 +108,8 @@ class SlurmClusterTest {
 
         var again = saddlescope("sweep", out.toString(), "--wait");
         assertEquals(0, again.getKey(), again.getValue());
-        PointState st = f.state("seed=3");
-        assertEquals(PointState.DONE, st.status());
-        assertEquals(2, st.attempt());
-        assertTrue(st.resumedFromStep() != null && st.resumedFromStep() > 0, "resumed from its checkpoint: " + st.resumedFromStep());
         assertEquals(2, SlurmExecutor.jobs(f).size());
-
-        Path ref = tmp.resolve("ref");
-        assertEquals(0, Main.execute("train", "--config", out.resolve("configs/seed=3.yaml").toString(), "--out", ref.toString(), "--threads", "1",
-                "--quiet"));
-        Path point = out.resolve("points/seed=3");
-        assertEquals(-1, Files.mismatch(ref.resolve("weights/final.npz"), point.resolve("weights/final.npz")), "final weights, bit for bit");
-        assertEquals(new String(FolderDiff.masked(ref.resolve("metrics.csv"))), new String(FolderDiff.masked(point.resolve("metrics.csv"))));
+        SweepCommandTest.assertResumedToTheSameBits(out, tmp.resolve("ref"));
     }
 
     private static boolean queued(List<SlurmExecutor.Job> jobs) {

@@ -155,13 +155,20 @@ class SweepCommandTest {
         SweepFolder f = SweepFolder.open(out);
         assertEquals(SweepFolder.Status.INTERRUPTED, f.entries().get(0).status());
         assertEquals(0, Main.execute("sweep", out.toString(), "--quiet"));
-        PointState st = f.state("seed=3");
+        assertResumedToTheSameBits(out, tmp.resolve("ref"));
+    }
+
+    /**
+     * The point seed=3 of a TRAIN sweep ran twice, the second time resumed from a checkpoint, and ended with the bits of
+     * the same run without a stop (the ordinary command on the point's config, into {@code ref}).
+     */
+    static void assertResumedToTheSameBits(Path out, Path ref) throws Exception {
+        PointState st = SweepFolder.open(out).state("seed=3");
+        assertEquals(PointState.DONE, st.status());
         assertEquals(2, st.attempt());
         assertNotNull(st.resumedFromStep());
         assertTrue(st.resumedFromStep() > 0, "resumed from step " + st.resumedFromStep());
         assertTrue(Files.readString(out.resolve("logs/seed=3.log")).contains("saddlescope train --resume"));
-        // the same run without a stop, by the ordinary command
-        Path ref = tmp.resolve("ref");
         assertEquals(0, Main.execute("train", "--config", out.resolve("configs/seed=3.yaml").toString(), "--out", ref.toString(), "--threads", "1",
                 "--quiet"));
         Path point = out.resolve("points/seed=3");

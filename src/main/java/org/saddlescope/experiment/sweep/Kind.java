@@ -19,11 +19,15 @@ public interface Kind {
     }
 
     /**
-     * The config of one point: {@code base} with the axis values applied (a kind may translate shorthand fields such as
-     * depth and width into its own). Null leaves the point out of the grid (a combination the kind cannot run, such as
+     * The config of one point: {@code base} with the axis values put over it (a kind may translate shorthand fields such
+     * as depth and width into its own). Null leaves the point out of the grid (a combination the kind cannot run, such as
      * more small layers than layers); {@link #skipReason} says why.
      */
-    Map<String, Object> pointConfig(Map<String, Object> base, Map<String, Object> axes);
+    default Map<String, Object> pointConfig(Map<String, Object> base, Map<String, Object> axes) {
+        Map<String, Object> c = new java.util.LinkedHashMap<>(base);
+        c.putAll(axes);
+        return c;
+    }
 
     /** Why {@link #pointConfig} leaves points out, for the plan's summary. */
     default String skipReason() {

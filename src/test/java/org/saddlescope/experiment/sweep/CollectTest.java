@@ -18,13 +18,6 @@ class CollectTest {
     static final Kind FAKE = new Kind() {
         @Override public String name() { return "fake"; }
 
-        @Override
-        public Map<String, Object> pointConfig(Map<String, Object> base, Map<String, Object> axes) {
-            Map<String, Object> c = new LinkedHashMap<>(base);
-            c.putAll(axes);
-            return c;
-        }
-
         @Override public void validate(Map<String, Object> config, String where) { }
         @Override public List<String> arguments(Path config, Path folder, int threads, boolean resume) { return List.of(); }
 

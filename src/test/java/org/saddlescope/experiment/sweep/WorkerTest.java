@@ -9,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,13 +19,6 @@ class WorkerTest {
     /** "Resumable" when the folder holds a file named ckpt (its content: the step). */
     static final Kind RESUMING = new Kind() {
         @Override public String name() { return "r"; }
-
-        @Override
-        public Map<String, Object> pointConfig(Map<String, Object> base, Map<String, Object> axes) {
-            Map<String, Object> c = new LinkedHashMap<>(base);
-            c.putAll(axes);
-            return c;
-        }
 
         @Override public void validate(Map<String, Object> config, String where) { }
 
