@@ -246,6 +246,14 @@ public final class SweepCommand implements Callable<Integer> {
             }
             return Main.OK;
         }
+        if (s.executor.equals("slurm") && SweepFolder.isSweep(out)) {
+            // a second array over the same chunks would only find their points taken; say so instead
+            List<SlurmExecutor.Job> jobs = SlurmExecutor.jobs(SweepFolder.open(out));
+            if (SlurmExecutor.queued(jobs, Map.of())) {
+                throw new BadInputException(out + " still has Slurm tasks in the queue (saddlescope sweep status " + out
+                        + "); wait for them or saddlescope sweep cancel " + out + ", then submit again");
+            }
+        }
         SweepFolder f = SweepFolder.create(out, s, grid.points());
         if (!quiet) o.println("sweep " + s.name + ": " + grid.points().size() + " points of kind " + s.kind + skipped + ", " + toRun + " to run -> " + out);
         if (s.executor.equals("slurm")) {
