@@ -100,6 +100,9 @@ class SlurmClusterTest {
         SweepCommandTest.waitFor(() -> Files.exists(ckpt), 180, "checkpoint under Slurm");
         List<SlurmExecutor.Job> jobs = SlurmExecutor.jobs(f);
         assertEquals(1, jobs.size());
+        var twice = saddlescope("sweep", out.toString());
+        assertEquals(2, twice.getKey(), "no second array while the first is queued: " + twice.getValue());
+        assertTrue(twice.getValue().contains("still has Slurm tasks in the queue"), twice.getValue());
         ProcessBuilder cancel = new ProcessBuilder("scancel", jobs.get(0).id()).redirectErrorStream(true);
         cancel.environment().putAll(env);
         assertEquals(0, cancel.start().waitFor());
