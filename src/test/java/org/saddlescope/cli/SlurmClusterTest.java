@@ -95,14 +95,15 @@ class SlurmClusterTest {
         Path out = tmp.resolve("t");
         var submit = saddlescope("sweep", spec.toString(), "--out", out.toString());
         assertEquals(0, submit.getKey(), submit.getValue());
+        // the task is pending or running (its JVM starts, then 6000 steps): a second submission is refused meanwhile
+        var twice = saddlescope("sweep", out.toString());
+        assertEquals(2, twice.getKey(), "no second array while the first is queued: " + twice.getValue());
+        assertTrue(twice.getValue().contains("still has Slurm tasks in the queue"), twice.getValue());
         SweepFolder f = SweepFolder.open(out);
         Path ckpt = out.resolve("points/seed=3/checkpoints/state.json");
         SweepCommandTest.waitFor(() -> Files.exists(ckpt), 180, "checkpoint under Slurm");
         List<SlurmExecutor.Job> jobs = SlurmExecutor.jobs(f);
         assertEquals(1, jobs.size());
-        var twice = saddlescope("sweep", out.toString());
-        assertEquals(2, twice.getKey(), "no second array while the first is queued: " + twice.getValue());
-        assertTrue(twice.getValue().contains("still has Slurm tasks in the queue"), twice.getValue());
         ProcessBuilder cancel = new ProcessBuilder("scancel", jobs.get(0).id()).redirectErrorStream(true);
         cancel.environment().putAll(env);
         assertEquals(0, cancel.start().waitFor());
