@@ -14,6 +14,7 @@ import org.saddlescope.net.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code saddlescope bench}: training steps/s of the paper's MNIST network, beside PyTorch in the same sitting. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -131,7 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
                 f.publish();
             }
         }
-        return Main.OK;
+        return CommandLine.ExitCode.OK;
     }
 
     private static Double max(Double a, Double b) {

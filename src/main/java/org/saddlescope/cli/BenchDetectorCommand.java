@@ -13,6 +13,7 @@ import org.saddlescope.linalg.Blas;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code saddlescope bench-detector}: the saddle detector's precision, recall and timing error on labelled runs. */
 @Command(name = "bench-detector", mixinStandardHelpOptions = true,
@@ -61,6 +62,6 @@ public final class BenchDetectorCommand implements java.util.concurrent.Callable
         DetectorBenchmarkReport.write(folder, results, (System.nanoTime() - t0) / 1e9);
         System.out.println(DetectorBenchmark.score(results).line());
         System.out.println("run folder: " + folder.root());
-        return Main.OK;
+        return CommandLine.ExitCode.OK;
     }
 }

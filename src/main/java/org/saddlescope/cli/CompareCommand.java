@@ -9,6 +9,7 @@ import org.saddlescope.report.Comparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code saddlescope compare RUN RUN...}: training runs side by side, in a folder with its own report. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -53,6 +54,6 @@ public final class CompareCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         Path report = Comparison.write(runs, labels, dir);
         if (!quiet) System.out.println("wrote " + report);
-        return Main.OK;
+        return CommandLine.ExitCode.OK;
     }
 }

@@ -96,7 +96,7 @@ public final class DataCommand implements Runnable {
                 r.notes().forEach(System.out::println);
                 System.out.println(s.name() + ": " + r.fetched().size() + " fetched, " + r.kept().size() + " already present -> " + r.folder());
             }
-            return Main.OK;
+            return CommandLine.ExitCode.OK;
         }
     }
 
@@ -126,7 +126,7 @@ public final class DataCommand implements Runnable {
             long unverified = r.files().stream().filter(f -> !f.verified()).count();
             System.out.println(s.name() + ": " + r.files().size() + " files imported" + (unverified > 0 ? ", " + unverified + " UNVERIFIED" : "")
                     + " -> " + r.folder());
-            return Main.OK;
+            return CommandLine.ExitCode.OK;
         }
     }
 
@@ -157,7 +157,7 @@ public final class DataCommand implements Runnable {
                 System.out.println("--dataset " + s.name() + " reads " + (l == null ? "nothing yet (data fetch " + s.name() + " or data import " + s.name() + " PATH)"
                         : l.dir() + (l.dataFolder() ? (l.verified() ? " (verified)" : " (NOT all verified)") : " (system folder, not checked)")));
             }
-            return Main.OK;
+            return CommandLine.ExitCode.OK;
         }
     }
 }

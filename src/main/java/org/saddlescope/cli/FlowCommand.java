@@ -46,6 +46,6 @@ public final class FlowCommand implements Callable<Integer> {
         var s = o.summary();
         System.out.println(String.format(Locale.ROOT, "flow: %s at t=%.6g (q=%.6g); loss escape t=%s, output escape t=%s; %d evaluations -> %s",
                 s.get("stop"), s.get("end_t"), s.get("end_q"), s.get("loss_escape_t"), s.get("output_escape_t"), s.get("evaluations"), out));
-        return "NON_FINITE".equals(s.get("stop")) ? Main.FAILED : Main.OK;
+        return "NON_FINITE".equals(s.get("stop")) ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
     }
 }

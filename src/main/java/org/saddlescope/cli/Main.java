@@ -9,16 +9,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code saddlescope} command. Exit codes (DESIGN.md): 0 success, 1 failure while running, 2 bad input
- * (config, arguments, data files) with a one-line message and no stack trace unless --verbose.
+ * The {@code saddlescope} command. Exit codes (DESIGN.md) are picocli's {@link CommandLine.ExitCode}: OK (0) success,
+ * SOFTWARE (1) failure while running, USAGE (2) bad input (config, arguments, data files) with a one-line message and
+ * no stack trace unless --verbose. Commands return OK (or SOFTWARE for a run that ended badly, after saying why);
+ * exceptions map to a code by {@link #exitCode}, so no command needs constants from here.
  */
 @Command(name = "saddlescope", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Escape directions, saddle-to-saddle training and escape times of deep bias-free networks.",
         subcommands = {BenchCommand.class, BenchDetectorCommand.class, BenchSpectraCommand.class, CompareCommand.class, DataCommand.class, ReproduceCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    public static final int OK = 0;
-    public static final int FAILED = 1;
-    public static final int BAD_INPUT = 2;
+    /** The codes, named for callers of {@link #execute} (tests, scripts). */
+    public static final int OK = CommandLine.ExitCode.OK;
+    public static final int FAILED = CommandLine.ExitCode.SOFTWARE;
+    public static final int BAD_INPUT = CommandLine.ExitCode.USAGE;
     /** A run stopped by SIGINT without the JVM's shutdown (tests); a signal itself exits 130 or 143. */
     public static final int INTERRUPTED = 130;
 
@@ -54,6 +57,7 @@ public final class Main implements Runnable {
         ConfigDefaults.install(cl);
         cl.setExecutionStrategy(Main::run);
         cl.setParameterExceptionHandler(Main::badArguments);
+        cl.setExitCodeExceptionMapper(Main::exitCode);
         cl.setExecutionExceptionHandler(Main::failure);
         return cl;
     }
@@ -87,22 +91,27 @@ public final class Main implements Runnable {
                 ? d.source(ex.getArgSpec()) : null;
         err.println("saddlescope: " + (from != null ? from + ": " : "") + ex.getMessage());
         err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-        return BAD_INPUT;
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /** Bad input (our own exceptions, data files, argument checks, unreadable YAML) is USAGE; anything else SOFTWARE. */
+    static int exitCode(Throwable t) {
+        return isBadInput(t) ? CommandLine.ExitCode.USAGE : CommandLine.ExitCode.SOFTWARE;
     }
 
     private static int failure(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         boolean verbose = false;
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) verbose |= p.hasMatchedOption("--verbose");
-        Throwable t = ex;
-        if (isBadInput(t)) {
-            err.println("saddlescope: " + oneLine(t.getMessage()));
-            if (verbose) t.printStackTrace(err);
-            return BAD_INPUT;
+        int code = cl.getExitCodeExceptionMapper().getExitCode(ex);
+        if (code == CommandLine.ExitCode.USAGE) {
+            err.println("saddlescope: " + oneLine(ex.getMessage()));
+            if (verbose) ex.printStackTrace(err);
+        } else {
+            err.println("saddlescope: failed: " + oneLine(ex.getClass().getSimpleName() + ": " + ex.getMessage()));
+            if (verbose) ex.printStackTrace(err); else err.println("(run with --verbose for the stack trace)");
         }
-        err.println("saddlescope: failed: " + oneLine(t.getClass().getSimpleName() + ": " + t.getMessage()));
-        if (verbose) t.printStackTrace(err); else err.println("(run with --verbose for the stack trace)");
-        return FAILED;
+        return code;
     }
 
     /** Bad input anywhere in the stack: our own exceptions, data file problems, argument checks. */

@@ -18,6 +18,7 @@ import org.saddlescope.report.RunReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code saddlescope report RUN}: report.html from what a run folder holds now, with every figure of a training
@@ -83,7 +84,7 @@ public final class ReportCommand implements Callable<Integer> {
             }
             if (!quiet) System.out.println("wrote " + written);
         }
-        return Main.OK;
+        return CommandLine.ExitCode.OK;
     }
 
     /** A training run (train, reproduce mnist-quick) has a metrics.csv with a loss column: its figures can be redrawn. */

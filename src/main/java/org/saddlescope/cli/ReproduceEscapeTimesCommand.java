@@ -6,6 +6,7 @@ import org.saddlescope.experiment.EscapeTimesExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code saddlescope reproduce escape-times}. */
 @Command(name = "escape-times", mixinStandardHelpOptions = true,
@@ -31,6 +32,6 @@ public final class ReproduceEscapeTimesCommand implements Callable<Integer> {
         }
         if (!common.quiet) System.out.print(md);
         System.out.println("escape-times -> " + out);
-        return Main.OK;
+        return CommandLine.ExitCode.OK;
     }
 }

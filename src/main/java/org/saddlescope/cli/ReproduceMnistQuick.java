@@ -20,6 +20,7 @@ import org.saddlescope.report.SpectraFigures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code saddlescope reproduce mnist-quick}: the paper's section 3.3 experiment in small (preset
@@ -93,7 +94,7 @@ public final class ReproduceMnistQuick implements Callable<Integer> {
             System.out.println(readText(o.folder().resolve("low_rank_by_depth.md")));
         }
         System.out.println(o.summary());
-        return o.diverged() ? Main.FAILED : Main.OK;
+        return o.diverged() ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
     }
 
     private static String readText(Path p) {

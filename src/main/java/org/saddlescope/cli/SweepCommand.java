@@ -244,7 +244,7 @@ public final class SweepCommand implements Callable<Integer> {
             } else {
                 o.println(Sweeps.local(s, toRun, cores, Runtime.getRuntime().maxMemory()).line(cores));
             }
-            return Main.OK;
+            return CommandLine.ExitCode.OK;
         }
         if (s.executor.equals("slurm") && SweepFolder.isSweep(out)) {
             // a second array over the same chunks would only find their points taken; say so instead
@@ -264,7 +264,7 @@ public final class SweepCommand implements Callable<Integer> {
                 SlurmExecutor.Job job = SlurmExecutor.submit(f, sp.script(), sp.array(), sp.chunk(), Map.of());
                 o.println("slurm: submitted job " + job.id() + " (array " + sp.array() + ", " + sp.chunk() + " point(s) per task, "
                         + sp.threads() + " CPU(s) each); follow it with: saddlescope sweep status " + out);
-                if (!waitForSlurm) return Main.OK;
+                if (!waitForSlurm) return CommandLine.ExitCode.OK;
                 try (ConsoleProgress p = new ConsoleProgress("sweep", quiet)) {
                     Sweeps.waitFor(f, List.of(job), Map.of(), 2000, p);
                 }
@@ -293,7 +293,7 @@ public final class SweepCommand implements Callable<Integer> {
         if (!failed.isEmpty()) System.err.println("retry them with: saddlescope sweep retry " + f.root());
         int open = c.total() - c.done() - c.failed();
         if (open > 0) System.out.println(open + " point(s) not finished (running, interrupted or queued): saddlescope sweep status " + f.root());
-        return failed.isEmpty() ? Main.OK : Main.FAILED;
+        return failed.isEmpty() ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
     }
 
     /**

@@ -18,6 +18,7 @@ import org.saddlescope.experiment.sweep.SweepSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code sweep status | collect | retry | cancel | worker DIR}. */
 final class SweepSubcommands {
@@ -55,7 +56,7 @@ final class SweepSubcommands {
             }
             if (all) for (SweepFolder.Entry e : entries) System.out.println(String.format(Locale.ROOT, "  %-12s %s", e.status().name().toLowerCase(Locale.ROOT), e.point().name()));
             slurm(f, entries);
-            return Main.OK;
+            return CommandLine.ExitCode.OK;
         }
 
         private static String where(SweepFolder.Entry e) {
@@ -108,7 +109,7 @@ final class SweepSubcommands {
             System.out.print(c.markdown());
             System.out.println(String.format(Locale.ROOT, "collect: %d/%d points done, %d failed -> %s", c.done(), c.total(), c.failed(),
                     dir.resolve("results.csv")));
-            return Main.OK;
+            return CommandLine.ExitCode.OK;
         }
     }
 
@@ -168,7 +169,7 @@ final class SweepSubcommands {
             List<SlurmExecutor.Job> jobs = SlurmExecutor.jobs(SweepFolder.open(dir));
             SlurmExecutor.cancel(jobs, Map.of());
             System.out.println("cancel: " + jobs.size() + " job(s)");
-            return Main.OK;
+            return CommandLine.ExitCode.OK;
         }
     }
 
@@ -201,7 +202,7 @@ final class SweepSubcommands {
             double wall = (System.nanoTime() - started) / 1e9;
             System.out.println(String.format(Locale.ROOT, "worker %d: ran %d point(s), %d failed, %d skipped in %.1f s (%.1f s CPU of this process)",
                     who.pid(), o.ran(), o.failed(), o.skipped(), wall, cpu));
-            return o.failed() > 0 ? Main.FAILED : Main.OK;
+            return o.failed() > 0 ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
         }
     }
 }

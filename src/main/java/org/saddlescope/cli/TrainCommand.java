@@ -60,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (resume != null) throw new IllegalArgumentException("--dry-run estimates a new run; drop --resume");
             TrainConfig cfg = config();
             System.out.print(TrainDryRun.run(cfg, out(cfg), common.threads).text());
-            return Main.OK;
+            return CommandLine.ExitCode.OK;
         }
         try (Interrupts signals = Interrupts.install()) {
             TrainRun.Hooks hooks = new TrainRun.Hooks(signals, this::figuresAndReport);
@@ -137,9 +137,9 @@ public final class TrainCommand implements Callable<Integer> {
     private int report(TrainRun.Outcome o) {
         if (o.diverged() || o.interrupted()) {
             System.err.println("saddlescope: " + o.summary());
-            return o.diverged() ? Main.FAILED : Main.INTERRUPTED;
+            return o.diverged() ? CommandLine.ExitCode.SOFTWARE : Main.INTERRUPTED;
         }
         System.out.println(o.summary());
-        return Main.OK;
+        return CommandLine.ExitCode.OK;
     }
 }

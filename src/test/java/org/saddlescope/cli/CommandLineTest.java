@@ -69,6 +69,21 @@ class CommandLineTest {
     }
 
     @Test
+    void exitCodesArePicocliExitCodesByExceptionMapper() {
+        // 0/1/2 are picocli's OK/SOFTWARE/USAGE; the mapper sends bad input (ours, data files, argument checks, YAML)
+        // to USAGE and everything else to SOFTWARE.
+        assertEquals(picocli.CommandLine.ExitCode.OK, Main.OK);
+        assertEquals(picocli.CommandLine.ExitCode.SOFTWARE, Main.FAILED);
+        assertEquals(picocli.CommandLine.ExitCode.USAGE, Main.BAD_INPUT);
+        picocli.CommandLine.IExitCodeExceptionMapper m = Main.commandLine().getExitCodeExceptionMapper();
+        assertEquals(Main.BAD_INPUT, m.getExitCode(new org.saddlescope.experiment.BadInputException("x")));
+        assertEquals(Main.BAD_INPUT, m.getExitCode(new org.saddlescope.data.DataFileException("x")));
+        assertEquals(Main.BAD_INPUT, m.getExitCode(new IllegalArgumentException("x")));
+        assertEquals(Main.FAILED, m.getExitCode(new ArithmeticException("x")));
+        assertEquals(Main.FAILED, m.getExitCode(new IllegalStateException("x")));
+    }
+
+    @Test
     void divergenceExitsOneAndNamesTheStep(@TempDir Path tmp) {
         Run r = run("train", "--dataset", "teacher:n=32,d=4,out=2", "--hidden", "8,8", "--activation", "identity", "--init", "he",
                 "--lr", "50", "--steps", "200", "--out", tmp.resolve("d").toString(), "--quiet");
