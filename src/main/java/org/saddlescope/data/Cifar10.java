@@ -79,13 +79,7 @@ public final class Cifar10 {
     }
 
     private static void fillColumn(Matrix m, int j, double[] values) {
-        int d = m.rows();
-        if (m.dtype() == DType.F64) {
-            m.doubleBuffer().put(j * d, values, 0, d);
-        } else {
-            java.nio.FloatBuffer fb = m.floatBuffer();
-            for (int i = 0; i < d; i++) fb.put(j * d + i, (float) values[i]);
-        }
+        m.put(j * m.rows(), values, 0, m.rows());
     }
 
     private static void copyColumns(Matrix src, Matrix dst, int at) {

@@ -4,14 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.FloatBuffer;
-import java.nio.DoubleBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.saddlescope.linalg.DType;
+import org.saddlescope.linalg.Elementwise;
 import org.saddlescope.linalg.Matrix;
 
 /**
@@ -173,36 +172,15 @@ public final class Idx {
 
     static Matrix unitPixels(byte[] b, int offset, int d, int stride, int n, DType dtype) {
         Matrix x = Matrix.zeros(dtype, d, n);
-        int chunkCols = Math.max(1, (1 << 20) / Math.max(1, d));
-        // a table, not a division per pixel: bytes/255 rounded once, the same in F32 and F64 up to float rounding
-        double[] table = new double[256];
-        for (int v = 0; v < 256; v++) table[v] = v / 255.0;
-        if (dtype == DType.F32) {
-            FloatBuffer buf = x.floatBuffer();
-            float[] tf = new float[256];
-            for (int v = 0; v < 256; v++) tf[v] = (float) table[v];
-            float[] chunk = new float[chunkCols * d];
-            for (int j0 = 0; j0 < n; j0 += chunkCols) {
-                int cols = Math.min(chunkCols, n - j0);
-                for (int c = 0; c < cols; c++) {
-                    int src = offset + (j0 + c) * stride, dst = c * d;
-                    for (int i = 0; i < d; i++) chunk[dst + i] = tf[b[src + i] & 0xff];
-                }
-                buf.put(j0 * d, chunk, 0, cols * d);
-            }
-        } else {
-            DoubleBuffer buf = x.doubleBuffer();
-            double[] chunk = new double[chunkCols * d];
-            for (int j0 = 0; j0 < n; j0 += chunkCols) {
-                int cols = Math.min(chunkCols, n - j0);
-                for (int c = 0; c < cols; c++) {
-                    int src = offset + (j0 + c) * stride, dst = c * d;
-                    for (int i = 0; i < d; i++) chunk[dst + i] = table[b[src + i] & 0xff];
-                }
-                buf.put(j0 * d, chunk, 0, cols * d);
-            }
-        }
+        Elementwise.lookupBytes(b, offset, stride, n, UNIT_PIXELS, x);
         return x;
+    }
+
+    /** bytes/255 as a table, rounded once: the same numbers in F32 and F64 up to float rounding. */
+    private static final double[] UNIT_PIXELS = new double[256];
+
+    static {
+        for (int v = 0; v < 256; v++) UNIT_PIXELS[v] = v / 255.0;
     }
 
     /** The training or test split from a folder holding the four standard files (gzip or plain). */

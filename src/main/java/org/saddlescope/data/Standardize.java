@@ -1,8 +1,5 @@
 package org.saddlescope.data;
 
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 
 /**
@@ -57,23 +54,12 @@ public record Standardize(boolean perFeature, double[] mean, double[] std) {
 
     private static int read(Matrix x, int k0, double[] chunk) {
         int len = Math.min(chunk.length, x.size() - k0);
-        if (x.dtype() == DType.F64) {
-            x.doubleBuffer().get(k0, chunk, 0, len);
-        } else {
-            FloatBuffer b = x.floatBuffer();
-            for (int q = 0; q < len; q++) chunk[q] = b.get(k0 + q);
-        }
+        x.get(k0, chunk, 0, len);
         return len;
     }
 
     private static void readColumn(Matrix x, int j, double[] col) {
-        int d = x.rows();
-        if (x.dtype() == DType.F64) {
-            x.doubleBuffer().get(j * d, col, 0, d);
-        } else {
-            FloatBuffer b = x.floatBuffer();
-            for (int i = 0; i < d; i++) col[i] = b.get(j * d + i);
-        }
+        x.get(j * x.rows(), col, 0, x.rows());
     }
 
     public double scalarMean() { return mean[0]; }
@@ -91,22 +77,12 @@ public record Standardize(boolean perFeature, double[] mean, double[] std) {
             shift[i] = mean[f];
             inv[i] = 1.0 / std[f];
         }
-        if (x.dtype() == DType.F32) {
-            FloatBuffer b = x.floatBuffer();
-            float[] col = new float[d];
-            for (int j = 0; j < n; j++) {
-                b.get(j * d, col, 0, d);
-                for (int i = 0; i < d; i++) col[i] = (float) ((col[i] - shift[i]) * inv[i]);
-                b.put(j * d, col, 0, d);
-            }
-        } else {
-            DoubleBuffer b = x.doubleBuffer();
-            double[] col = new double[d];
-            for (int j = 0; j < n; j++) {
-                b.get(j * d, col, 0, d);
-                for (int i = 0; i < d; i++) col[i] = (col[i] - shift[i]) * inv[i];
-                b.put(j * d, col, 0, d);
-            }
+        // in float64 either way, rounded once to float32 for F32 inputs (exactly what the float32 loop computed)
+        double[] col = new double[d];
+        for (int j = 0; j < n; j++) {
+            x.get(j * d, col, 0, d);
+            for (int i = 0; i < d; i++) col[i] = (col[i] - shift[i]) * inv[i];
+            x.put(j * d, col, 0, d);
         }
     }
 

@@ -126,6 +126,18 @@ public final class Matrix implements AutoCloseable {
         return out;
     }
 
+    /** dst[dstOff..dstOff+len) := flat elements offset..offset+len (float32 widened exactly): a column, a chunk. */
+    public void get(int offset, double[] dst, int dstOff, int len) {
+        if (db != null) db.get(offset, dst, dstOff, len);
+        else for (int q = 0; q < len; q++) dst[dstOff + q] = fb.get(offset + q);
+    }
+
+    /** Flat elements offset..offset+len := src[srcOff..srcOff+len) (rounded once to float32 in a float32 matrix). */
+    public void put(int offset, double[] src, int srcOff, int len) {
+        if (db != null) db.put(offset, src, srcOff, len);
+        else for (int q = 0; q < len; q++) fb.put(offset + q, (float) src[srcOff + q]);
+    }
+
     /** Row-major copy as nested arrays (for tests and small reports). */
     public double[][] toRows() {
         double[][] out = new double[rows][cols];

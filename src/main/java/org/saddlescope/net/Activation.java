@@ -2,7 +2,7 @@ package org.saddlescope.net;
 
 import java.util.Locale;
 import org.apache.commons.math3.special.Erf;
-import org.saddlescope.linalg.DType;
+import org.saddlescope.linalg.Elementwise;
 import org.saddlescope.linalg.Matrix;
 
 /**
@@ -149,79 +149,16 @@ public abstract class Activation {
         @Override public double secondDerivative(double z) { return 0; }
         @Override public boolean positivelyHomogeneous() { return true; }
 
-        // Hot loops of every training step. Pre-activations have random signs, so a branch per element
-        // mispredicts half the time, and element-wise access to direct buffers is not vectorised: work in
-        // L1-sized chunks copied into heap arrays, with branch-free forms the JIT can vectorise.
-        // max(v,0) + s·min(v,0) equals (v > 0 ? v : s·v) exactly (one term is an exact zero).
-        private static final int CHUNK = 4096;
-        private static final ThreadLocal<float[][]> F32 = ThreadLocal.withInitial(() -> new float[2][CHUNK]);
-        private static final ThreadLocal<double[][]> F64 = ThreadLocal.withInitial(() -> new double[2][CHUNK]);
-
+        // Hot loops of every training step: linalg's branch-free kernels for both dtypes.
         @Override
         public void apply(Matrix z, Matrix out) {
-            int n = z.size();
-            if (z.dtype() == DType.F32) {
-                java.nio.FloatBuffer a = z.floatBuffer(), b = out.floatBuffer();
-                float[] v = F32.get()[0];
-                float s = (float) slope;
-                for (int off = 0; off < n; off += CHUNK) {
-                    int m = Math.min(CHUNK, n - off);
-                    a.get(off, v, 0, m);
-                    if (s == 0f) for (int k = 0; k < m; k++) v[k] = Math.max(v[k], 0f);
-                    else for (int k = 0; k < m; k++) v[k] = Math.max(v[k], 0f) + s * Math.min(v[k], 0f);
-                    b.put(off, v, 0, m);
-                }
-            } else {
-                java.nio.DoubleBuffer a = z.doubleBuffer(), b = out.doubleBuffer();
-                double[] v = F64.get()[0];
-                for (int off = 0; off < n; off += CHUNK) {
-                    int m = Math.min(CHUNK, n - off);
-                    a.get(off, v, 0, m);
-                    if (slope == 0) for (int k = 0; k < m; k++) v[k] = Math.max(v[k], 0.0);
-                    else for (int k = 0; k < m; k++) v[k] = Math.max(v[k], 0.0) + slope * Math.min(v[k], 0.0);
-                    b.put(off, v, 0, m);
-                }
-            }
+            Elementwise.leakyRelu(z, out, slope);
         }
 
         /** δ ⊙ σ'(z) with σ'(z) = 1 for z > 0, slope otherwise (σ'(0) = slope, as PyTorch takes ReLU'(0) = 0). */
         @Override
         public void multiplyByDerivative(Matrix z, Matrix delta) {
-            int n = z.size();
-            if (z.dtype() == DType.F32) {
-                java.nio.FloatBuffer a = z.floatBuffer(), d = delta.floatBuffer();
-                float[][] buf = F32.get();
-                float[] zv = buf[0], dv = buf[1];
-                // σ'(z) chosen by a sign mask, not a branch: a branch on random signs mispredicts half the time.
-                int oneBits = Float.floatToRawIntBits(1f), slopeBits = Float.floatToRawIntBits((float) slope);
-                for (int off = 0; off < n; off += CHUNK) {
-                    int m = Math.min(CHUNK, n - off);
-                    a.get(off, zv, 0, m);
-                    d.get(off, dv, 0, m);
-                    for (int k = 0; k < m; k++) {
-                        int zb = Float.floatToRawIntBits(zv[k]);
-                        int neg = ((zb - 1) | zb) >> 31; // all ones iff z ≤ 0 (±0 included)
-                        dv[k] *= Float.intBitsToFloat((oneBits & ~neg) | (slopeBits & neg));
-                    }
-                    d.put(off, dv, 0, m);
-                }
-            } else {
-                java.nio.DoubleBuffer a = z.doubleBuffer(), d = delta.doubleBuffer();
-                double[][] buf = F64.get();
-                double[] zv = buf[0], dv = buf[1];
-                long oneBits = Double.doubleToRawLongBits(1.0), slopeBits = Double.doubleToRawLongBits(slope);
-                for (int off = 0; off < n; off += CHUNK) {
-                    int m = Math.min(CHUNK, n - off);
-                    a.get(off, zv, 0, m);
-                    d.get(off, dv, 0, m);
-                    for (int k = 0; k < m; k++) {
-                        long zb = Double.doubleToRawLongBits(zv[k]);
-                        long neg = ((zb - 1) | zb) >> 63; // all ones iff z ≤ 0 (±0 included)
-                        dv[k] *= Double.longBitsToDouble((oneBits & ~neg) | (slopeBits & neg));
-                    }
-                    d.put(off, dv, 0, m);
-                }
-            }
+            Elementwise.multiplyByLeakyReluDerivative(z, delta, slope);
         }
     }
 }
