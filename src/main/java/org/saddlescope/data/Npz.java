@@ -70,6 +70,7 @@ public final class Npz {
                 if (!name.endsWith(".npy")) throw new DataFileException(source, "entry '" + name + "' is not an .npy array");
                 byte[] npy = zin.readAllBytes();
                 String key = name.substring(0, name.length() - 4);
+                if (isText(npy)) continue; // a note beside the arrays (provenance): see readTexts
                 out.put(key, decodeNpy(npy, source, key, dtype));
             }
         } catch (ZipException ex) {
@@ -84,6 +85,61 @@ public final class Npz {
         }
         if (out.isEmpty()) throw new DataFileException(source, "no arrays in the archive");
         return out;
+    }
+
+    /** The text entries of a file (NumPy unicode arrays, '<U'), by name: the notes {@link #encode(Map, Map)} writes. */
+    public static Map<String, String> readTexts(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DataFileException(file, "cannot read: " + e.getMessage());
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        try (ZipInputStream zin = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            for (ZipEntry e; (e = zin.getNextEntry()) != null; ) {
+                byte[] npy = zin.readAllBytes();
+                if (!e.getName().endsWith(".npy") || !isText(npy)) continue;
+                out.put(e.getName().substring(0, e.getName().length() - 4), decodeText(npy, file));
+            }
+        } catch (IOException ex) {
+            throw new DataFileException(file, "cannot read zip archive: " + ex.getMessage());
+        }
+        return out;
+    }
+
+    private static String header(byte[] b) {
+        if (b.length < 10) return "";
+        int major = b[6] & 0xff;
+        ByteBuffer le = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int len = major == 1 ? le.getShort(8) & 0xffff : b.length >= 12 ? le.getInt(8) : 0;
+        int start = major == 1 ? 10 : 12;
+        if (len < 0 || start + (long) len > b.length) return "";
+        return new String(b, start, len, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean isText(byte[] npy) {
+        Matcher m = DESCR.matcher(header(npy));
+        return m.find() && m.group(1).length() > 1 && m.group(1).charAt(1) == 'U';
+    }
+
+    /** A 0-d (or one-element) little-endian unicode array: UTF-32 code points, NUL-padded. */
+    private static String decodeText(byte[] b, Path source) {
+        String h = header(b);
+        Matcher md = DESCR.matcher(h);
+        md.find();
+        String descr = md.group(1);
+        if (descr.charAt(0) == '>') throw new DataFileException(source, "big-endian text arrays are not supported");
+        int chars = Integer.parseInt(descr.substring(2));
+        int start = ((b[6] & 0xff) == 1 ? 10 : 12) + h.length();
+        StringBuilder sb = new StringBuilder();
+        ByteBuffer le = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < chars && start + 4 * i + 4 <= b.length; i++) {
+            int cp = le.getInt(start + 4 * i);
+            if (cp == 0) break;
+            sb.appendCodePoint(cp);
+        }
+        return sb.toString();
     }
 
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
@@ -195,43 +251,71 @@ public final class Npz {
 
     /** An .npz archive (uncompressed, like {@code np.savez}) of the matrices in map order. */
     public static byte[] encode(Map<String, Matrix> arrays) {
+        return encode(arrays, Map.of());
+    }
+
+    /**
+     * The matrices, then each text as a 0-d NumPy unicode array ('&lt;U' with as many characters as the text has code
+     * points): {@code str(np.load(f)[name])} gives the text back. The readers here skip text entries.
+     */
+    public static byte[] encode(Map<String, Matrix> arrays, Map<String, String> texts) {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (ZipOutputStream zos = new ZipOutputStream(bos)) {
-            for (Map.Entry<String, Matrix> e : arrays.entrySet()) {
-                String name = e.getKey();
-                if (name.isEmpty() || name.contains("/") || name.contains("\\")) {
-                    throw new IllegalArgumentException("bad array name '" + name + "' for an .npz archive");
-                }
-                byte[] npy = encodeNpy(e.getValue());
-                ZipEntry ze = new ZipEntry(name + ".npy");
-                ze.setMethod(ZipEntry.STORED);
-                ze.setSize(npy.length);
-                ze.setCompressedSize(npy.length);
-                CRC32 crc = new CRC32();
-                crc.update(npy);
-                ze.setCrc(crc.getValue());
-                ze.setTime(0); // fixed timestamp: the same weights give the same bytes
-                zos.putNextEntry(ze);
-                zos.write(npy);
-                zos.closeEntry();
-            }
+            for (Map.Entry<String, Matrix> e : arrays.entrySet()) entry(zos, e.getKey(), encodeNpy(e.getValue()));
+            for (Map.Entry<String, String> e : texts.entrySet()) entry(zos, e.getKey(), encodeText(e.getValue()));
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException(ex); // in-memory stream: does not happen
         }
         return bos.toByteArray();
     }
 
+    private static void entry(ZipOutputStream zos, String name, byte[] npy) throws IOException {
+        if (name.isEmpty() || name.contains("/") || name.contains("\\")) {
+            throw new IllegalArgumentException("bad array name '" + name + "' for an .npz archive");
+        }
+        ZipEntry ze = new ZipEntry(name + ".npy");
+        ze.setMethod(ZipEntry.STORED);
+        ze.setSize(npy.length);
+        ze.setCompressedSize(npy.length);
+        CRC32 crc = new CRC32();
+        crc.update(npy);
+        ze.setCrc(crc.getValue());
+        ze.setTime(0); // fixed timestamp: the same weights give the same bytes
+        zos.putNextEntry(ze);
+        zos.write(npy);
+        zos.closeEntry();
+    }
+
+    /** A text as a 0-d .npy unicode array (format 1.0): UTF-32LE code points. */
+    public static byte[] encodeText(String text) {
+        int[] cps = text.codePoints().toArray();
+        String dict = String.format(Locale.ROOT, "{'descr': '<U%d', 'fortran_order': False, 'shape': (), }", Math.max(1, cps.length));
+        byte[] head = header(dict);
+        ByteBuffer out = ByteBuffer.allocate(head.length + 4 * Math.max(1, cps.length)).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(head);
+        for (int cp : cps) out.putInt(cp);
+        return out.array();
+    }
+
+    /** Magic, version 1.0, header length and the header dict padded so the data start on a 64-byte boundary. */
+    private static byte[] header(String dict) {
+        int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1; // + final newline
+        int pad = (64 - unpadded % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 4 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        out.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        return out.array();
+    }
+
     /** One matrix as .npy (format 1.0, little-endian, Fortran order, shape (rows, cols)). */
     public static byte[] encodeNpy(Matrix m) {
         String descr = m.dtype() == DType.F32 ? "<f4" : "<f8";
         String dict = String.format(Locale.ROOT, "{'descr': '%s', 'fortran_order': True, 'shape': (%d, %d), }", descr, m.rows(), m.cols());
-        int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1; // + final newline
-        int pad = (64 - unpadded % 64) % 64; // the format aligns the data to 64 bytes
-        String header = dict + " ".repeat(pad) + "\n";
+        byte[] head = header(dict);
         int n = m.size();
-        ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 4 + header.length() + n * m.dtype().bytes).order(ByteOrder.LITTLE_ENDIAN);
-        out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-        out.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        ByteBuffer out = ByteBuffer.allocate(head.length + n * m.dtype().bytes).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(head);
         if (m.dtype() == DType.F32) {
             out.asFloatBuffer().put(m.floatBuffer().duplicate().position(0).limit(n));
         } else {

@@ -107,7 +107,7 @@ public final class EscapeRun {
             }
             best = b.direction();
         }
-        Weights.save(best, folder.weights().resolve("best.npz"));
+        Weights.save(best, folder.weights().resolve("best.npz"), Weights.provenance("escape", cfg.seed, cfg, loaded.info()));
         Diagnostics.Report rep = Diagnostics.analyse(best, x, g, cfg.top_k);
         writeDiagnostics(folder, rep);
         figures(folder, rep, speeds);

@@ -73,7 +73,8 @@ public final class Example1Run {
 
         Example1Experiment.RankTwo rt = Example1Experiment.rankTwo();
         folder.writeJson("rank_two.json", rt);
-        Weights.save(Example1.rankTwoNetwork(4), folder.weights().resolve("rank_two_equation2.npz"));
+        Map<String, Object> provenance = Weights.provenance("reproduce example1", seed, cfg, Map.of("spec", "example1"));
+        Weights.save(Example1.rankTwoNetwork(4), folder.weights().resolve("rank_two_equation2.npz"), provenance);
 
         // Width sweep (Figures 2 and 8)
         List<Example1Experiment.WidthResult> sweep = new ArrayList<>();
@@ -109,7 +110,7 @@ public final class Example1Run {
         }
         if (overallBest != null) {
             Weights.save(Example1.kernel(overallWidth).toNetwork(overallBest.theta(), org.saddlescope.net.Activation.RELU,
-                    org.saddlescope.linalg.DType.F64), folder.weights().resolve("best.npz"));
+                    org.saddlescope.linalg.DType.F64), folder.weights().resolve("best.npz"), provenance);
         }
         sweepFigures(folder, sweep, runs, steps);
 

@@ -152,8 +152,9 @@ public final class FlowRun {
     /** metrics.csv, summary.json, weights, figures (unless skipped), config.yaml. */
     public static void write(RunFolder folder, Outcome o, boolean figures) {
         folder.writeYaml("config.yaml", o.config());
-        Weights.save(o.initial(), folder.weights().resolve("initial.npz"));
-        Weights.save(o.result().finalNetwork(), folder.weights().resolve("final.npz"));
+        Map<String, Object> provenance = Weights.provenance("flow", o.config().seed, o.config(), Map.of("spec", o.config().dataset));
+        Weights.save(o.initial(), folder.weights().resolve("initial.npz"), provenance);
+        Weights.save(o.result().finalNetwork(), folder.weights().resolve("final.npz"), provenance);
         List<String> header = new ArrayList<>(List.of("t", "q", "loss", "norm", "output_norm"));
         for (int l = 1; l < o.depth(); l++) header.add("D_" + l);
         for (int l = 1; l < o.depth(); l++) header.add("dD_" + l + "_dt");

@@ -82,7 +82,7 @@ public final class TrainRun {
             Instant start = Instant.now();
             folder.writeYaml("config.yaml", cfg.toMap());
             folder.writeManifest("train", cfg.seed, start, null, manifestExtra(cfg, net, setup, threads, null, Map.of()));
-            Weights.save(net, folder.weights().resolve("initial.npz"));
+            Weights.save(net, folder.weights().resolve("initial.npz"), provenance(cfg, setup));
             folder.publish();
             return train(cfg, folder, net, optimizer(cfg), setup, null, start, threads, progress, hooks, "", addons);
         }
@@ -238,7 +238,7 @@ public final class TrainRun {
                 message += (sink.lastCheckpoint != null ? "; checkpoint " + sink.lastCheckpoint + " (step " + r.state().step() + ")"
                         : "; nothing new to save") + "; continue with: saddlescope train --resume " + folder.root();
             } else {
-                Weights.save(net, folder.weights().resolve("final.npz"));
+                Weights.save(net, folder.weights().resolve("final.npz"), provenance(cfg, setup));
             }
             Map<String, Object> timings = new LinkedHashMap<>();
             for (RunAddon a : addons) {
@@ -251,6 +251,10 @@ public final class TrainRun {
             if (r.stop() != Trainer.Stop.INTERRUPTED) hooks.whileLocked().accept(o);
             return o;
         }
+    }
+
+    private static Map<String, Object> provenance(TrainConfig cfg, Setup setup) {
+        return Weights.provenance("train", cfg.seed, cfg.toMap(), setup.data.info());
     }
 
     /** Products below this many multiply-adds run faster on one BLAS thread (measured: width-100 nets at batch 32). */

@@ -45,6 +45,44 @@ public final class Weights {
     }
 
     /**
+     * Writes W1..WL and, beside them, the text entry {@code provenance}: JSON of what made the weights (program version,
+     * command, seed, config, data with its checksums; see {@link #provenance}), so a weights file explains itself:
+     * {@code json.loads(str(np.load(f)["provenance"]))}.
+     */
+    public static void save(Network net, Path file, Map<String, Object> provenance) {
+        Map<String, Matrix> a = arrays(net);
+        try {
+            String json = RunFolder.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(provenance);
+            RunFolder.writeAtomically(file, Npz.encode(a, Map.of(PROVENANCE, json)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("provenance is not serialisable: " + e.getMessage(), e);
+        } finally {
+            if (net.low(1) != null) for (Matrix m : a.values()) m.close();
+        }
+    }
+
+    /** Name of the text entry that {@link #save(Network, Path, Map)} adds. */
+    public static final String PROVENANCE = "provenance";
+
+    /**
+     * What made a weights file: program version, command, seed, its config object and its data (spec, sizes,
+     * standardisation, checksums as the data source reports them), and how to read the arrays. Nothing that differs
+     * between a run and its resumed self (no times, no machine), so resumed runs write the same bytes.
+     */
+    public static Map<String, Object> provenance(String command, long seed, Object config, Map<String, Object> data) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("saddlescope", Version.VERSION);
+        p.put("java", System.getProperty("java.version"));
+        p.put("command", command);
+        p.put("seed", seed);
+        p.put("config", config);
+        if (data != null) p.put("data", data);
+        p.put("arrays", "W1..WL, W_l of shape (n_l, n_{l-1}): Y = W_L s(... s(W_1 X)) with X one sample per column, no biases");
+        return p;
+    }
+
+    /**
      * Fills {@code net}'s weights from {@code file} (converting dtype; a mixed-precision network reads them as
      * float64); names and shapes must match exactly.
      */
