@@ -144,6 +144,20 @@ public final class TrainConfig extends InitSpec implements Validated {
         return Configs.readYaml(file);
     }
 
+    /**
+     * Fields that decide when a run stops, what it writes beside its weights and how often, but not the weights: a
+     * run extended to a larger budget, or checkpointed at another cadence, makes the same weights.
+     */
+    public static final java.util.Set<String> RUN_CONTROL = java.util.Set.of("preset", "steps", "epochs", "loss_target", "log_every",
+            "eval_every", "checkpoint_every", "checkpoint_minutes", "eval_samples", "top_k", "spectra_every", "report_every");
+
+    /** The fields that determine the weights (all but {@link #RUN_CONTROL}), for a weights file's provenance. */
+    public Map<String, Object> weightsFields() {
+        Map<String, Object> m = toMap();
+        m.keySet().removeAll(RUN_CONTROL);
+        return m;
+    }
+
     public Map<String, Object> toMap() {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = RunFolder.YAML.convertValue(this, LinkedHashMap.class);

@@ -254,7 +254,7 @@ public final class TrainRun {
     }
 
     private static Map<String, Object> provenance(TrainConfig cfg, Setup setup) {
-        return Weights.provenance("train", cfg.seed, cfg.toMap(), setup.data.info());
+        return Weights.provenance("train", cfg.seed, cfg.weightsFields(), setup.data.info());
     }
 
     /** Products below this many multiply-adds run faster on one BLAS thread (measured: width-100 nets at batch 32). */

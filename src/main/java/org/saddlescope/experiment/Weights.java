@@ -66,9 +66,10 @@ public final class Weights {
     public static final String PROVENANCE = "provenance";
 
     /**
-     * What made a weights file: program version, command, seed, its config object and its data (spec, sizes,
-     * standardisation, checksums as the data source reports them), and how to read the arrays. Nothing that differs
-     * between a run and its resumed self (no times, no machine), so resumed runs write the same bytes.
+     * What made a weights file: program version, command, seed, the config fields that determine the weights (for
+     * train, all but budget and cadences: {@link TrainConfig#weightsFields}) and the data (spec, sizes, standardisation,
+     * checksums as the data source reports them), and how to read the arrays. Nothing that differs between a run and
+     * its resumed or extended self (no times, no machine, no budget), so those write the same bytes.
      */
     public static Map<String, Object> provenance(String command, long seed, Object config, Map<String, Object> data) {
         Map<String, Object> p = new LinkedHashMap<>();
