@@ -25,12 +25,15 @@ import org.saddlescope.linalg.DType;
 /**
  * data fetch against a real HTTP server on the loopback address ({@link LocalMirror}) serving the fixtures in the
  * official layouts: good files, a wrong checksum, a truncated body, a 404, a stalled connection, mirrors in order,
- * re-runs, and CIFAR-10's one archive. The stall tests use a 0.5 s timeout, so they end in about a second; the
+ * re-runs, and CIFAR-10's one archive. The stall tests use a 0.5 s timeout, so they end in about a second (fetches
+ * meant to succeed get a patient one: under load a healthy transfer can pause for more than 0.5 s); the
  * JUnit timeout only guards against a hang.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DataFetchTest {
     private static final Duration SHORT = Duration.ofMillis(500);
+    /** For transfers that should succeed: a 184 MB archive on a loaded 2-core machine can pause longer than SHORT. */
+    private static final Duration PATIENT = Duration.ofSeconds(20);
 
     private static DataFetch.Result fetch(Path root, Catalog.Spec spec, Duration timeout, String... mirrors) {
         return DataFetch.run(new DataStore(root), spec, new DataFetch.Options(List.of(mirrors), timeout), DataStore.Reporter.NONE);
@@ -46,7 +49,7 @@ class DataFetchTest {
         Catalog.Spec spec = DataFixtures.tinySpec();
         try (LocalMirror m = new LocalMirror()) {
             serveAll(m, "m");
-            DataFetch.Result r = fetch(tmp, spec, SHORT, m.url("m"));
+            DataFetch.Result r = fetch(tmp, spec, PATIENT, m.url("m"));
             assertEquals(4, r.fetched().size());
             for (DataStore.StoredFile f : r.fetched()) {
                 assertTrue(f.verified());
@@ -57,7 +60,7 @@ class DataFetchTest {
             assertEquals(DataFixtures.TEST, d.size());
             DataImportTest.assertLeftNoTempFiles(tmp);
             // run again: nothing is downloaded
-            DataFetch.Result again = fetch(tmp, spec, SHORT, m.url("m"));
+            DataFetch.Result again = fetch(tmp, spec, PATIENT, m.url("m"));
             assertEquals(0, again.fetched().size());
             assertEquals(4, again.kept().size());
             assertEquals(1, m.hits("/m/train-images-idx3-ubyte.gz"));
@@ -72,7 +75,7 @@ class DataFetchTest {
             // the first mirror: a 500 for one file, another file's bytes for another, nothing (404) for the rest
             m.status("/bad/train-labels-idx1-ubyte.gz", 500);
             m.serve("/bad/t10k-images-idx3-ubyte.gz", DataFixtures.gzip(DataFixtures.images(DataFixtures.TEST, 7)));
-            DataFetch.Result r = fetch(tmp, spec, SHORT, m.url("bad"), m.url("good"));
+            DataFetch.Result r = fetch(tmp, spec, PATIENT, m.url("bad"), m.url("good"));
             assertEquals(4, r.fetched().size());
             assertTrue(r.fetched().stream().allMatch(f -> f.source().startsWith(m.url("good"))));
             assertEquals(1, m.hits("/bad/t10k-images-idx3-ubyte.gz"));
@@ -90,20 +93,20 @@ class DataFetchTest {
             m.truncate("/cut" + file, gz, gz.length / 2);
             m.status("/gone" + file, 404);
             m.stall("/stall" + file, gz, 100);
-            assertFetchFails(tmp, spec, m.url("wrong"), "matches no published checksum");
-            assertFetchFails(tmp, spec, m.url("cut"), "of " + gz.length); // "truncated: n of N bytes" or "broken after n of N bytes"
-            assertFetchFails(tmp, spec, m.url("gone"), "HTTP 404");
-            assertFetchFails(tmp, spec, m.url("stall"), "stalled: no data for 0.5 s");
-            // all four in one run: one line that says what each mirror did
+            assertFetchFails(tmp, spec, PATIENT, m.url("wrong"), "matches no published checksum");
+            assertFetchFails(tmp, spec, PATIENT, m.url("cut"), "of " + gz.length); // "truncated: n of N bytes" or "broken after n of N bytes"
+            assertFetchFails(tmp, spec, PATIENT, m.url("gone"), "HTTP 404");
+            assertFetchFails(tmp, spec, SHORT, m.url("stall"), "stalled: no data for 0.5 s");
+            // all four in one run: one line that says what each mirror did (3 s: the healthy mirrors must not look stalled under load)
             DataFileException e = assertThrows(DataFileException.class,
-                    () -> fetch(tmp.resolve("all"), spec, SHORT, m.url("wrong"), m.url("cut"), m.url("gone"), m.url("stall")));
+                    () -> fetch(tmp.resolve("all"), spec, Duration.ofSeconds(3), m.url("wrong"), m.url("cut"), m.url("gone"), m.url("stall")));
             for (String s : new String[] {"matches no published checksum", "HTTP 404", "stalled"}) assertTrue(e.getMessage().contains(s), e.getMessage());
             DataImportTest.assertNoDataFiles(tmp.resolve("all/tiny"));
         }
     }
 
-    private static void assertFetchFails(Path root, Catalog.Spec spec, String mirror, String mentions) {
-        DataFileException e = assertThrows(DataFileException.class, () -> fetch(root, spec, SHORT, mirror));
+    private static void assertFetchFails(Path root, Catalog.Spec spec, Duration timeout, String mirror, String mentions) {
+        DataFileException e = assertThrows(DataFileException.class, () -> fetch(root, spec, timeout, mirror));
         String target = root.resolve("tiny/train-images-idx3-ubyte.gz").toString();
         assertTrue(e.getMessage().startsWith(target + ": no mirror gave a verified copy: " + mirror + "train-images-idx3-ubyte.gz"), e.getMessage());
         assertTrue(e.getMessage().contains(mentions), e.getMessage());
@@ -127,23 +130,24 @@ class DataFetchTest {
         try (LocalMirror m = new LocalMirror()) {
             serveAll(m, "m");
             m.status("/m/t10k-labels-idx1-ubyte.gz", 503);
-            assertThrows(DataFileException.class, () -> fetch(tmp, spec, SHORT, m.url("m")));
+            assertThrows(DataFileException.class, () -> fetch(tmp, spec, PATIENT, m.url("m")));
             // the three files before it are in, verified; the failed one is not
             assertEquals(3, DataStore.byName(new DataStore(tmp).manifest(spec)).size());
             // what a kill -9 during a transfer leaves
             Files.write(tmp.resolve("tiny/.t10k-labels-idx1-ubyte.gz.part"), new byte[] {1, 2, 3});
             serveAll(m, "m");
-            DataFetch.Result r = fetch(tmp, spec, SHORT, m.url("m"));
+            DataFetch.Result r = fetch(tmp, spec, PATIENT, m.url("m"));
             assertEquals(List.of("t10k-labels-idx1-ubyte.gz"), r.fetched().stream().map(DataStore.StoredFile::file).toList());
             assertEquals(3, r.kept().size());
             DataImportTest.assertLeftNoTempFiles(tmp);
             // a file changed behind our back is fetched again
             Files.write(tmp.resolve("tiny/train-labels-idx1-ubyte.gz"), new byte[] {0x1f, (byte) 0x8b});
-            assertEquals(1, fetch(tmp, spec, SHORT, m.url("m")).fetched().size());
+            assertEquals(1, fetch(tmp, spec, PATIENT, m.url("m")).fetched().size());
         }
     }
 
     @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS) // 184 MB made, hashed, served, unpacked and read: ~10 s quiet, minutes under load
     void cifarArchiveIsFetchedCheckedAndReadInTheOfficialLayout(@TempDir Path tmp) throws IOException {
         byte[] archive = DataFixtures.cifarArchive();
         Catalog.Spec spec = DataFixtures.cifarSpec(DataFixtures.md5(archive));
@@ -152,16 +156,16 @@ class DataFetchTest {
             byte[] other = archive.clone();
             other[other.length / 3] ^= 1;
             m.serve("/x/cifar-10-binary.tar.gz", other);
-            DataFileException e = assertThrows(DataFileException.class, () -> fetch(tmp.resolve("bad"), spec, SHORT, m.url("x")));
+            DataFileException e = assertThrows(DataFileException.class, () -> fetch(tmp.resolve("bad"), spec, PATIENT, m.url("x")));
             assertTrue(e.getMessage().contains("is not the published " + spec.archiveMd5()), e.getMessage());
             DataImportTest.assertNoDataFiles(tmp.resolve("bad/cifar10"));
 
-            DataFetch.Result r = fetch(tmp, spec, SHORT, m.url("x"), m.url("c"));
+            DataFetch.Result r = fetch(tmp, spec, PATIENT, m.url("x"), m.url("c"));
             assertEquals(6, r.fetched().size());
             assertTrue(r.fetched().stream().allMatch(DataStore.StoredFile::verified));
             DataImportTest.assertLeftNoTempFiles(tmp);
             assertFalse(Files.exists(tmp.resolve("cifar10/cifar-10-batches-bin/cifar-10-binary.tar.gz")), "the archive is not kept");
-            assertEquals(6, fetch(tmp, spec, SHORT, m.url("c")).kept().size());
+            assertEquals(6, fetch(tmp, spec, PATIENT, m.url("c")).kept().size());
             assertEquals(1, m.hits("/c/cifar-10-binary.tar.gz"), "the rerun downloads nothing");
         }
         // the reader on the fetched folder: test_batch is batch 5 of the generator

@@ -29,13 +29,20 @@ public record PointState(
     public static final String RUNNING = "running";
     public static final String DONE = "done";
     public static final String FAILED = "failed";
+    /** Stopped by a signal (scancel, SIGTERM, Ctrl-C) after writing its checkpoint: resumed when the sweep runs again. */
+    public static final String INTERRUPTED = "interrupted";
+
+    /** The exit statuses of a run stopped by SIGINT (130) or SIGTERM (143): its checkpoint is on disk. */
+    static boolean interrupted(int exit) {
+        return exit == 130 || exit == 143;
+    }
 
     PointState pending() {
         return new PointState(PENDING, attempt, null, null, null, threads, host, pid, executor, slurmJob, null, null, null);
     }
 
     PointState finished(int exit, String err, String endedAt, double secs) {
-        return new PointState(exit == 0 ? DONE : FAILED, attempt, exit, exit == 0 ? null : err, resumedFromStep, threads, host, pid,
+        return new PointState(exit == 0 ? DONE : interrupted(exit) ? INTERRUPTED : FAILED, attempt, exit, exit == 0 ? null : err, resumedFromStep, threads, host, pid,
                 executor, slurmJob, started, endedAt, secs);
     }
 }

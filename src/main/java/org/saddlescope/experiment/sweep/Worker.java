@@ -57,7 +57,9 @@ public final class Worker {
                     continue;
                 }
                 ran++;
-                if (!runOne(f, kind, p, before, threads, who, runner)) failed++;
+                int exit = runOne(f, kind, p, before, threads, who, runner);
+                if (PointState.interrupted(exit)) break; // a signal stops the worker too: its JVM is shutting down
+                if (exit != 0) failed++;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -65,7 +67,7 @@ public final class Worker {
         return new Outcome(ran, failed, skipped);
     }
 
-    private static boolean runOne(SweepFolder f, Kind kind, Point p, PointState before, int threads, Identity who, Runner runner) {
+    private static int runOne(SweepFolder f, Kind kind, Point p, PointState before, int threads, Identity who, Runner runner) {
         Path folder = f.pointFolder(p.name());
         boolean resume = Files.isDirectory(folder) && kind.resumable(folder);
         Long from = resume ? kind.resumeStep(folder) : null;
@@ -100,7 +102,7 @@ public final class Worker {
         Instant end = Instant.now();
         String error = exit == 0 ? null : lastError(logFile, offset, exit);
         f.writeState(p.name(), running.finished(exit, error, end.toString(), Duration.between(start, end).toNanos() / 1e9));
-        return exit == 0;
+        return exit;
     }
 
     /** The command's one-line message ("saddlescope: ...") from this attempt's part of the log. */

@@ -107,4 +107,23 @@ class WorkerTest {
         assertFalse(f.locked("x=1"));
         assertEquals(SweepFolder.Status.INTERRUPTED, f.entries().get(0).status(), "running in its record, but nobody holds it");
     }
+
+    /** scancel or Ctrl-C: the command saves a checkpoint and exits 143/130; the worker may still record it before its JVM exits. */
+    @Test
+    void aSignalledRunIsInterruptedNotFailedAndTheWorkerStops(@TempDir Path tmp) throws Exception {
+        for (int exit : new int[] {130, 143}) {
+            SweepFolder f = CollectTest.sweep(tmp.resolve("s" + exit), "{kind: fake, axes: {x: [1, 2]}}");
+            List<String> ran = new ArrayList<>();
+            Worker.Outcome o = Worker.run(f, RESUMING, f.points(), 1, ME, (args, log) -> {
+                ran.add(args.get(2));
+                return exit;
+            });
+            assertEquals(List.of(f.pointFolder("x=1").toString()), ran, "no new point once a signal arrived");
+            assertEquals(new Worker.Outcome(1, 0, 0), o);
+            assertEquals(PointState.INTERRUPTED, f.state("x=1").status());
+            assertEquals(exit, f.state("x=1").exitCode());
+            assertEquals(SweepFolder.Status.INTERRUPTED, f.entries().get(0).status(), "resumed when the sweep runs again");
+            assertEquals(SweepFolder.Status.PENDING, f.entries().get(1).status());
+        }
+    }
 }
