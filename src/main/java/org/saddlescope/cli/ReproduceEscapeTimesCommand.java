@@ -10,8 +10,9 @@ import picocli.CommandLine;
 
 /** {@code saddlescope reproduce escape-times}. */
 @Command(name = "escape-times", mixinStandardHelpOptions = true,
-        description = {"Escape-time scaling τ = Θ(ε^−(r−2)) (log for r = 2) with fitted exponents and t-intervals for r = 2..6,",
-                "Proposition 2.2 (corrected) on aligned starts, activation classes and D_ℓ drift, multi-mode plateaus.",
+        description = {"Escape times of the companion paper: τ = Θ(ε^−(r−2)) (log for r = 2), fitted for r = 2..6.",
+                "Fitted exponents with t-intervals, Proposition 2.2 (corrected) on aligned starts, activation classes and D_ℓ",
+                "drift, multi-mode plateaus.",
                 "Writes summary.md, scaling/ (sweep), proposition_2_2.csv, activations.csv, multimode.csv, figures/, report.html."})
 public final class ReproduceEscapeTimesCommand implements Callable<Integer> {
     @Mixin

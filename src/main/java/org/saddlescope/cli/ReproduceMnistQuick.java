@@ -29,8 +29,8 @@ import picocli.CommandLine;
  * and report.html, in one to three minutes on two cores.
  */
 @Command(name = "mnist-quick", mixinStandardHelpOptions = true,
-        description = {"Short real-data saddle-to-saddle run (Fashion-MNIST subset, depth 6, small init, lr c/|theta|^4):",
-                "spectra.csv, plateaus.csv, escapes.csv, low_rank_by_depth.md, figures/ and report.html.",
+        description = {"Short real-data saddle-to-saddle run: Fashion-MNIST subset, depth 6, small init, lr c/|theta|^4.",
+                "Writes spectra.csv, plateaus.csv, escapes.csv, low_rank_by_depth.md, figures/ and report.html.",
                 "Uses one BLAS thread unless --threads is given (its products are too small to split)."})
 public final class ReproduceMnistQuick implements Callable<Integer> {
     public static final String PRESET = "fashion-quick";
