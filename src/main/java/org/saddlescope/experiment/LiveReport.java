@@ -78,6 +78,11 @@ final class LiveReport implements TrainingObserver, AutoCloseable {
         }
     }
 
+    /** Waits for the refresh in flight, if any (tests: which refreshes happen must not depend on the machine's speed). */
+    void awaitRefresh() throws Exception {
+        if (inFlight != null) inFlight.get();
+    }
+
     /** Why the last refresh failed, or null. */
     String failure() { return failure; }
 
