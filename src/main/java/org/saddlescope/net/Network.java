@@ -289,38 +289,34 @@ public final class Network {
     }
 
     /**
-     * The update pass of a gradient step: W_ℓ := W_ℓ − lr·δ_ℓ (Z_{ℓ-1}^σ)ᵀ without materialising the product.
-     * float32 and float64: one GEMM with β = 1. Mixed precision: the product in float32 column tiles of W_ℓ that
-     * stay in cache, each added to the stored pair (high, low) by compensated summation, which also leaves the
-     * float32 copy that the next forward pass reads. When {@code count} is not null, adds the number of nonzero
-     * entries of the update to count[0] and of those that left the stored weight unchanged to count[1], without
-     * changing what the step computes.
+     * The update pass of a gradient step: W_ℓ := W_ℓ − lr·δ_ℓ (Z_{ℓ-1}^σ)ᵀ. float32 and float64: one GEMM with
+     * β = 1, no gradient in memory. Mixed precision: the product in float32 into a buffer of W_ℓ's shape (one GEMM,
+     * like the fused step), then added to the stored pair (high, low) by compensated summation, which also leaves
+     * the float32 copy that the next forward pass reads. (GEMMs on column tiles of W_ℓ that stay in cache cost the
+     * same CPU time on one thread, but many small multithreaded GEMM calls slow down badly on a busy machine.) When
+     * {@code count} is not null, adds the number of nonzero entries of the update to count[0] and of those that
+     * left the stored weight unchanged to count[1], without changing what the step computes.
      */
     public void descend(int l, double lr, Matrix delta, Matrix input, Workspace ws, long[] count) {
         Matrix w = weight(l);
-        if (low == null) {
-            if (count == null) {
-                Blas.gemm(false, true, -lr, delta, input, 1.0, w);
-                return;
-            }
-            // Observe without changing the bits: the same fused GEMM, the update formed separately to know which
-            // entries were nonzero, and the weights compared before and after.
-            UpdateBuffers u = ws.updateBuffers(l, this);
-            Matrix before = u.fullScratch(w, 0), update = u.fullScratch(w, 1);
-            before.copyFrom(w);
-            Blas.gemm(false, true, -lr, delta, input, 0.0, update);
+        if (low == null && count == null) {
             Blas.gemm(false, true, -lr, delta, input, 1.0, w);
-            Updates.countUnchanged(update, before, w, count);
             return;
         }
         UpdateBuffers u = ws.updateBuffers(l, this);
-        input.transposeInto(u.inputT);
-        int rows = w.rows();
-        for (int t = 0; t < u.tiles.length; t++) {
-            Matrix tile = u.tileOut[t];
-            Blas.gemm(false, false, -lr, delta, u.tiles[t], 0.0, tile);
-            Updates.addCompensated(tile, w, low[l - 1], t * u.tileWidth * rows, tile.size(), count);
+        Matrix update = u.scratch(w, 0);
+        if (low != null) {
+            Blas.gemm(false, true, -lr, delta, input, 0.0, update);
+            Updates.addCompensated(update, w, low[l - 1], 0, w.size(), count);
+            return;
         }
+        // Observe without changing the bits: the same fused GEMM, the update formed separately to know which
+        // entries were nonzero, and the weights compared before and after.
+        Matrix before = u.scratch(w, 1);
+        before.copyFrom(w);
+        Blas.gemm(false, true, -lr, delta, input, 0.0, update);
+        Blas.gemm(false, true, -lr, delta, input, 1.0, w);
+        Updates.countUnchanged(update, before, w, count);
     }
 
     /** W_ℓ := W_ℓ + U (U in the compute dtype), compensated under mixed precision; counted as in {@link #descend}. */
@@ -338,45 +334,13 @@ public final class Network {
         return s;
     }
 
-    /** Mixed precision tiles: columns of W_ℓ per tile, so that a float32 tile of the update is ~256 KB (in L2). */
-    static int tileWidth(int rows, int cols) {
-        return Math.max(1, Math.min(cols, (1 << 16) / Math.max(1, rows)));
-    }
-
-    /**
-     * Per-layer buffers of the update pass, made on first use: Z_{ℓ-1}^σ transposed (so a tile's columns of the
-     * product are a plain column block of it), the tile outputs, and full-size scratch for observing a fused step.
-     */
+    /** Per-layer scratch of the update pass, made on first use: W_ℓ-shaped buffers in the compute dtype. */
     static final class UpdateBuffers {
-        final Matrix inputT;
-        final Matrix[] tiles;   // column blocks of inputT
-        final Matrix[] tileOut; // views of one n_ℓ × tileWidth buffer
-        final int tileWidth;
-        private final Matrix[] full = new Matrix[2];
+        private final Matrix[] scratch = new Matrix[2];
 
-        UpdateBuffers(int rows, int cols, int batch, DType dtype, boolean mixed) {
-            if (mixed) {
-                tileWidth = tileWidth(rows, cols);
-                inputT = Matrix.zeros(dtype, batch, cols);
-                int n = (cols + tileWidth - 1) / tileWidth;
-                tiles = new Matrix[n];
-                tileOut = new Matrix[n];
-                Matrix out = Matrix.zeros(dtype, rows, tileWidth);
-                for (int t = 0; t < n; t++) {
-                    int w = Math.min(tileWidth, cols - t * tileWidth);
-                    tiles[t] = inputT.columns(t * tileWidth, w);
-                    tileOut[t] = out.columns(0, w);
-                }
-            } else {
-                tileWidth = 0;
-                inputT = null;
-                tiles = tileOut = null;
-            }
-        }
-
-        Matrix fullScratch(Matrix like, int i) {
-            if (full[i] == null) full[i] = Matrix.zeros(like.dtype(), like.rows(), like.cols());
-            return full[i];
+        Matrix scratch(Matrix like, int i) {
+            if (scratch[i] == null) scratch[i] = Matrix.zeros(like.dtype(), like.rows(), like.cols());
+            return scratch[i];
         }
     }
 
@@ -431,10 +395,7 @@ public final class Network {
         public int batch() { return batch; }
 
         UpdateBuffers updateBuffers(int l, Network net) {
-            if (updates[l] == null) {
-                Matrix w = net.weight(l);
-                updates[l] = new UpdateBuffers(w.rows(), w.cols(), batch, dtype, net.precision == Precision.MIXED);
-            }
+            if (updates[l] == null) updates[l] = new UpdateBuffers();
             return updates[l];
         }
 
