@@ -4,9 +4,8 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 
 /**
- * Element-wise kernels of the weight update: adding an update to stored weights (plain, or compensated for
- * mixed precision), counting the updates that left a weight unchanged, and sums of powers accumulated in
- * float64. The loops work on L1-sized chunks copied into heap arrays: the JIT does not vectorise element
+ * Element-wise kernels of the weight update: adding an update to weights stored as compensated pairs (mixed
+ * precision), counting the updates that left a weight unchanged, and sums of powers accumulated in float64. The loops work on L1-sized chunks copied into heap arrays: the JIT does not vectorise element
  * access to direct buffers, but it does vectorise these loops over arrays.
  *
  * <p>Mixed precision keeps each weight as an unevaluated float32 pair hi + lo ("double-float"): hi is the
@@ -22,7 +21,7 @@ public final class Updates {
 
     private static final int CHUNK = 4096;
     private static final ThreadLocal<float[][]> F32 = ThreadLocal.withInitial(() -> new float[3][CHUNK]);
-    private static final ThreadLocal<double[][]> F64 = ThreadLocal.withInitial(() -> new double[2][CHUNK]);
+    private static final ThreadLocal<double[][]> F64 = ThreadLocal.withInitial(() -> new double[3][CHUNK]);
 
     /**
      * (hi, lo)[offset + k] += d[k] for k &lt; n, all float32: TwoSum of hi and d, the error added to lo, then
@@ -93,76 +92,43 @@ public final class Updates {
     }
 
     /**
-     * w[offset + k] += u[k] for k &lt; n in w's own precision (float32 or float64, one rounding per entry, as
-     * BLAS axpy with α = 1). Counts as {@link #addCompensated} does when {@code count} is not null.
-     */
-    public static void add(Matrix u, Matrix w, int offset, int n, long[] count) {
-        if (u.dtype() != w.dtype()) throw new IllegalArgumentException("update is " + u.dtype() + " but weights are " + w.dtype());
-        checkRange(u, 0, n);
-        checkRange(w, offset, n);
-        long nonzero = 0, lost = 0;
-        if (w.dtype() == DType.F32) {
-            FloatBuffer ub = u.floatBuffer(), wb = w.floatBuffer();
-            float[][] buf = F32.get();
-            float[] uv = buf[0], wv = buf[1];
-            for (int off = 0; off < n; off += CHUNK) {
-                int m = Math.min(CHUNK, n - off);
-                ub.get(off, uv, 0, m);
-                wb.get(offset + off, wv, 0, m);
-                if (count != null) {
-                    for (int k = 0; k < m; k++) {
-                        float before = wv[k];
-                        wv[k] = before + uv[k];
-                        if (uv[k] != 0) {
-                            nonzero++;
-                            if (wv[k] == before) lost++;
-                        }
-                    }
-                } else {
-                    for (int k = 0; k < m; k++) wv[k] += uv[k];
-                }
-                wb.put(offset + off, wv, 0, m);
-            }
-        } else {
-            DoubleBuffer ub = u.doubleBuffer(), wb = w.doubleBuffer();
-            double[][] buf = F64.get();
-            double[] uv = buf[0], wv = buf[1];
-            for (int off = 0; off < n; off += CHUNK) {
-                int m = Math.min(CHUNK, n - off);
-                ub.get(off, uv, 0, m);
-                wb.get(offset + off, wv, 0, m);
-                if (count != null) {
-                    for (int k = 0; k < m; k++) {
-                        double before = wv[k];
-                        wv[k] = before + uv[k];
-                        if (uv[k] != 0) {
-                            nonzero++;
-                            if (wv[k] == before) lost++;
-                        }
-                    }
-                } else {
-                    for (int k = 0; k < m; k++) wv[k] += uv[k];
-                }
-                wb.put(offset + off, wv, 0, m);
-            }
-        }
-        if (count != null) {
-            count[0] += nonzero;
-            count[1] += lost;
-        }
-    }
-
-    /**
      * Adds to count[0] the nonzero entries of {@code update} and to count[1] those among them where {@code after}
      * equals {@code before}: updates that rounding lost.
      */
     public static void countUnchanged(Matrix update, Matrix before, Matrix after, long[] count) {
-        if (update.size() != before.size() || before.size() != after.size()) throw new IllegalArgumentException("sizes differ");
+        int n = update.size();
+        if (before.size() != n || after.size() != n) throw new IllegalArgumentException("sizes differ");
+        if (update.dtype() != before.dtype() || before.dtype() != after.dtype()) throw new IllegalArgumentException("dtypes differ");
         long nonzero = 0, lost = 0;
-        for (int k = 0, n = update.size(); k < n; k++) {
-            if (update.getFlat(k) != 0) {
-                nonzero++;
-                if (after.getFlat(k) == before.getFlat(k)) lost++;
+        if (update.dtype() == DType.F32) {
+            float[][] buf = F32.get();
+            float[] u = buf[0], b = buf[1], a = buf[2];
+            for (int off = 0; off < n; off += CHUNK) {
+                int m = Math.min(CHUNK, n - off);
+                update.floatBuffer().get(off, u, 0, m);
+                before.floatBuffer().get(off, b, 0, m);
+                after.floatBuffer().get(off, a, 0, m);
+                for (int k = 0; k < m; k++) {
+                    if (u[k] != 0) {
+                        nonzero++;
+                        if (a[k] == b[k]) lost++;
+                    }
+                }
+            }
+        } else {
+            double[][] buf = F64.get();
+            double[] u = buf[0], b = buf[1], a = buf[2];
+            for (int off = 0; off < n; off += CHUNK) {
+                int m = Math.min(CHUNK, n - off);
+                update.doubleBuffer().get(off, u, 0, m);
+                before.doubleBuffer().get(off, b, 0, m);
+                after.doubleBuffer().get(off, a, 0, m);
+                for (int k = 0; k < m; k++) {
+                    if (u[k] != 0) {
+                        nonzero++;
+                        if (a[k] == b[k]) lost++;
+                    }
+                }
             }
         }
         count[0] += nonzero;

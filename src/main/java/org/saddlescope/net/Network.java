@@ -319,12 +319,23 @@ public final class Network {
         Updates.countUnchanged(update, before, w, count);
     }
 
-    /** W_ℓ := W_ℓ + U (U in the compute dtype), compensated under mixed precision; counted as in {@link #descend}. */
-    public void addToWeight(int l, Matrix update, long[] count) {
+    /**
+     * W_ℓ := W_ℓ + U (U in the compute dtype): BLAS axpy with α = 1 (one rounding per entry), compensated under
+     * mixed precision; lost updates counted as in {@link #descend}, without changing the result.
+     */
+    public void addToWeight(int l, Matrix update, Workspace ws, long[] count) {
         Matrix w = weight(l);
         w.requireShape(update, w.rows(), w.cols());
-        if (low == null) Updates.add(update, w, 0, w.size(), count);
-        else Updates.addCompensated(update, w, low[l - 1], 0, w.size(), count);
+        if (low != null) {
+            Updates.addCompensated(update, w, low[l - 1], 0, w.size(), count);
+        } else if (count == null) {
+            Blas.axpy(1.0, update, w);
+        } else {
+            Matrix before = ws.updateBuffers(l, this).scratch(w, 1);
+            before.copyFrom(w);
+            Blas.axpy(1.0, update, w);
+            Updates.countUnchanged(update, before, w, count);
+        }
     }
 
     /** ⟨W_ℓ, U⟩ with W_ℓ as stored (high + low part under mixed precision). */

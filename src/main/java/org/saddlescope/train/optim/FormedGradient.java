@@ -52,7 +52,7 @@ abstract class FormedGradient implements Optimizer {
                 transform(l, off, chunk, m, lr);
                 Updates.write(chunk, g, off, m);
             }
-            net.addToWeight(l, g, record.counter(l));
+            net.addToWeight(l, g, ws, record.counter(l));
         });
         return net.normSquared();
     }

@@ -56,7 +56,7 @@ public final class Sgd implements Optimizer {
                 double uu = u.frobeniusNorm2(), wu = net.layerDot(l, u);
                 change[0] += 2 * wu + uu;
                 record.gradient(l, uu / (lr * lr), -wu / lr);
-                net.addToWeight(l, u, record.counter(l));
+                net.addToWeight(l, u, ws, record.counter(l));
             }
         });
         return normSquaredBefore + change[0];
