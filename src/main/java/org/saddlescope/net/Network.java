@@ -254,38 +254,11 @@ public final class Network {
 
     /**
      * Fused gradient step θ := θ − lr·∇ without materialising the gradient (see {@link #descend}). Same result as
-     * {@link #backward} followed by θ −= lr·∇, one pass over each weight matrix fewer.
+     * {@link #backward} followed by θ −= lr·∇, one pass over each weight matrix fewer. Training steps go through
+     * an optimiser (train.optim), which also tracks ‖θ‖²; this is the step alone.
      */
     public void gradientStep(Workspace ws, Matrix dY, double lr) {
         backpropagate(ws, dY, (l, delta, input) -> descend(l, lr, delta, input, ws, null));
-    }
-
-    /**
-     * {@link #gradientStep} that also returns ‖θ‖² after the step, given ‖θ‖² before it, without another pass
-     * over the weights: with D_ℓ = δ_ℓ (Z_{ℓ-1}^σ)ᵀ, ‖W_ℓ − lr D_ℓ‖² = ‖W_ℓ‖² − 2lr⟨Z_ℓ, δ_ℓ⟩ + lr²⟨δ_ℓᵀδ_ℓ,
-     * (Z_{ℓ-1}^σ)ᵀZ_{ℓ-1}^σ⟩, because ⟨W_ℓ, D_ℓ⟩ = ⟨W_ℓ Z_{ℓ-1}^σ, δ_ℓ⟩. The B×B Gram matrices cost
-     * B²(n_ℓ + n_{ℓ-1}) flops; where that exceeds a direct pass over W_ℓ (large batches) the norm is read directly.
-     * Exact in exact arithmetic; in floating point it drifts by rounding, so callers resynchronise periodically.
-     */
-    public double gradientStepTrackingNorm(Workspace ws, Matrix dY, double lr, double normSquaredBefore) {
-        double[] change = {0};
-        backpropagate(ws, dY, (l, delta, input) -> {
-            Matrix w = weights[l - 1];
-            long b = ws.batch;
-            boolean gram = b * b * (w.rows() + (long) w.cols()) < 6L * w.rows() * w.cols();
-            if (gram) {
-                double cross = ws.z[l].dot(delta);
-                Blas.gemm(true, false, 1.0, delta, delta, 0.0, ws.gramDelta);
-                Blas.gemm(true, false, 1.0, input, input, 0.0, ws.gramAct);
-                change[0] += -2 * lr * cross + lr * lr * ws.gramDelta.dot(ws.gramAct);
-                descend(l, lr, delta, input, ws, null);
-            } else {
-                double before = layerNormSquared(l);
-                descend(l, lr, delta, input, ws, null);
-                change[0] += layerNormSquared(l) - before;
-            }
-        });
-        return normSquaredBefore + change[0];
     }
 
     /**
@@ -303,8 +276,7 @@ public final class Network {
             Blas.gemm(false, true, -lr, delta, input, 1.0, w);
             return;
         }
-        UpdateBuffers u = ws.updateBuffers(l, this);
-        Matrix update = u.scratch(w, 0);
+        Matrix update = ws.updateScratch(l, 0, w);
         if (low != null) {
             Blas.gemm(false, true, -lr, delta, input, 0.0, update);
             Updates.addCompensated(update, w, low[l - 1], 0, w.size(), count);
@@ -312,7 +284,7 @@ public final class Network {
         }
         // Observe without changing the bits: the same fused GEMM, the update formed separately to know which
         // entries were nonzero, and the weights compared before and after.
-        Matrix before = u.scratch(w, 1);
+        Matrix before = ws.updateScratch(l, 1, w);
         before.copyFrom(w);
         Blas.gemm(false, true, -lr, delta, input, 0.0, update);
         Blas.gemm(false, true, -lr, delta, input, 1.0, w);
@@ -331,7 +303,7 @@ public final class Network {
         } else if (count == null) {
             Blas.axpy(1.0, update, w);
         } else {
-            Matrix before = ws.updateBuffers(l, this).scratch(w, 1);
+            Matrix before = ws.updateScratch(l, 1, w);
             before.copyFrom(w);
             Blas.axpy(1.0, update, w);
             Updates.countUnchanged(update, before, w, count);
@@ -345,16 +317,6 @@ public final class Network {
         return s;
     }
 
-    /** Per-layer scratch of the update pass, made on first use: W_ℓ-shaped buffers in the compute dtype. */
-    static final class UpdateBuffers {
-        private final Matrix[] scratch = new Matrix[2];
-
-        Matrix scratch(Matrix like, int i) {
-            if (scratch[i] == null) scratch[i] = Matrix.zeros(like.dtype(), like.rows(), like.cols());
-            return scratch[i];
-        }
-    }
-
     /** float32 batches up to this size compute the forward product transposed (see {@link #forward}). */
     static final int TRANSPOSED_FORWARD_MAX_BATCH = 256;
 
@@ -365,9 +327,7 @@ public final class Network {
         final Matrix[] a;     // a[ℓ] = Z_ℓ^σ, a[0] = X
         final Matrix[] delta; // delta[ℓ] = δ_ℓ, ℓ = 1..L-1
         final Matrix[] zt;    // zt[ℓ] = Z_ℓᵀ scratch where the transposed product is used, else null
-        final Matrix gramDelta; // B×B, for the tracked norm
-        final Matrix gramAct;
-        private final UpdateBuffers[] updates; // per layer, made on first use by the update pass
+        private final Matrix[][] updates; // updates[ℓ]: W_ℓ-shaped scratch of the update pass, made on first use
         private final int[] widths;
         private final DType dtype;
 
@@ -380,9 +340,7 @@ public final class Network {
             a = new Matrix[L + 1];
             delta = new Matrix[L + 1];
             zt = new Matrix[L + 1];
-            gramDelta = Matrix.zeros(dtype, batch, batch);
-            gramAct = Matrix.zeros(dtype, batch, batch);
-            updates = new UpdateBuffers[L + 1];
+            updates = new Matrix[L + 1][2];
             for (int l = 1; l <= L; l++) {
                 z[l] = Matrix.zeros(dtype, widths[l], batch);
                 // Shape rule only (never a timing), so the same run always takes the same path and bits.
@@ -405,9 +363,9 @@ public final class Network {
 
         public int batch() { return batch; }
 
-        UpdateBuffers updateBuffers(int l, Network net) {
-            if (updates[l] == null) updates[l] = new UpdateBuffers();
-            return updates[l];
+        Matrix updateScratch(int l, int i, Matrix like) {
+            if (updates[l][i] == null) updates[l][i] = Matrix.zeros(like.dtype(), like.rows(), like.cols());
+            return updates[l][i];
         }
 
         /** Pre-activation Z_ℓ, ℓ = 1..L, from the last forward pass. */
