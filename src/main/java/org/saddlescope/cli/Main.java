@@ -50,6 +50,8 @@ public final class Main implements Runnable {
         cl.addSubcommand("train", new CommandLine(TrainCommand.spec()));
         cl.addSubcommand("flow", new CommandLine(FlowCommand.spec()));
         cl.addSubcommand("sweep", new CommandLine(SweepCommand.spec()));
+        cl.addSubcommand("predict", new CommandLine(PredictCommand.spec()));
+        cl.addSubcommand("check-theory", new CommandLine(new CheckTheoryCommand()));
 
         cl.registerConverter(Activation.class, s -> parsed(() -> Activation.parse(s)));
         cl.registerConverter(DType.class, s -> parsed(() -> DType.parse(s)));

@@ -83,13 +83,13 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Object> flags = ConfigOptions.matched(spec, TrainConfig.class, java.util.Set.of());
         Long steps = flags.containsKey("steps") ? ((Number) flags.get("steps")).longValue() : null;
         Long epochs = flags.containsKey("epochs") ? ((Number) flags.get("epochs")).longValue() : null;
-        return TrainRun.resume(resume, steps, epochs, null, progress(), hooks, List.of(new SpectraAddon()));
+        return TrainRun.resume(resume, steps, epochs, null, progress(), hooks, List.of(new SpectraAddon(), new org.saddlescope.experiment.TheoryAddon()));
     }
 
     private TrainRun.Outcome start(TrainRun.Hooks hooks) {
         TrainConfig cfg = config();
         Path out = out(cfg);
-        return TrainRun.start(cfg, out, common.threads, progress(), hooks, List.of(new SpectraAddon()));
+        return TrainRun.start(cfg, out, common.threads, progress(), hooks, List.of(new SpectraAddon(), new org.saddlescope.experiment.TheoryAddon()));
     }
 
     private Path out(TrainConfig cfg) {
@@ -131,7 +131,10 @@ public final class TrainCommand implements Callable<Integer> {
     private void figuresAndReport(TrainRun.Outcome o) {
         List<String> notes = new java.util.ArrayList<>(List.of(o.summary()));
         notes.addAll(o.warnings());
+        List<String> theory = org.saddlescope.experiment.TheoryAddon.notes(o.folder());
+        notes.addAll(theory);
         org.saddlescope.report.RunReport.write(o.folder(), o.folder(), "saddlescope train: " + o.folder().getFileName(), null, notes);
+        for (String n : theory) System.err.println("saddlescope: " + n);
     }
 
     private int report(TrainRun.Outcome o) {

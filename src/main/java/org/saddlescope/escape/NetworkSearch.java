@@ -13,9 +13,9 @@ import org.saddlescope.theory.EscapeSpeed;
 /**
  * Escape-direction search for networks too large for {@link SmallNetKernel} (real data: d_in = 784, widths of a
  * few hundred, thousands of samples): the same Riemannian gradient descent with Armijo steps as
- * {@link SphereSearch} (tangent part ∇L0 − L0·ρ by Euler's theorem), on {@link Network}'s BLAS forward and
- * backward passes, plus removal of units inactive on every sample. Speeds on the √L sphere (Definition 2.1).
- * No kink polish here (it needs a backward pass per kink).
+ * {@link SphereSearch} (tangent part ∇L0 − L0·ρ by Euler's theorem, fixed steps across kinks), on {@link Network}'s
+ * BLAS forward and backward passes in the data's dtype, plus removal of units inactive on every sample. Speeds on
+ * the √L sphere (Definition 2.1). No kink polish here (it needs a backward pass per kink).
  */
 public final class NetworkSearch {
     private NetworkSearch() {}
@@ -54,6 +54,8 @@ public final class NetworkSearch {
         net.backward(ws, g, grads);
         int it = 0, pruned = 0;
         double rel = Double.NaN;
+        Network best = null;
+        double bestL0 = l0;
         for (; it < o.iterations(); it++) {
             double tn2 = 0;
             for (int l = 0; l < L; l++) {
@@ -65,23 +67,31 @@ public final class NetworkSearch {
             trace.add(new double[] {it, -l0, rel});
             if (progress != null && it % 10 == 0) progress.progress(it, o.iterations(), String.format("s=%.6g res=%.2g", -l0, rel));
             if (l0 < 0 && rel < o.tolerance()) break;
+            // Armijo backtracking; where it finds no descent down to 1e-3·lr (a ReLU kink, see SphereSearch.rgd) one
+            // fixed step of lr crosses the kink, and the best iterate seen is kept
             boolean ok = false;
-            for (int bt = 0; bt < 40; bt++) {
+            double v = l0;
+            for (; eta >= 1e-3 * o.lr(); eta *= 0.5) {
                 trial.copyFrom(net);
                 trial.addScaled(-eta, tan);
                 trial.scale(Math.sqrt(L / trial.normSquared()));
-                double v = localized.value(trial.forward(x, ws));
-                if (v <= l0 - 1e-4 * eta * tn2) {
-                    Network sw = net; net = trial; trial = sw;
-                    l0 = v;
-                    net.backward(ws, g, grads);
-                    eta *= 1.5;
-                    ok = true;
-                    break;
-                }
-                eta *= 0.5;
+                v = localized.value(trial.forward(x, ws));
+                if (v <= l0 - 1e-4 * eta * tn2) { ok = true; break; }
             }
-            if (!ok) break;
+            if (!ok) {
+                if (best == null) best = net.copy(); else if (l0 <= bestL0) best.copyFrom(net);
+                if (l0 <= bestL0) bestL0 = l0;
+                eta = o.lr();
+                trial.copyFrom(net);
+                trial.addScaled(-eta, tan);
+                trial.scale(Math.sqrt(L / trial.normSquared()));
+                v = localized.value(trial.forward(x, ws));
+            } else {
+                eta *= 1.5;
+            }
+            Network sw = net; net = trial; trial = sw;
+            l0 = v;
+            net.backward(ws, g, grads);
             if (o.prune() && it % 25 == 24) {
                 int p = prune(net, x, ws);
                 if (p > 0) {
@@ -91,6 +101,7 @@ public final class NetworkSearch {
                 }
             }
         }
+        if (best != null && bestL0 < localized.value(net.forward(x, ws))) net.copyFrom(best);
         if (o.prune()) pruned += prune(net, x, ws);
         l0 = localized.value(net.forward(x, ws));
         net.backward(ws, g, grads);

@@ -37,10 +37,19 @@ public final class EscapeSweep {
 
     /**
      * Fit for one (L, r): power law pooled over seeds, power law with a prefactor per seed (the seed fixes the
-     * direction of θ0, ε only scales the small layers), predicted −(r−2), and for r = 2 the log law's slope.
+     * direction of θ0, ε only scales the small layers), predicted −(r−2), and for r = 2 the log law's slope; each
+     * seed's own fit, the local slopes from the largest ε to the smallest, and the verdict
+     * ({@link ScalingFit#verdict}: consistent, pre-asymptotic, underpowered or inconsistent).
      */
     public record FitRow(int depth, int r, ScalingFit.Fit power, ScalingFit.Fit perSeed, double predicted, ScalingFit.Fit log,
-                         int escaped, int runs) { }
+                         int escaped, int runs, Map<Long, ScalingFit.Fit> seeds, double[][] localSlopes, ScalingFit.Verdict verdict) {
+        /** For r = 2 the law is logarithmic: whether its slope's interval excludes 0. */
+        public String logVerdict() {
+            if (r != 2) return "";
+            if (Double.isNaN(log.halfWidth())) return "log law: underpowered";
+            return log.low() > 0 ? "log law: slope > 0 (CI excludes 0)" : "log law not established: slope CI includes 0";
+        }
+    }
 
     /** fits use the config's escape definition; otherFits the other one where it was measured (else empty). */
     public record Outcome(List<Point> points, List<FitRow> fits, String otherEscape, List<FitRow> otherFits, Path folder) { }
@@ -154,8 +163,13 @@ public final class EscapeSweep {
             int r = e.getKey().get(1);
             ScalingFit.Fit power = ScalingFit.powerLaw(eps, tau, confidence);
             ScalingFit.Fit log = ScalingFit.logLaw(eps, tau, confidence);
-            ScalingFit.Fit within = ScalingFit.powerLawWithin(eps, tau, g.stream().mapToLong(Point::seed).toArray(), confidence);
-            rows.add(new FitRow(e.getKey().get(0), r, power, within, -(Math.max(r, 2) - 2), log, escaped, g.size()));
+            long[] seeds = g.stream().mapToLong(Point::seed).toArray();
+            ScalingFit.Fit within = ScalingFit.powerLawWithin(eps, tau, seeds, confidence);
+            Map<Long, ScalingFit.Fit> each = ScalingFit.powerLawPerGroup(eps, tau, seeds, confidence);
+            double[][] local = ScalingFit.localSlopes(eps, tau);
+            double predicted = -(Math.max(r, 2) - 2);
+            rows.add(new FitRow(e.getKey().get(0), r, power, within, predicted, log, escaped, g.size(), each, local,
+                    ScalingFit.verdict(within, each.values(), local, predicted)));
         }
         return rows;
     }
@@ -176,10 +190,12 @@ public final class EscapeSweep {
         }
         try (CsvWriter w = new CsvWriter(folder.path("fits" + suffix + ".csv"), new String[] {"depth", "r", "escaped", "runs", "exponent",
                 "ci_low", "ci_high", "exponent_per_seed", "per_seed_ci_low", "per_seed_ci_high", "predicted_exponent", "r_squared",
-                "log_slope", "log_ci_low", "log_ci_high"}, false)) {
+                "log_slope", "log_ci_low", "log_ci_high", "seeds_covering_prediction", "seeds_fitted", "local_slope_smallest_eps", "verdict"}, false)) {
             for (FitRow f : fits) {
                 w.row(f.depth(), f.r(), f.escaped(), f.runs(), f.power().slope(), f.power().low(), f.power().high(), f.perSeed().slope(),
-                        f.perSeed().low(), f.perSeed().high(), f.predicted(), f.power().rSquared(), f.log().slope(), f.log().low(), f.log().high());
+                        f.perSeed().low(), f.perSeed().high(), f.predicted(), f.power().rSquared(), f.log().slope(), f.log().low(), f.log().high(),
+                        covering(f), fitted(f), f.localSlopes().length == 0 ? null : f.localSlopes()[f.localSlopes().length - 1][1],
+                        f.verdict().name().toLowerCase(Locale.ROOT));
             }
         }
         folder.writeJson("fits" + suffix + ".json", fits);
@@ -187,18 +203,38 @@ public final class EscapeSweep {
         figure(points, fits, which, folder.figures(), "tau_vs_epsilon" + suffix);
     }
 
-    /** Markdown table: fitted exponent with its interval beside −(r−2); log-law slope for r = 2. */
+    private static int covering(FitRow f) {
+        int n = 0;
+        for (ScalingFit.Fit s : f.seeds().values()) if (!Double.isNaN(s.halfWidth()) && s.covers(f.predicted())) n++;
+        return n;
+    }
+
+    private static int fitted(FitRow f) {
+        int n = 0;
+        for (ScalingFit.Fit s : f.seeds().values()) if (!Double.isNaN(s.halfWidth())) n++;
+        return n;
+    }
+
+    /**
+     * Markdown table: fitted exponent with its interval beside −(r−2) (pooled, one prefactor per seed, each seed on its
+     * own), the local slopes from the largest ε to the smallest, and the verdict; log-law slope for r = 2.
+     */
     public static String table(List<FitRow> fits, double confidence, String which) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Escape time τ (%s escape, real time t) against ε: least squares on log τ = log C + k log ε "
-                + "(pooled over seeds, and with one C per seed), %.0f%% t-intervals.%n%n", which, 100 * confidence));
-        b.append("| L | r | runs escaped | fitted k (pooled) | CI | k, C per seed | CI | predicted −(r−2) | τ vs log(1/ε): slope (CI) |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|\n");
+                + "(pooled over seeds, with one C per seed, and per seed), %.0f%% t-intervals; local slopes Δlog τ/Δlog ε from the "
+                + "largest ε to the smallest (of the geometric mean over seeds). Verdict: consistent (every interval covers the "
+                + "prediction), pre-asymptotic (an interval excludes it but the local slopes approach it and the last is within "
+                + "max(0.05, 2%%)), inconsistent, or underpowered.%n%n", which, 100 * confidence));
+        b.append("| L | r | runs escaped | fitted k (pooled) | CI | k, C per seed | CI | seeds whose own CI covers | local slopes | predicted −(r−2) | verdict | τ vs log(1/ε): slope (CI) |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (FitRow f : fits) {
-            String log = f.r() == 2 ? String.format(Locale.ROOT, "%.3g (%.3g, %.3g)", f.log().slope(), f.log().low(), f.log().high()) : "";
-            b.append(String.format(Locale.ROOT, "| %d | %d | %d/%d | %.3f | [%.3f, %.3f] | %.3f | [%.3f, %.3f] | %d | %s |%n", f.depth(), f.r(),
+            String log = f.r() == 2 ? String.format(Locale.ROOT, "%.3g (%.3g, %.3g); %s", f.log().slope(), f.log().low(), f.log().high(), f.logVerdict()) : "";
+            StringBuilder local = new StringBuilder();
+            for (double[] l : f.localSlopes()) local.append(local.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", l[1]));
+            b.append(String.format(Locale.ROOT, "| %d | %d | %d/%d | %.3f | [%.3f, %.3f] | %.3f | [%.3f, %.3f] | %d/%d | %s | %d | %s | %s |%n", f.depth(), f.r(),
                     f.escaped(), f.runs(), f.power().slope(), f.power().low(), f.power().high(), f.perSeed().slope(), f.perSeed().low(),
-                    f.perSeed().high(), (int) f.predicted(), log));
+                    f.perSeed().high(), covering(f), fitted(f), local, (int) f.predicted(), f.verdict().name().toLowerCase(Locale.ROOT).replace('_', '-'), log));
         }
         return b.toString();
     }

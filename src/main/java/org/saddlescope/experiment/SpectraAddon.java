@@ -352,6 +352,7 @@ public final class SpectraAddon implements RunAddon {
         m.put("numerical_rank_by_layer", p.layers().stream().map(SaddleAnalysis.LayerRank::numericalRank).toList());
         m.put("spearman_depth_vs_tail_ratio", Double.isNaN(p.spearman()) ? null : p.spearman());
         m.put("falls_with_depth", p.fallsWithDepth());
+        m.put("falls_with_depth_p_value", Double.isNaN(p.trend().pFalls()) ? null : p.trend().pFalls());
         m.put("layers_near_rank_one", p.nearRankOne());
         return m;
     }
@@ -383,10 +384,9 @@ public final class SpectraAddon implements RunAddon {
     }
 
     private static String verdict(SaddleAnalysis.DepthProfile p) {
-        return String.format(Locale.ROOT, "- %s (step %d): Spearman rho(layer, tail ratio) = %s -> tail ratio %s with depth; "
-                        + "%d of %d layers have tail ratio <= 0.1.%n", p.label(), p.step(),
-                Double.isNaN(p.spearman()) ? "n/a" : String.format(Locale.ROOT, "%.2f", p.spearman()),
-                p.fallsWithDepth() ? "falls" : "does not fall", p.nearRankOne(), p.layers().size());
+        return String.format(Locale.ROOT, "- %s (step %d): tail ratio of W_l %s; %d of %d layers have tail ratio <= 0.1. "
+                        + "(W_l includes its untrained initial weights; see low_rank_learned.md for W_l - W_l(0).)%n", p.label(), p.step(),
+                p.trend().verdict(SaddleAnalysis.TREND_ALPHA), p.nearRankOne(), p.layers().size());
     }
 
     private static long round(double step) { return Math.round(step); }

@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
  * {@code data-test} (those of the test split), {@code teacher} (a synthetic teacher's weights or modes),
  * {@code subset} (index 0 = training split, 1 = test split), {@code init} (θ0), {@code shuffle} (index = epoch),
  * {@code restart} (index = restart of an escape search), {@code sketch} (index = layer, randomised SVD),
- * {@code bench} (benchmark inputs). Children made by {@link #split}: {@code width} (index = hidden width, the
+ * {@code bench} (benchmark inputs), {@code search-subset} and {@code plateau-subset} (the samples a prediction's
+ * search and plateau flow see), {@code unit-search} (index 0 = single-unit starts, 2 = new-unit test starts), {@code permutation-test}
+ * (Monte Carlo orders of the depth-trend test, from seed 0: the p-value is a function of the data). Children made by {@link #split}: {@code width} (index = hidden width, the
  * Example 1 sweep), {@code depth} (index = L, the depth sweep), {@code compare} (the solver comparison).
  *
  * <p>A synthetic data set's streams come from its own data seed (the {@code seed} key of a dataset spec), θ0's

@@ -22,9 +22,17 @@ public final class SaddleAnalysis {
 
     /**
      * Tail ratio of every layer at a snapshot, and whether it falls with depth: the Spearman correlation ρ of
-     * (ℓ, tail ratio) is negative. {@code nearRankOne} counts layers with tail ratio ≤ 0.1.
+     * (ℓ, tail ratio) with its exact one-sided permutation p-value ({@link LowRankByDepth}); fallsWithDepth when
+     * p &lt; {@link #TREND_ALPHA}. These are ratios of W_ℓ itself, initial weights included: on a short run they can
+     * follow the share of the untrained θ0 in each layer (which depends on its shape) rather than what was learned;
+     * the learned part W_ℓ − W_ℓ(0) is measured by the theory addon. {@code nearRankOne} counts layers with tail
+     * ratio ≤ 0.1.
      */
-    public record DepthProfile(String label, long step, List<LayerRank> layers, double spearman, boolean fallsWithDepth, int nearRankOne) { }
+    public record DepthProfile(String label, long step, List<LayerRank> layers, double spearman, boolean fallsWithDepth,
+                               int nearRankOne, LowRankByDepth.Trend trend) { }
+
+    /** Level of the one-sided permutation test behind {@link DepthProfile#fallsWithDepth}. */
+    public static final double TREND_ALPHA = 0.05;
 
     private final PlateauDetector.Result detection;
     private final List<PlateauRanks> plateaus = new ArrayList<>();
@@ -80,8 +88,8 @@ public final class SaddleAnalysis {
             tail[i] = ranks.get(i).tailRatio();
             if (tail[i] <= 0.1) near++;
         }
-        double rho = spearman(depth, tail);
-        return new DepthProfile(label, s.step(), ranks, rho, rho < 0, near);
+        LowRankByDepth.Trend t = LowRankByDepth.trend(tail);
+        return new DepthProfile(label, s.step(), ranks, t.rho(), t.pFalls() < TREND_ALPHA, near, t);
     }
 
     /** Spearman rank correlation (average ranks for ties); NaN for fewer than two points or a constant input. */

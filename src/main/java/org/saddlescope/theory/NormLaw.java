@@ -36,6 +36,23 @@ public final class NormLaw {
         return r0 * Math.exp(depth * EscapeSpeed.unitSpeed(s, depth) * dq);
     }
 
+    /** Normalised time q for the aligned norm to grow from r0 to r1: log(r1/r0)/(L·s_unit). s: √L-sphere speed. */
+    public static double normalisedTimeToNorm(double r0, double r1, double s, int depth) {
+        return Math.log(r1 / r0) / (depth * EscapeSpeed.unitSpeed(s, depth));
+    }
+
+    /**
+     * Gradient-descent steps under lr = c/‖θ‖^p along the aligned ray for a normalised time q from norm r0: each step
+     * advances q by c·‖θ‖^(L−2−p) and ‖θ‖ = r0·e^(L·s_unit·q), so with k = L − 2 − p the steps are
+     * ∫_0^q e^(−k·log‖θ‖)/c dq' = r0^(−k)·(1 − e^(−k·L·s_unit·q))/(c·k·L·s_unit), and q/c for k = 0 (the paper's p = L − 2).
+     */
+    public static double stepsInNormalisedTime(double q, double r0, double s, int depth, double c, double p) {
+        double k = depth - 2 - p;
+        if (k == 0) return q / c;
+        double a = k * depth * EscapeSpeed.unitSpeed(s, depth);
+        return Math.pow(r0, -k) * -Math.expm1(-a * q) / (c * a);
+    }
+
     /** Time for the aligned norm to grow from r0 to r1 ≥ r0 (real time). s: √L-sphere speed. */
     public static double timeToNorm(double r0, double r1, double s, int depth) {
         double su = EscapeSpeed.unitSpeed(s, depth);

@@ -20,4 +20,14 @@ public final class Proposition34 {
     public static double guarantee(double p, int depth) {
         return (1 - p) * depth;
     }
+
+    /**
+     * The smallest depth at which the proposition guarantees at least one layer (among ℓ = 0..L−1) with tail ratio
+     * below 1, i.e. says anything: some p ∈ (0, 1) with (1 − p)L ≥ 1 and 2 log r/(pL) < 1 exists iff
+     * 2 log r < L − 1 (take p = 1 − 1/L), r = ‖X‖_F‖G‖_F/s0. So L = ⌊1 + 2 log r⌋ + 1.
+     */
+    public static int minimalDepth(double normX, double normG, double s0) {
+        double r = Theorem31.ratio(normX, normG, s0);
+        return (int) Math.min(Integer.MAX_VALUE, Math.floor(1 + 2 * Math.log(r)) + 1);
+    }
 }

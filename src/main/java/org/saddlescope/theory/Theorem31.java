@@ -36,4 +36,17 @@ public final class Theorem31 {
         double r = 1 / Math.sqrt(layer);
         return 8 * c / (1 - c * r) * r;
     }
+
+    /** The first layer the theorem speaks about: ℓ > c², i.e. ⌊c²⌋ + 1. A network shallower than this gets no bound. */
+    public static int firstLayer(double c) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.floor(c * c) + 1);
+    }
+
+    /**
+     * The first layer whose bound is below 1 (every ratio the theorem bounds is at most 1 anyway): 8c/(√ℓ − c) < 1
+     * ⇔ √ℓ > 9c ⇔ ℓ > 81c², i.e. ⌊81c²⌋ + 1.
+     */
+    public static int firstInformativeLayer(double c) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.floor(81 * c * c) + 1);
+    }
 }

@@ -96,4 +96,80 @@ public final class ScalingFit {
         double t = new TDistribution(df).inverseCumulativeProbability(0.5 + confidence / 2);
         return new Fit(k, a / groups, se, t * se, confidence, n, syy == 0 ? 1 : 1 - ssr / syy);
     }
+
+    /** Each group's (seed's) own power-law fit log τ = a_g + k_g log ε, with its t-interval; keyed by group. */
+    public static java.util.Map<Long, Fit> powerLawPerGroup(double[] eps, double[] tau, long[] group, double confidence) {
+        java.util.Map<Long, java.util.List<Integer>> idx = new java.util.TreeMap<>();
+        for (int i = 0; i < eps.length; i++) idx.computeIfAbsent(group[i], k -> new java.util.ArrayList<>()).add(i);
+        java.util.Map<Long, Fit> out = new java.util.TreeMap<>();
+        for (var e : idx.entrySet()) {
+            double[] x = e.getValue().stream().mapToDouble(i -> eps[i]).toArray();
+            double[] y = e.getValue().stream().mapToDouble(i -> tau[i]).toArray();
+            out.put(e.getKey(), powerLaw(x, y, confidence));
+        }
+        return out;
+    }
+
+    /**
+     * Local slopes Δlog τ/Δlog ε between consecutive distinct ε, of the geometric mean of τ over the points at each ε,
+     * ordered from the largest ε to the smallest: rows {geometric mid-point of the two ε, slope}. If the law holds only
+     * asymptotically, these drift towards the exponent as ε shrinks, and a single fit over the whole range is biased.
+     */
+    public static double[][] localSlopes(double[] eps, double[] tau) {
+        java.util.TreeMap<Double, double[]> byEps = new java.util.TreeMap<>(java.util.Comparator.reverseOrder()); // ε → {Σ log τ, n}
+        for (int i = 0; i < eps.length; i++) {
+            if (!(eps[i] > 0 && tau[i] > 0 && Double.isFinite(tau[i]))) continue;
+            double[] a = byEps.computeIfAbsent(eps[i], k -> new double[2]);
+            a[0] += Math.log(tau[i]);
+            a[1]++;
+        }
+        java.util.List<double[]> rows = new java.util.ArrayList<>();
+        Double prevE = null;
+        double prevLog = 0;
+        for (var e : byEps.entrySet()) {
+            double logTau = e.getValue()[0] / e.getValue()[1];
+            if (prevE != null) {
+                rows.add(new double[] {Math.sqrt(prevE * e.getKey()), (logTau - prevLog) / (Math.log(e.getKey()) - Math.log(prevE))});
+            }
+            prevE = e.getKey();
+            prevLog = logTau;
+        }
+        return rows.toArray(new double[0][]);
+    }
+
+    /** How a fitted exponent stands against a predicted one. */
+    public enum Verdict {
+        /** the within-seed interval and every per-seed interval cover the prediction */
+        CONSISTENT,
+        /** some interval excludes it, but the local slopes approach it as ε shrinks and the last is within tolerance */
+        PRE_ASYMPTOTIC,
+        /** too few points for an interval */
+        UNDERPOWERED,
+        /** none of the above */
+        INCONSISTENT
+    }
+
+    /** Local slopes count as having reached the prediction within max(0.05, 2%·|predicted|). */
+    public static double asymptoticTolerance(double predicted) {
+        return Math.max(0.05, 0.02 * Math.abs(predicted));
+    }
+
+    /**
+     * The verdict of {@link Verdict}; {@code within} is the fit with one prefactor per seed ({@link #powerLawWithin}),
+     * {@code perSeed} each seed's own fit, {@code local} the local slopes (largest ε first).
+     */
+    public static Verdict verdict(Fit within, java.util.Collection<Fit> perSeed, double[][] local, double predicted) {
+        if (within == null || Double.isNaN(within.halfWidth())) return Verdict.UNDERPOWERED;
+        boolean all = within.covers(predicted);
+        for (Fit f : perSeed) if (!Double.isNaN(f.halfWidth()) && !f.covers(predicted)) all = false;
+        if (all) return Verdict.CONSISTENT;
+        if (local.length >= 2) {
+            boolean approaching = true;
+            for (int i = 1; i < local.length; i++) {
+                if (Math.abs(local[i][1] - predicted) > Math.abs(local[i - 1][1] - predicted) + 1e-12) approaching = false;
+            }
+            if (approaching && Math.abs(local[local.length - 1][1] - predicted) <= asymptoticTolerance(predicted)) return Verdict.PRE_ASYMPTOTIC;
+        }
+        return Verdict.INCONSISTENT;
+    }
 }

@@ -92,4 +92,42 @@ class ScalingFitTest {
         assertEquals(-3, f.slope(), 1e-12);
         assertEquals(0, f.halfWidth(), 1e-6); // rounding only, as in the pooled exact case
     }
+
+    @Test
+    void preAsymptoticCurvatureIsToldApartFromAWrongExponent() {
+        // τ = ε^(−2)·(1 + 3ε): the exponent is −2 only as ε → 0. Over ε = 1e-1 … 1e-3 (no noise, three seeds with their own
+        // prefactor) every fitted interval is tight and excludes −2, yet the local slopes −1.81, −1.94, −1.98, −1.99 approach
+        // it: pre-asymptotic. A true exponent of −1.7 is inconsistent; an exact −2 is consistent.
+        int n = EPS.length, seeds = 3;
+        double[] eps = new double[n * seeds], curved = new double[eps.length], wrong = new double[eps.length], exact = new double[eps.length];
+        long[] seed = new long[eps.length];
+        SplittableRandom rng = new SplittableRandom(5);
+        for (int s = 0; s < seeds; s++) {
+            double c = Math.exp(0.3 * rng.nextGaussian());
+            for (int i = 0; i < n; i++) {
+                int k = s * n + i;
+                eps[k] = EPS[i];
+                seed[k] = s;
+                curved[k] = c * Math.pow(EPS[i], -2) * (1 + 3 * EPS[i]);
+                wrong[k] = c * Math.pow(EPS[i], -1.7) * Math.exp(0.01 * rng.nextGaussian());
+                exact[k] = c * Math.pow(EPS[i], -2) * Math.exp(0.01 * rng.nextGaussian());
+            }
+        }
+        assertEquals(ScalingFit.Verdict.PRE_ASYMPTOTIC, verdict(eps, curved, seed, -2));
+        assertEquals(ScalingFit.Verdict.INCONSISTENT, verdict(eps, wrong, seed, -2));
+        assertEquals(ScalingFit.Verdict.CONSISTENT, verdict(eps, exact, seed, -2));
+        double[][] local = ScalingFit.localSlopes(eps, curved);
+        assertEquals(4, local.length);
+        // between ε = 0.1 and 0.03: Δlog τ/Δlog ε = −2 + log(1.3/1.09)/log(0.1/0.03), exactly (the prefactors cancel in the mean)
+        assertEquals(-2 + Math.log(1.3 / 1.09) / Math.log(0.1 / 0.03), local[0][1], 1e-12);
+        assertEquals(Math.sqrt(0.1 * 0.03), local[0][0], 1e-15);
+        assertTrue(Math.abs(local[3][1] + 2) < 0.01);
+        assertEquals(ScalingFit.Verdict.UNDERPOWERED, ScalingFit.verdict(ScalingFit.powerLawWithin(new double[] {0.1, 0.01},
+                new double[] {1, 100}, new long[] {0, 0}, 0.95), java.util.List.of(), new double[0][], -2));
+    }
+
+    private static ScalingFit.Verdict verdict(double[] eps, double[] tau, long[] seed, double predicted) {
+        return ScalingFit.verdict(ScalingFit.powerLawWithin(eps, tau, seed, 0.95), ScalingFit.powerLawPerGroup(eps, tau, seed, 0.95).values(),
+                ScalingFit.localSlopes(eps, tau), predicted);
+    }
 }

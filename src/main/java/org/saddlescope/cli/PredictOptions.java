@@ -1,0 +1,47 @@
+package org.saddlescope.cli;
+
+import java.util.List;
+import org.saddlescope.experiment.Prediction;
+import picocli.CommandLine.Option;
+
+/** How {@code predict} and {@code check-theory} search for the escape direction and integrate the plateau. */
+public final class PredictOptions {
+    @Option(names = "--search-width", defaultValue = "32", description = "Hidden width of the restarts (default: ${DEFAULT-VALUE}).")
+    public int searchWidth;
+
+    @Option(names = "--restarts", defaultValue = "4", description = "Random restarts at that width (default: ${DEFAULT-VALUE}).")
+    public int restarts;
+
+    @Option(names = "--search-subset", defaultValue = "10000", description = "Stratified samples seen by the restarts, 0 = all (default: ${DEFAULT-VALUE}).")
+    public int searchSubset;
+
+    @Option(names = "--iterations", defaultValue = "300", description = "Iterations per restart (default: ${DEFAULT-VALUE}).")
+    public int iterations;
+
+    @Option(names = "--refine-iterations", defaultValue = "40", description = "Iterations of the best direction on all samples (default: ${DEFAULT-VALUE}).")
+    public int refineIterations;
+
+    @Option(names = "--plateau-subset", defaultValue = "1000", description = "Stratified samples of the flow from theta0; 0 = all, -1 = skip the flow (default: ${DEFAULT-VALUE}).")
+    public int plateauSubset;
+
+    @Option(names = "--plateau-tolerance", defaultValue = "1e-4", description = "Local error tolerance of that flow (default: ${DEFAULT-VALUE}).")
+    public double plateauTolerance;
+
+    @Option(names = "--max-q", defaultValue = "1e12", description = "Horizon of that flow in normalised time q (default: ${DEFAULT-VALUE}).")
+    public double maxQ;
+
+    @Option(names = "--loss-drops", split = ",", defaultValue = "0.001,0.01,0.1", description = "The plateau ends when the loss has fallen by these fractions of C(0) (default: ${DEFAULT-VALUE}).")
+    public List<Double> lossDrops;
+
+    /** The settings, checked (bad values are bad input). */
+    public Prediction.Settings settings() {
+        if (searchWidth < 1 || restarts < 0 || iterations < 0 || refineIterations < 0) {
+            throw new IllegalArgumentException("--search-width >= 1, --restarts, --iterations, --refine-iterations >= 0");
+        }
+        if (!(plateauTolerance > 0) || !(maxQ > 0)) throw new IllegalArgumentException("--plateau-tolerance and --max-q must be positive");
+        double[] drops = lossDrops.stream().mapToDouble(Double::doubleValue).toArray();
+        for (double f : drops) if (!(f > 0 && f < 1)) throw new IllegalArgumentException("--loss-drops must lie in (0, 1), got " + f);
+        return new Prediction.Settings(searchWidth, restarts, searchSubset, iterations, refineIterations, 16,
+                plateauSubset, plateauTolerance, maxQ, drops, 10);
+    }
+}

@@ -1,0 +1,101 @@
+package org.saddlescope.escape;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.saddlescope.linalg.DType;
+import org.saddlescope.linalg.Matrix;
+import org.saddlescope.net.Activation;
+import org.saddlescope.net.Network;
+
+/** The single-unit problem, the rank-one directions it gives, and the new-unit test, on known answers. */
+class UnitSearchTest {
+
+    @Test
+    void bestUnitOfExampleOneIsTheRankOneSpeedOfEquationSix() {
+        // max_a ‖Gσ(Xᵀa)‖ over the unit circle is equation 6's maximum √2 − 1; the rank-one direction built on it has
+        // that speed at depth 3 and at depth 5 alike (the hidden ReLUs see only non-negative inputs)
+        Matrix x = Example1.xMatrix(), g = Example1.gMatrix();
+        UnitSearch.Unit u = UnitSearch.best(x, g, List.of(), 16, new SplittableRandom(1), 500, 1e-12);
+        assertEquals(Math.sqrt(2) - 1, u.value(), 1e-12);
+        for (int depth : new int[] {3, 5}) {
+            int[] w = new int[depth + 1];
+            w[0] = 2;
+            for (int l = 1; l < depth; l++) w[l] = 4;
+            w[depth] = 1;
+            Network net = RankOneDirection.of(u.a(), w, x, g);
+            assertEquals(depth, net.normSquared(), 1e-12);
+            assertEquals(Math.sqrt(2) - 1, -g.dot(net.outputs(x)), 1e-12);
+        }
+    }
+
+    @Test
+    void addingTheUnitFoundChangesL0ByMinusEpsilonSquaredTimesItsValue() {
+        // The first-order claim behind the gain: a unit εa in layer ℓ with outgoing εb, b = −δ_{ℓ+1}σ(Hᵀa)/‖…‖, lowers
+        // L0 by ε²·‖δ_{ℓ+1}σ(Hᵀa)‖ + O(ε³). Checked by building the wider ReLU network (random data: no
+        // pre-activation within ε² of a kink) and evaluating L0 with the network's own forward pass.
+        SplittableRandom rng = new SplittableRandom(8);
+        int n = 11;
+        Matrix x = Matrix.fromColumnMajor(DType.F64, 3, n, SmallNetKernelTest.gauss(rng, 3 * n));
+        Matrix g = Matrix.fromColumnMajor(DType.F64, 2, n, SmallNetKernelTest.gauss(rng, 2 * n));
+        Network net = new Network(new int[] {3, 4, 4, 2}, Activation.RELU, DType.F64);
+        for (int l = 1; l <= 3; l++) net.weight(l).setAll(SmallNetKernelTest.gauss(rng, net.weight(l).size()));
+        net.scale(Math.sqrt(3 / net.normSquared()));
+        double l0 = g.dot(net.outputs(x)), eps = 1e-4;
+        for (NewUnitTest.Layer layer : NewUnitTest.run(net, x, g, 4, new SplittableRandom(9), 300)) {
+            int l = layer.layer();
+            int[] w = net.widths();
+            w[l]++;
+            Network wide = new Network(w, Activation.RELU, DType.F64);
+            for (int k = 1; k <= 3; k++) {
+                Matrix src = net.weight(k), dst = wide.weight(k);
+                for (int i = 0; i < src.rows(); i++) for (int c = 0; c < src.cols(); c++) dst.set(i, c, src.get(i, c));
+            }
+            double[] a = layer.a();
+            for (int c = 0; c < a.length; c++) wide.weight(l).set(w[l] - 1, c, eps * a[c]);
+            // b from the unit's own output: the gradient of L0 with respect to the new column, at ε → 0
+            Network probe = wide.copy();
+            probe.weight(l + 1).set(0, w[l] - 1, 0); // (already 0) keep the base network's outputs
+            double[] b = outgoing(probe, x, g, l, w[l] - 1);
+            for (int r = 0; r < b.length; r++) wide.weight(l + 1).set(r, w[l] - 1, eps * b[r]);
+            double change = g.dot(wide.outputs(x)) - l0;
+            assertEquals(-eps * eps * layer.best(), change, 1e-3 * eps * eps * layer.best(), "layer " + l);
+        }
+    }
+
+    /** −∂L0/∂(column j of W_{ℓ+1}) normalised: the best outgoing weights of unit j of layer ℓ. */
+    private static double[] outgoing(Network net, Matrix x, Matrix g, int l, int j) {
+        Network.Workspace ws = net.workspace(x.cols());
+        net.forward(x, ws);
+        Matrix[] grads = net.zerosLike();
+        net.backward(ws, g, grads);
+        // ∂L0/∂W_{ℓ+1}[:, j] = δ_{ℓ+1} σ(Z_ℓ[j, :])ᵀ: with the unit's input εa, divide out ε by normalising
+        Matrix gr = grads[l];
+        double[] b = new double[gr.rows()];
+        double n2 = 0;
+        for (int r = 0; r < b.length; r++) { b[r] = -gr.get(r, j); n2 += b[r] * b[r]; }
+        for (int r = 0; r < b.length; r++) b[r] /= Math.sqrt(n2);
+        return b;
+    }
+
+    @Test
+    void newUnitGainIsAtMostOneAtALinearOptimum() {
+        // Linear network: the rank-one direction along the top singular pair of −GXᵀ is optimal at any width, so
+        // no unit of any kind helps; the ReLU units the test searches are among them: gain ≤ 1.
+        SplittableRandom rng = new SplittableRandom(4);
+        int n = 9;
+        double[] xs = SmallNetKernelTest.gauss(rng, 3 * n), gs = SmallNetKernelTest.gauss(rng, 2 * n);
+        Matrix x = Matrix.fromColumnMajor(DType.F64, 3, n, xs), g = Matrix.fromColumnMajor(DType.F64, 2, n, gs);
+        SmallNetKernel k = new SmallNetKernel(new int[] {3, 4, 4, 2}, Activation.IDENTITY, xs, gs, n);
+        SphereSearch.Result best = SphereSearch.solve(k, k.workspace(), SphereSearch.randomStart(k, org.saddlescope.random.RandomStreams.of(2), 0),
+                SphereSearch.Options.defaults().withSolver(SphereSearch.Solver.POWER).withIterations(500).withPolish(false), 0);
+        Network opt = k.toNetwork(best.theta(), Activation.IDENTITY, DType.F64);
+        // identity: "σ" in the unit search is ReLU, so only a lower bound on the linear unit's gain, which is 1
+        for (NewUnitTest.Layer l : NewUnitTest.run(opt, x, g, 4, new SplittableRandom(5), 300)) {
+            assertTrue(l.gain() <= 1 + 1e-8, "layer " + l.layer() + " gain " + l.gain());
+        }
+    }
+}
