@@ -1,6 +1,7 @@
 package org.saddlescope.cli;
 
 import java.util.List;
+import org.saddlescope.experiment.BadInputException;
 import org.saddlescope.experiment.Prediction;
 import picocli.CommandLine.Option;
 
@@ -36,11 +37,11 @@ public final class PredictOptions {
     /** The settings, checked (bad values are bad input). */
     public Prediction.Settings settings() {
         if (searchWidth < 1 || restarts < 0 || iterations < 0 || refineIterations < 0) {
-            throw new IllegalArgumentException("--search-width >= 1, --restarts, --iterations, --refine-iterations >= 0");
+            throw new BadInputException("--search-width >= 1, --restarts, --iterations, --refine-iterations >= 0");
         }
-        if (!(plateauTolerance > 0) || !(maxQ > 0)) throw new IllegalArgumentException("--plateau-tolerance and --max-q must be positive");
+        if (!(plateauTolerance > 0) || !(maxQ > 0)) throw new BadInputException("--plateau-tolerance and --max-q must be positive");
         double[] drops = lossDrops.stream().mapToDouble(Double::doubleValue).toArray();
-        for (double f : drops) if (!(f > 0 && f < 1)) throw new IllegalArgumentException("--loss-drops must lie in (0, 1), got " + f);
+        for (double f : drops) if (!(f > 0 && f < 1)) throw new BadInputException("--loss-drops must lie in (0, 1), got " + f);
         return new Prediction.Settings(searchWidth, restarts, searchSubset, iterations, refineIterations, 16,
                 plateauSubset, plateauTolerance, maxQ, drops, 10);
     }

@@ -1,8 +1,11 @@
 package org.saddlescope.experiment;
 
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.saddlescope.data.Dataset;
 import org.saddlescope.data.Subsets;
@@ -20,6 +23,7 @@ import org.saddlescope.loss.Cost;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
+import org.saddlescope.report.HtmlReport;
 import org.saddlescope.theory.EscapeSpeed;
 import org.saddlescope.theory.NormLaw;
 import org.saddlescope.theory.Proposition34;
@@ -73,10 +77,10 @@ public final class Prediction {
                           List<Candidate> candidates, List<NewUnitTest.Layer> newUnits, List<PlateauEnd> plateau,
                           NormalisedFlow.Result flow) {}
 
-    /** Runs the prediction for the run described by cfg (its dataset, subset, cost, widths, θ0, lr law). */
     /** Parameters × samples below which the search runs on the small-net kernel (as escape's --path auto). */
     static final long SMALL = 5_000_000L;
 
+    /** Runs the prediction for the run described by cfg (its dataset, subset, cost, widths, θ0, lr law). */
     public static Outcome run(TrainConfig cfg, Settings s, ProgressListener progress) {
         Activation act = cfg.activation;
         if (act != Activation.RELU) throw new BadInputException("predict needs a ReLU network (the escape theory of the paper), got " + cfg.activation);
@@ -249,6 +253,47 @@ public final class Prediction {
                 : "GD turns theta by " + fmt(qStep * L * sUnit) + " rad a step at the escape speed: not a small step; the flow is a guide, not a prediction");
         summary.put("plateau", pl);
         return new Outcome(summary, direction64, padded, rep, candidates, newUnits, plateau, flow);
+    }
+
+    /**
+     * Predicts for cfg into the new run folder out: config.yaml, the files of {@link #write}, manifest.json and
+     * report.html. The folder is checked before the minutes of work as well as when it is created.
+     */
+    public static Outcome start(TrainConfig cfg, Settings s, Path out, ProgressListener progress) {
+        RunFolder.checkNew(out);
+        Instant start = Instant.now();
+        Outcome o = run(cfg, s, progress); // validates everything; nothing is written before it returns
+        try (RunFolder folder = RunFolder.create(out, "predict")) {
+            folder.writeYaml("config.yaml", cfg.toMap());
+            write(folder, o);
+            folder.writeManifest("predict", cfg.seed, start, Instant.now(), Map.of("settings", s));
+            HtmlReport html = new HtmlReport(folder.root()).title("saddlescope predict: " + o.summary().get("dataset"));
+            for (String l : lines(o)) html.note(l);
+            html.write();
+            folder.publish();
+        }
+        return o;
+    }
+
+    /** The prediction in a few lines (what predict prints and its report shows). */
+    @SuppressWarnings("unchecked")
+    public static List<String> lines(Prediction.Outcome o) {
+        Map<String, Object> d = (Map<String, Object>) o.summary().get("direction");
+        Map<String, Object> b = (Map<String, Object>) o.summary().get("bounds");
+        Map<String, Object> p = (Map<String, Object>) o.summary().get("plateau");
+        List<String> out = new ArrayList<>();
+        out.add(String.format(Locale.ROOT, "escape direction (%s): s* = %.6g on the sqrt(L) sphere, s*_unit = %.6g on the unit sphere, residual %.2g",
+                d.get("source"), (double) d.get("speed"), (double) d.get("speed_unit"), (double) d.get("residual")));
+        out.add("new-unit test: " + d.get("new_unit_verdict"));
+        out.add(String.format(Locale.ROOT, "Theorem 3.1: c = %.4g; %s; bound below 1 only from layer %s", (double) b.get("theorem31_c"),
+                b.get("theorem31_verdict"), b.get("theorem31_first_layer_bound_below_1")));
+        out.add("Proposition 3.4: " + b.get("proposition34_verdict"));
+        for (Prediction.PlateauEnd e : o.plateau()) {
+            out.add(String.format(Locale.ROOT, "plateau end (loss down %.3g): flow from theta0 q = %.4g, %.4g steps; aligned start (Prop 2.2 lower bound) q = %.4g, %.4g steps",
+                    e.lossDrop(), e.flowQ(), e.flowSteps(), e.alignedQ(), e.alignedSteps()));
+        }
+        out.add("lr law: " + p.get("lr_law") + "; " + p.get("flow_faithful_forecast"));
+        return out;
     }
 
     /**

@@ -17,7 +17,9 @@ import org.saddlescope.linalg.Matrix;
 import org.saddlescope.linalg.Svd;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.report.Figures;
+import org.saddlescope.report.HtmlReport;
 import org.saddlescope.report.Table;
 import org.saddlescope.theory.EscapeSpeed;
 
@@ -86,6 +88,37 @@ public final class TheoryCheck {
     public record Row(String quantity, double predicted, double observed, String comparison, String note) {}
 
     public record Outcome(List<Row> rows, Map<String, Object> summary) {}
+
+    /**
+     * check-theory on the train run folder {@code run}: the prediction is read from {@code prediction} (a predict
+     * folder), or from RUN/prediction/, or made now for the run's own config.yaml into RUN/prediction/; then
+     * {@link #check} writes theory_check.* and the run's report.html is refreshed.
+     */
+    public static Outcome start(Path run, Path prediction, Prediction.Settings s, ProgressListener progress) {
+        if (!Files.isRegularFile(run.resolve("config.yaml")) || !Files.isRegularFile(run.resolve("metrics.csv"))
+                || !Files.isRegularFile(run.resolve("weights/initial.npz"))) {
+            throw new BadInputException(run + " is not a train run folder (config.yaml, metrics.csv, weights/initial.npz)");
+        }
+        if (prediction != null && !Files.isRegularFile(prediction.resolve("prediction.json"))) {
+            throw new BadInputException(prediction + " is not a predict folder (no prediction.json)");
+        }
+        Path own = run.resolve("prediction");
+        if (prediction == null && Files.isRegularFile(own.resolve("prediction.json"))) prediction = own;
+        if (prediction == null) {
+            Path yaml = run.resolve("config.yaml");
+            Prediction.start(TrainConfig.merge(List.of(TrainConfig.readYaml(yaml)), yaml.toString()), s, own, progress);
+            prediction = own;
+        }
+        Predicted pred = Predicted.load(prediction);
+        try (RunFolder folder = RunFolder.openForWriting(run, "check-theory")) {
+            Outcome o = check(folder, pred);
+            HtmlReport html = new HtmlReport(folder.root()).title("saddlescope run: " + folder.root().getFileName());
+            for (String n : TheoryAddon.notes(folder.root())) html.note(n);
+            html.note("check-theory: theory_check.md, theory_check.csv and figures/theory_check.png compare this run with " + pred.source());
+            html.write();
+            return o;
+        }
+    }
 
     /** Compares the run in {@code run} with the prediction; writes theory_check.* and figures/theory_check.* into it. */
     public static Outcome check(RunFolder run, Predicted pred) {
