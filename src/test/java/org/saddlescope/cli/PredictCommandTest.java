@@ -20,6 +20,7 @@ class PredictCommandTest {
         Path out = tmp.resolve("p");
         int code = Main.execute("predict", "--out", out.toString(), "--quiet", "--dataset", "teacher:n=48,d=6,out=2,width=8",
                 "--hidden", "8,8,8", "--cost", "mse", "--init-scale", "0.05", "--lr", "0.05", "--lr-power", "2",
+                "--steps", "2000", // a train config needs a budget; the prediction does not use it
                 "--search-width", "4", "--restarts", "1", "--iterations", "60", "--refine-iterations", "10", "--plateau-subset", "0",
                 "--plateau-tolerance", "1e-6", "--threads", "1");
         assertEquals(0, code);
