@@ -303,7 +303,8 @@ public final class TheoryCheck {
                               double[] step, double[] loss, double[] speedUnit, Predicted pred, List<TheoryAddon.LayerShare> shares) {
         run.writeJson("theory_check.json", summary);
         try (CsvWriter w = new CsvWriter(run.path("theory_check.csv"), new String[] {"quantity", "predicted", "observed", "comparison", "note"}, false)) {
-            for (Row r : rows) w.row(r.quantity(), r.predicted(), r.observed(), r.comparison(), r.note());
+            // CsvWriter does not quote: the text columns keep their commas as semicolons
+            for (Row r : rows) w.row(r.quantity().replace(',', ';'), r.predicted(), r.observed(), r.comparison().replace(',', ';'), r.note().replace(',', ';'));
         }
         StringBuilder sb = new StringBuilder("# The run against the theory (check-theory)\n\n");
         sb.append("Prediction: ").append(pred.source()).append(String.format(Locale.ROOT, "; s* = %.6g (sqrt(L) sphere), s*_unit = %.6g (unit sphere).%n%n",

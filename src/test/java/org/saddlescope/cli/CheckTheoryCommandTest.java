@@ -1,0 +1,62 @@
+package org.saddlescope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.saddlescope.report.Table;
+
+/** check-theory end to end on a teacher run whose first escape the theory predicts, and its bad input. */
+class CheckTheoryCommandTest {
+
+    /**
+     * teacher-demo: rank-one teacher, full-batch GD at lr 0.02/‖θ‖² (a step is 0.02 of normalised time q), so the run
+     * follows the flow from its own θ0 closely. Measured (seed 0): plateau end 1430 observed vs 1421 predicted, input
+     * and output overlaps 0.995 and 0.999. The bounds (10% on the step, 0.9 on the overlaps) leave room for the
+     * Euler-vs-flow difference and the log cadence (10 steps), and fail for a wrong direction (chance 0.25 and 0.5).
+     */
+    @Test
+    void aTeacherRunEscapesWhereAndHowTheTheorySays(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        assertEquals(0, Main.execute("train", "--preset", "teacher-demo", "--out", run.toString(), "--threads", "1", "--quiet"));
+        assertEquals(0, Main.execute("check-theory", run.toString(), "--threads", "1", "--quiet"));
+        for (String f : new String[] {"theory_check.csv", "theory_check.md", "theory_check.json", "figures/theory_check.png",
+                "prediction/prediction.json", "report.html"}) {
+            assertTrue(Files.exists(run.resolve(f)), f);
+        }
+        JsonNode rows = new ObjectMapper().readTree(run.resolve("theory_check.json").toFile()).get("rows");
+        int ends = 0, directions = 0;
+        for (JsonNode r : rows) {
+            String q = r.get("quantity").asText();
+            double pred = r.get("predicted").asDouble(), obs = r.get("observed").asDouble();
+            if (q.startsWith("plateau end") && q.endsWith("flow from theta0")) {
+                assertEquals(1.0, obs / pred, 0.1, q);
+                ends++;
+            }
+            if (q.startsWith("input direction") || q.startsWith("output direction")) {
+                assertTrue(obs > 0.9, q + ": " + obs);
+                directions++;
+            }
+        }
+        // the CSV has the same numbers in the same columns (the quantities hold commas; CsvWriter does not quote)
+        double[] csvObserved = Table.read(run.resolve("theory_check.csv")).column("observed");
+        assertEquals(rows.size(), csvObserved.length);
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode o = rows.get(i).get("observed");
+            if (o.isNumber()) assertEquals(o.asDouble(), csvObserved[i], 0.0, rows.get(i).get("quantity").asText());
+        }
+        assertEquals(3, ends);
+        assertEquals(2, directions);
+    }
+
+    @Test
+    void aFolderThatIsNotATrainRunIsBadInput(@TempDir Path tmp) {
+        CommandLineTest.Run r = CommandLineTest.run("check-theory", tmp.toString(), "--quiet");
+        CommandLineTest.assertOneLineBadInput(r, "is not a train run folder");
+    }
+}
