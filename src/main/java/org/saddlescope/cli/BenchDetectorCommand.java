@@ -40,9 +40,20 @@ public final class BenchDetectorCommand implements java.util.concurrent.Callable
         for (int d : depths) if (d < 3 || d > 6) throw new IllegalArgumentException("--depths must lie in 3..6, got " + d);
         if (seeds < 1 || steps < 100) throw new IllegalArgumentException("--seeds must be ≥ 1 and --steps ≥ 100");
         List<DetectorBenchmark.Case> cases = DetectorBenchmark.grid(depths, seeds, !noSgd, steps);
-        RunFolder folder = RunFolder.createFree(common.outOr("bench-detector"), "bench-detector");
-        Blas.init(1); // tiny networks: one run per core, one BLAS thread each
         long t0 = System.nanoTime();
+        // staging, published when whole: a killed benchmark leaves no folder
+        try (RunFolder folder = RunFolder.create(common.outOr("bench-detector"), "bench-detector")) {
+            List<DetectorBenchmark.CaseResult> results = run(cases);
+            DetectorBenchmarkReport.write(folder, results, (System.nanoTime() - t0) / 1e9);
+            folder.publish();
+            System.out.println(DetectorBenchmark.score(results).line());
+            System.out.println("run folder: " + folder.root());
+        }
+        return CommandLine.ExitCode.OK;
+    }
+
+    private List<DetectorBenchmark.CaseResult> run(List<DetectorBenchmark.Case> cases) throws InterruptedException {
+        Blas.init(1); // tiny networks: one run per core, one BLAS thread each
         ExecutorService pool = Executors.newFixedThreadPool(common.threadsOrDefault());
         List<DetectorBenchmark.CaseResult> results = new ArrayList<>();
         try (ConsoleProgress progress = new ConsoleProgress("bench-detector", common.quiet)) {
@@ -59,9 +70,6 @@ public final class BenchDetectorCommand implements java.util.concurrent.Callable
         } finally {
             pool.shutdownNow();
         }
-        DetectorBenchmarkReport.write(folder, results, (System.nanoTime() - t0) / 1e9);
-        System.out.println(DetectorBenchmark.score(results).line());
-        System.out.println("run folder: " + folder.root());
-        return CommandLine.ExitCode.OK;
+        return results;
     }
 }

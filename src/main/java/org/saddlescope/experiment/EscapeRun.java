@@ -44,6 +44,7 @@ public final class EscapeRun {
 
     public static Outcome start(EscapeConfig cfg, Path out, int threads, ProgressListener progress) {
         Instant start = Instant.now();
+        RunFolder.checkNew(out);
         if (cfg.restarts < 1) throw new BadInputException("restarts must be >= 1, got " + cfg.restarts);
         if (cfg.iterations < 0) throw new BadInputException("iterations must be >= 0, got " + cfg.iterations);
         SphereSearch.Solver solver = solver(cfg.solver);
@@ -70,69 +71,71 @@ public final class EscapeRun {
             for (int l = 1; l < L; l++) if (w[l] != w[1]) throw new BadInputException("extend_to needs equal hidden widths");
         }
 
-        RunFolder folder = RunFolder.createFree(out, "escape");
-        folder.writeYaml("config.yaml", cfg);
-        progress.info(String.format(Locale.ROOT, "escape: %s, N=%d, widths %s, %d parameters, %s path, %d starts",
-                ds.name(), ds.size(), Arrays.toString(w), params, kernelPath ? "kernel" : "blas", cfg.restarts));
+        try (RunFolder folder = RunFolder.create(out, "escape")) { // staging, published when whole: a killed search leaves no folder
+            folder.writeYaml("config.yaml", cfg);
+            progress.info(String.format(Locale.ROOT, "escape: %s, N=%d, widths %s, %d parameters, %s path, %d starts",
+                    ds.name(), ds.size(), Arrays.toString(w), params, kernelPath ? "kernel" : "blas", cfg.restarts));
 
-        Network best;
-        double[] speeds = new double[cfg.restarts];
-        if (kernelPath) {
-            SmallNetKernel k = new SmallNetKernel(w, cfg.activation, x.toDoubleArray(), g.toDoubleArray(), ds.size());
-            SphereSearch.Options o = new SphereSearch.Options(solver, cfg.iterations, cfg.lr, cfg.tolerance, cfg.prune, cfg.polish, 60, 0);
-            List<SphereSearch.Result> rs = SphereSearch.restarts(k, cfg.restarts, streams, o, threads, progress);
-            try (CsvWriter csv = new CsvWriter(folder.path("restarts.csv"), new String[] {"restart", "speed", "speed_unit",
-                    "residual", "kink_residual", "kinks", "speed_solver", "iterations", "pruned_units", "seconds"}, false)) {
-                for (SphereSearch.Result r : rs) {
-                    csv.row(r.index(), r.speed(), r.speedUnit(), r.residual(), r.kinkResidual(), r.kinks(), r.speedSolver(),
-                            r.iterations(), r.prunedUnits(), r.nanos() / 1e9);
-                    speeds[r.index()] = r.speed();
+            Network best;
+            double[] speeds = new double[cfg.restarts];
+            if (kernelPath) {
+                SmallNetKernel k = new SmallNetKernel(w, cfg.activation, x.toDoubleArray(), g.toDoubleArray(), ds.size());
+                SphereSearch.Options o = new SphereSearch.Options(solver, cfg.iterations, cfg.lr, cfg.tolerance, cfg.prune, cfg.polish, 60, 0);
+                List<SphereSearch.Result> rs = SphereSearch.restarts(k, cfg.restarts, streams, o, threads, progress);
+                try (CsvWriter csv = new CsvWriter(folder.path("restarts.csv"), new String[] {"restart", "speed", "speed_unit",
+                        "residual", "kink_residual", "kinks", "speed_solver", "iterations", "pruned_units", "seconds"}, false)) {
+                    for (SphereSearch.Result r : rs) {
+                        csv.row(r.index(), r.speed(), r.speedUnit(), r.residual(), r.kinkResidual(), r.kinks(), r.speedSolver(),
+                                r.iterations(), r.prunedUnits(), r.nanos() / 1e9);
+                        speeds[r.index()] = r.speed();
+                    }
                 }
-            }
-            best = k.toNetwork(SphereSearch.best(rs).theta(), cfg.activation, DType.F64);
-        } else {
-            NetworkSearch.Options o = new NetworkSearch.Options(cfg.iterations, cfg.lr, cfg.tolerance, cfg.prune);
-            List<NetworkSearch.Result> rs = NetworkSearch.restarts(w, cfg.activation, x, g, cfg.restarts, streams, o, progress);
-            NetworkSearch.Result b = null;
-            try (CsvWriter csv = new CsvWriter(folder.path("restarts.csv"), new String[] {"restart", "speed", "speed_unit",
-                    "residual", "iterations", "pruned_units", "seconds"}, false)) {
-                for (NetworkSearch.Result r : rs) {
-                    csv.row(r.index(), r.speed(), r.speedUnit(), r.residual(), r.iterations(), r.prunedUnits(), r.nanos() / 1e9);
-                    speeds[r.index()] = r.speed();
-                    if (b == null || r.speed() > b.speed()) b = r;
+                best = k.toNetwork(SphereSearch.best(rs).theta(), cfg.activation, DType.F64);
+            } else {
+                NetworkSearch.Options o = new NetworkSearch.Options(cfg.iterations, cfg.lr, cfg.tolerance, cfg.prune);
+                List<NetworkSearch.Result> rs = NetworkSearch.restarts(w, cfg.activation, x, g, cfg.restarts, streams, o, progress);
+                NetworkSearch.Result b = null;
+                try (CsvWriter csv = new CsvWriter(folder.path("restarts.csv"), new String[] {"restart", "speed", "speed_unit",
+                        "residual", "iterations", "pruned_units", "seconds"}, false)) {
+                    for (NetworkSearch.Result r : rs) {
+                        csv.row(r.index(), r.speed(), r.speedUnit(), r.residual(), r.iterations(), r.prunedUnits(), r.nanos() / 1e9);
+                        speeds[r.index()] = r.speed();
+                        if (b == null || r.speed() > b.speed()) b = r;
+                    }
                 }
+                try (CsvWriter csv = new CsvWriter(folder.path("trace_best.csv"), new String[] {"iteration", "speed", "residual"}, false)) {
+                    for (double[] t : b.trace()) csv.row((long) t[0], t[1], t[2]);
+                }
+                best = b.direction();
             }
-            try (CsvWriter csv = new CsvWriter(folder.path("trace_best.csv"), new String[] {"iteration", "speed", "residual"}, false)) {
-                for (double[] t : b.trace()) csv.row((long) t[0], t[1], t[2]);
-            }
-            best = b.direction();
-        }
-        Weights.save(best, folder.weights().resolve("best.npz"), Weights.provenance("escape", cfg.seed, cfg, loaded.info()));
-        Diagnostics.Report rep = Diagnostics.analyse(best, x, g, cfg.top_k);
-        writeDiagnostics(folder, rep);
-        figures(folder, rep, speeds);
+            Weights.save(best, folder.weights().resolve("best.npz"), Weights.provenance("escape", cfg.seed, cfg, loaded.info()));
+            Diagnostics.Report rep = Diagnostics.analyse(best, x, g, cfg.top_k);
+            writeDiagnostics(folder, rep);
+            figures(folder, rep, speeds);
 
-        List<DepthSweep.Row> sweep = null;
-        if (cfg.extend_to > 0) {
-            SphereSearch.Options o = new SphereSearch.Options(solver, cfg.iterations, cfg.lr, cfg.tolerance, cfg.prune, cfg.polish, 60, 0);
-            sweep = DepthSweep.run(x.toDoubleArray(), g.toDoubleArray(), w[0], w[L], ds.size(), w[1], cfg.activation, Math.max(2, L),
-                    cfg.extend_to, cfg.restarts, o, streams, threads, progress);
-            writeSweep(folder, sweep);
+            List<DepthSweep.Row> sweep = null;
+            if (cfg.extend_to > 0) {
+                SphereSearch.Options o = new SphereSearch.Options(solver, cfg.iterations, cfg.lr, cfg.tolerance, cfg.prune, cfg.polish, 60, 0);
+                sweep = DepthSweep.run(x.toDoubleArray(), g.toDoubleArray(), w[0], w[L], ds.size(), w[1], cfg.activation, Math.max(2, L),
+                        cfg.extend_to, cfg.restarts, o, streams, threads, progress);
+                writeSweep(folder, sweep);
+            }
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("dataset", ds.name());
+            summary.put("samples", ds.size());
+            summary.put("widths", w);
+            summary.put("best_speed", rep.speed());
+            summary.put("best_speed_unit", rep.speedUnit());
+            summary.put("residual", rep.residual());
+            summary.put("c", rep.c());
+            summary.put("note", rep.note());
+            if (sweep != null) summary.put("depth_sweep", sweep);
+            folder.writeJson("summary.json", summary);
+            folder.writeManifest("escape", cfg.seed, start, Instant.now(), Map.of("data", loaded.info()));
+            new HtmlReport(folder.root()).title("saddlescope escape: " + ds.name()).note(rep.note()).write();
+            folder.publish();
+            return new Outcome(folder.root(), rep, sweep);
         }
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("dataset", ds.name());
-        summary.put("samples", ds.size());
-        summary.put("widths", w);
-        summary.put("best_speed", rep.speed());
-        summary.put("best_speed_unit", rep.speedUnit());
-        summary.put("residual", rep.residual());
-        summary.put("c", rep.c());
-        summary.put("note", rep.note());
-        if (sweep != null) summary.put("depth_sweep", sweep);
-        folder.writeJson("summary.json", summary);
-        folder.writeManifest("escape", cfg.seed, start, Instant.now(), Map.of("data", loaded.info()));
-        new HtmlReport(folder.root()).title("saddlescope escape: " + ds.name()).note(rep.note()).write();
-        return new Outcome(folder.root(), rep, sweep);
     }
 
     static SphereSearch.Solver solver(String s) {

@@ -96,7 +96,7 @@ public final class EscapeSweep {
         List<FlowConfig> grid = grid(s);
         DataSource.Loaded data = FlowRun.loadData(s);
         for (FlowConfig c : grid) FlowRun.validate(c, data);
-        try (RunFolder folder = RunFolder.createPublished(out, "sweep")) {
+        try (RunFolder folder = RunFolder.create(out, "sweep")) {
             return run(s, folder, grid, data, start, progress);
         }
     }
@@ -148,6 +148,7 @@ public final class EscapeSweep {
         extra.put("runs", points.size());
         extra.put("threads", threads);
         folder.writeManifest("sweep", s.seed, start, Instant.now(), extra);
+        folder.publish(); // when done: a killed sweep leaves no folder
         return new Outcome(points, fits, other, otherFits, folder.root());
     }
 

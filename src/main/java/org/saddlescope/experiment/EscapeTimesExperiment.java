@@ -50,8 +50,10 @@ public final class EscapeTimesExperiment {
 
     public static String run(Path out, int threads, boolean quick, long seed, ProgressListener progress) {
         Instant start = Instant.now();
-        try (RunFolder folder = RunFolder.createPublished(out, "reproduce escape-times")) {
-            return run(folder, threads, quick, seed, progress, start);
+        try (RunFolder folder = RunFolder.create(out, "reproduce escape-times")) {
+            String md = run(folder, threads, quick, seed, progress, start);
+            folder.publish(); // when done: a killed run leaves no folder
+            return md;
         }
     }
 

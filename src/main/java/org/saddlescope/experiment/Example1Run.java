@@ -43,9 +43,15 @@ public final class Example1Run {
     public static Outcome start(Example1Config cfg, Path out, int threads, ProgressListener progress) {
         check(cfg);
         Instant start = Instant.now();
+        try (RunFolder folder = RunFolder.create(out, "reproduce example1")) {
+            return run(cfg, folder, start, threads, progress);
+        }
+    }
+
+    /** Into a staging folder, published when the last file is written: a killed run leaves no folder. */
+    private static Outcome run(Example1Config cfg, RunFolder folder, Instant start, int threads, ProgressListener progress) {
         int runs = cfg.runs, steps = cfg.steps, curvePoints = cfg.curve_points, compareRuns = cfg.compare_runs;
         long seed = cfg.seed;
-        RunFolder folder = RunFolder.createFree(out, "reproduce example1");
         folder.writeYaml("config.yaml", cfg);
         int[] ws = cfg.widths.stream().mapToInt(Integer::intValue).toArray();
         Example1Experiment.Settings s = new Example1Experiment.Settings(ws, runs, steps, cfg.lr, seed, threads, curvePoints,
@@ -141,10 +147,11 @@ public final class Example1Run {
                     num(r.best()), r.closestGap(), r.seconds()));
         }
         lines.add(conjecture(overallBest == null ? Double.NaN : overallBest.speed(), sweep));
-        lines.add("run folder: " + folder.root());
+        lines.add("run folder: " + folder.target());
         HtmlReport html = new HtmlReport(folder.root()).title("saddlescope reproduce example1");
         for (String l : lines) html.note(l);
         html.write();
+        folder.publish();
         return new Outcome(folder.root(), lines);
     }
 
@@ -254,13 +261,15 @@ public final class Example1Run {
         }
         for (String l : log) out.add("  peer: " + l);
         if (outOrNull != null) {
-            RunFolder f = RunFolder.createFree(outOrNull, "reproduce example1");
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rows", rows);
-            m.put("peer_runs", log);
-            m.put("threads", threads);
-            f.writeJson("bench.json", m);
-            f.writeManifest("reproduce example1 --bench", seed, Instant.now(), Instant.now(), null);
+            try (RunFolder f = RunFolder.create(outOrNull, "reproduce example1")) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("rows", rows);
+                m.put("peer_runs", log);
+                m.put("threads", threads);
+                f.writeJson("bench.json", m);
+                f.writeManifest("reproduce example1 --bench", seed, Instant.now(), Instant.now(), null);
+                f.publish();
+            }
         }
         return out;
     }

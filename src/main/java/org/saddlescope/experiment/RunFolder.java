@@ -50,7 +50,9 @@ public final class RunFolder implements AutoCloseable {
      * that holds anything else is not ours to write into). Files go into a locked hidden sibling
      * {@code .NAME.staging-PID-N} until {@link #publish} renames it to {@code out}, so {@code out} is either a whole
      * started run or absent; {@link #close} removes a staging folder that was never published. Staging folders of
-     * the same name left by killed processes (their lock is gone) are removed first.
+     * the same name left by killed processes (their lock is gone) are removed first. Commands that resume publish
+     * once the run can be resumed (train: config, manifest, initial weights); the others publish when they are done,
+     * so a killed escape, example1, bench-detector or sweep leaves no folder at all.
      */
     public static RunFolder create(Path out, String command) {
         checkNew(out);
@@ -76,37 +78,20 @@ public final class RunFolder implements AutoCloseable {
     }
 
     /**
-     * A new run folder that exists from the start (commands that write as they go and have no checkpoints to
-     * resume from): the same checks and lock as {@link #create}, published at once.
+     * Bad input unless {@code out} can become a new run folder: a non-empty path that is absent or an empty folder,
+     * and no live process is making a run folder of that name (its staging folder is locked): then the message
+     * names the holder's pid.
      */
-    public static RunFolder createPublished(Path out, String command) {
-        RunFolder f = create(out, command);
-        try {
-            f.publish();
-        } catch (RuntimeException e) {
-            f.close();
-            throw e;
-        }
-        return f;
-    }
-
-    /**
-     * A new run folder (same checks as {@link #create}), published at once and not held: for commands that write
-     * their files as they go and never resume (escape, reproduce example1, bench-detector).
-     */
-    public static RunFolder createFree(Path out, String command) {
-        RunFolder f = createPublished(out, command);
-        f.lock.close();
-        return new RunFolder(f.root, f.target, null, true);
-    }
-
-    /** Bad input unless {@code out} can become a new run folder: a non-empty path that is absent or an empty folder. */
     public static void checkNew(Path out) {
         if (out == null || out.toString().isBlank()) throw new BadInputException("--out is empty: give a folder for the run");
+        RunLock.Holder starting = liveStaging(out);
+        if (starting != null) throw RunLock.busy(out, starting);
         if (!Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         if (!Files.isDirectory(out)) throw new BadInputException("--out " + out + " is a file, not a folder");
-        if (isRun(out)) {
-            throw new BadInputException("run folder " + out + " already holds a run; use --resume " + out + " or another --out");
+        RunLock.Holder h = RunLock.liveHolder(out);
+        if (isRun(out) || h != null) {
+            throw new BadInputException("run folder " + out + " already holds a run"
+                    + (h == null ? "; use --resume " + out + " or another --out" : ", in use by " + h.describe() + "; give another --out"));
         }
         try (java.util.stream.Stream<Path> entries = Files.list(out)) {
             if (entries.findAny().isPresent()) {
@@ -185,6 +170,26 @@ public final class RunFolder implements AutoCloseable {
         } finally {
             if (lock != null) lock.close();
         }
+    }
+
+    /**
+     * The holder of a live staging folder of {@code out} (another process making that run folder), or null. Two
+     * processes that start within the same instant may both pass this check; {@link #publish} then refuses the
+     * second.
+     */
+    private static RunLock.Holder liveStaging(Path out) {
+        Path abs = out.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent == null || abs.getFileName() == null || !Files.isDirectory(parent)) return null;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, "." + abs.getFileName() + ".staging-*")) {
+            for (Path p : ds) {
+                RunLock.Holder h = Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? RunLock.liveHolder(p) : null;
+                if (h != null) return h;
+            }
+        } catch (IOException e) {
+            throw new BadInputException("cannot read the folder of --out " + out + ": " + e.getMessage());
+        }
+        return null;
     }
 
     private static void removeStaleStaging(Path parent, String name) throws IOException {

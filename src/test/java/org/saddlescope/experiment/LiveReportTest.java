@@ -22,7 +22,7 @@ import org.saddlescope.train.TrainingObserver;
 class LiveReportTest {
     @Test
     void aRunInProgressHasAReportDrawnFromItsDataSoFar(@TempDir Path tmp) throws Exception {
-        RunFolder folder = RunFolder.createFree(tmp.resolve("run"), "test");
+        RunFolder folder = RunFolder.create(tmp.resolve("run"), "test");
         TrainConfig cfg = TrainConfig.merge(List.of(java.util.Map.of("steps", 100000)), "test"); // a config needs a budget
         SaddleTracker tracker = new SaddleTracker(new LossHistory(), null, new PlateauDetector());
         StringBuilder metrics = new StringBuilder("step,loss,norm\n");

@@ -49,6 +49,24 @@ class RunFolderLockTest {
     }
 
     @Test
+    void aFolderBeingMadeRefusesASecondWriterNamingThePid(@TempDir Path tmp) {
+        Path run = tmp.resolve("run");
+        String pid = "pid " + ProcessHandle.current().pid();
+        try (RunFolder first = RunFolder.create(run, "escape")) {
+            BadInputException e = assertThrows(BadInputException.class, () -> RunFolder.create(run, "escape"));
+            assertTrue(e.getMessage().contains(pid) && e.getMessage().contains("saddlescope escape"), e.getMessage());
+            assertThrows(BadInputException.class, () -> TrainRun.start(small(10), run, 1, ProgressListener.NONE, ADDONS));
+            assertFalse(Files.exists(run));
+            first.writeText("report.html", "whole");
+            first.publish();
+            // published and still held: a new run is refused, naming the holder
+            e = assertThrows(BadInputException.class, () -> RunFolder.checkNew(run));
+            assertTrue(e.getMessage().contains("already holds a run") && e.getMessage().contains(pid), e.getMessage());
+        }
+        assertTrue(Files.exists(run.resolve("report.html")));
+    }
+
+    @Test
     void aFailedStartLeavesNothingAndStaleStagingIsRemoved(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("run");
         // A staging folder of a killed start (its lock file holds no OS lock) is removed by the next start.

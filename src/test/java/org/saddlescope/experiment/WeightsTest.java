@@ -43,7 +43,7 @@ class WeightsTest {
         e = assertThrows(DataFileException.class, () -> Weights.load(f, deeper));
         assertTrue(e.getMessage().contains("has 3 layers"), e.getMessage());
 
-        RunFolder run = RunFolder.createPublished(dir.resolve("run"), "test");
+        RunFolder run = RunFolder.create(dir.resolve("run"), "test");
         Map<String, Matrix> odd = new LinkedHashMap<>(Weights.arrays(net));
         odd.put("b1", Matrix.zeros(DType.F32, 4, 1));
         run.writeNpz("weights/odd.npz", odd);
