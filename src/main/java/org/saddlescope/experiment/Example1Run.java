@@ -236,6 +236,7 @@ public final class Example1Run {
      */
     public static List<String> bench(Example1Config cfg, int benchRuns, Path torchScript, String python, int threads, Path outOrNull) {
         check(cfg);
+        if (outOrNull != null) RunFolder.checkNew(outOrNull); // before the minutes of measuring
         long seed = cfg.seed;
         int steps = cfg.steps;
         double lr = cfg.lr;

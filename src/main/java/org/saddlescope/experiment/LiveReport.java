@@ -39,6 +39,9 @@ final class LiveReport implements TrainingObserver, AutoCloseable {
     private Future<?> inFlight;
     private volatile String failure;
 
+    /** The words that mark a live report (a resumed finished run draws its final report over one). */
+    static final String LIVE = "Live report of a run in progress";
+
     LiveReport(RunFolder folder, SaddleTracker tracker, TrainConfig cfg, double everySeconds) {
         this.folder = folder;
         this.tracker = tracker;
@@ -71,7 +74,7 @@ final class LiveReport implements TrainingObserver, AutoCloseable {
             String budget = cfg.steps > 0 ? String.format(Locale.ROOT, " of %d", cfg.steps) : "";
             String at = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now());
             RunReport.write(folder.root(), folder.root(), "saddlescope train: " + folder.root().toAbsolutePath().normalize().getFileName(),
-                    String.format(Locale.ROOT, "Live report of a run in progress: drawn at step %d%s (%s) from the data so far; "
+                    String.format(Locale.ROOT, LIVE + ": drawn at step %d%s (%s) from the data so far; "
                             + "refreshed every %.0f s.", step, budget, at, everyNanos / 1e9), List.of());
         } catch (RuntimeException e) {
             failure = e.toString(); // a figure that cannot be drawn must not stop training; the final report says so

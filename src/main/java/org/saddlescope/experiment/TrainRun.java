@@ -134,8 +134,11 @@ public final class TrainRun {
                             + (steps != null ? "--steps " + steps : "--epochs " + epochs) + ", " + total + " steps)");
                 }
                 TrainState end = new TrainState(done, manifest.path("epochs").asLong(0), 0, Double.NaN, 0, 0, manifest.path("train_seconds").asDouble(), null);
-                return new Outcome(folder.root(), Trainer.Stop.BUDGET, end, "already finished " + done + " steps; nothing to do (extend it with --steps N)",
+                Outcome o = new Outcome(folder.root(), Trainer.Stop.BUDGET, end, "already finished " + done + " steps; nothing to do (extend it with --steps N)",
                         List.of());
+                // stopped (SIGTERM, SIGKILL) after its manifest while its figures were drawn: draw them and the report now
+                if (!finalReport(folder)) hooks.whileLocked().accept(o);
+                return o;
             }
             if (from > total) {
                 throw new BadInputException(folder.path(Checkpoints.STATE) + " is at step " + from + ", past the budget of " + total
@@ -250,6 +253,16 @@ public final class TrainRun {
             Outcome o = new Outcome(folder.root(), r.stop(), r.state(), message, r.warnings());
             if (r.stop() != Trainer.Stop.INTERRUPTED) hooks.whileLocked().accept(o);
             return o;
+        }
+    }
+
+    /** Whether the run's report.html is there and is not a live report of the run in progress ({@link LiveReport}). */
+    private static boolean finalReport(RunFolder folder) {
+        try {
+            Path p = folder.path("report.html");
+            return Files.exists(p) && !Files.readString(p).contains(LiveReport.LIVE);
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 

@@ -91,6 +91,31 @@ class KillResumeTrialsTest {
         assertEquals(List.of(), differ);
     }
 
+    /**
+     * A signal or kill after the manifest says "finished" but while the figures are drawn (drawing fails once the JVM
+     * is shutting down: found by the trials above) left a run whose resume said "already finished" and never drew
+     * them: the resume of a finished run without its final report draws figures and report.html now, the same bytes.
+     */
+    @Test
+    void aFinishedRunWithoutItsReportGetsItOnResume(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        String[] small = ProcessSafetyTest.with(java.util.Arrays.copyOf(RUN, RUN.length - 5), "--steps", "60", "--quiet", "--out", run.toString());
+        assertEquals(0, CommandLineTest.run(small).code());
+        Map<String, byte[]> figures = new TreeMap<>();
+        try (Stream<Path> s = Files.list(run.resolve("figures"))) {
+            for (Path f : s.toList()) figures.put(f.getFileName().toString(), Files.readAllBytes(f));
+        }
+        assertTrue(figures.size() > 5, figures.keySet().toString());
+        for (String f : figures.keySet()) Files.delete(run.resolve("figures").resolve(f));
+        Files.delete(run.resolve("report.html"));
+        CommandLineTest.Run r = CommandLineTest.run("train", "--resume", run.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(run.resolve("report.html")));
+        for (Map.Entry<String, byte[]> e : figures.entrySet()) {
+            assertTrue(java.util.Arrays.equals(e.getValue(), Files.readAllBytes(run.resolve("figures").resolve(e.getKey()))), e.getKey());
+        }
+    }
+
     /** Where a SIGKILL landed, from what it left in the run folder. */
     static String landing(Path run) throws IOException {
         if (!Files.exists(run)) return "before the folder existed";

@@ -23,6 +23,7 @@ class LiveReportTest {
     @Test
     void aRunInProgressHasAReportDrawnFromItsDataSoFar(@TempDir Path tmp) throws Exception {
         RunFolder folder = RunFolder.create(tmp.resolve("run"), "test");
+        folder.publish();
         TrainConfig cfg = TrainConfig.merge(List.of(java.util.Map.of("steps", 100000)), "test"); // a config needs a budget
         SaddleTracker tracker = new SaddleTracker(new LossHistory(), null, new PlateauDetector());
         StringBuilder metrics = new StringBuilder("step,loss,norm\n");
