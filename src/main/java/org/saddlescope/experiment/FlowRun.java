@@ -198,10 +198,10 @@ public final class FlowRun {
         Blas.init(threads);
         DataSource.Loaded data = loadData(cfg);
         validate(cfg, data);
-        RunFolder.checkNew(out);
-        Outcome o = execute(cfg, data, progress);
-        // Written whole or not at all: the integration ran before the folder was made.
+        // Written whole or not at all: the integration runs while the locked staging folder waits (a second
+        // writer of this --out is refused, naming this pid), then the folder is written and published.
         try (RunFolder folder = RunFolder.create(out, "flow")) {
+            Outcome o = execute(cfg, data, progress);
             folder.writeYaml("config.yaml", cfg);
             write(folder, o, true);
             Map<String, Object> extra = new LinkedHashMap<>();
@@ -209,7 +209,7 @@ public final class FlowRun {
             extra.put("summary", o.summary());
             folder.writeManifest("flow", cfg.seed, start, Instant.now(), extra);
             folder.publish();
+            return o;
         }
-        return o;
     }
 }

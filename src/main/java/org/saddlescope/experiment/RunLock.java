@@ -122,7 +122,7 @@ public final class RunLock implements AutoCloseable {
 
     static BadInputException busy(Path folder, Holder h) {
         return new BadInputException("run folder " + folder + " is in use by " + (h == null ? "another process" : h.describe())
-                + "; wait for it to finish or stop it (a stopped run resumes with --resume)");
+                + "; wait for it to finish or stop it" + (h != null && "train".equals(h.command()) ? " (a stopped run resumes with --resume)" : ""));
     }
 
     private static Holder holder(Path file) {

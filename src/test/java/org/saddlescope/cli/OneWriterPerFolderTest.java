@@ -15,7 +15,7 @@ import org.saddlescope.experiment.RunLock;
 
 /**
  * Issue 11, items 1 and 3 for the commands that write a run folder and never resume (escape, reproduce example1,
- * bench-detector): while one process makes the folder, a second writer of the same --out gets exit 2 naming the
+ * bench-detector, flow): while one process makes the folder, a second writer of the same --out gets exit 2 naming the
  * first one's pid and writes nothing; a SIGKILL leaves no folder (they publish when done), and the same --out then
  * works, with no staging folder left. The first process is given far more work than it can do before it is killed,
  * so nothing here depends on the machine's speed.
@@ -33,12 +33,17 @@ class OneWriterPerFolderTest {
             case "bench-detector" -> new String[][] {
                     {"bench-detector", "--depths", "3", "--seeds", "100000", "--threads", "1", "-q"},
                     {"bench-detector", "--depths", "3", "--seeds", "1", "--steps", "2000", "--no-sgd", "--threads", "1", "-q"}};
+            case "flow" -> new String[][] {
+                    {"flow", "--dataset", "modes:s=2,n=16,d=4,out=2", "--hidden", "4,4", "--epsilon", "1e-6", "--max-time", "1e300",
+                            "--loss-drop", "0", "--rtol", "1e-13", "--max-evaluations", "2000000000", "--probes", "5", "--threads", "1", "-q"},
+                    {"flow", "--dataset", "modes:s=2,n=16,d=4,out=2", "--hidden", "4,4", "--epsilon", "0.01", "--max-time", "1e4",
+                            "--probes", "20", "--stop-at-escape", "--threads", "1", "-q"}};
             default -> throw new IllegalArgumentException(command);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"escape", "example1", "bench-detector"})
+    @ValueSource(strings = {"escape", "example1", "bench-detector", "flow"})
     void aSecondWriterIsRefusedWithThePidAndAKillLeavesNoFolder(String command, @TempDir Path tmp) throws Exception {
         String[][] a = args(command);
         Path out = tmp.resolve("out");
@@ -59,7 +64,9 @@ class OneWriterPerFolderTest {
 
         CommandLineTest.Run r = CommandLineTest.run(ProcessSafetyTest.with(a[1], "--out", out.toString()));
         assertEquals(0, r.code(), r.err());
-        assertTrue(Files.isRegularFile(out.resolve("report.html")), command + " lacks its report");
+        // the last file each writes before it publishes
+        String last = command.equals("flow") ? "manifest.json" : "report.html";
+        assertTrue(Files.isRegularFile(out.resolve(last)), command + " lacks " + last);
         assertEquals(List.of(), stagingFolders(tmp), "the killed writer's staging folder is still there");
     }
 
