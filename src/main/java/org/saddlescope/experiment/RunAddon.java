@@ -11,16 +11,11 @@ import org.saddlescope.train.TrainingObserver;
  * The caller of {@link TrainRun#start} and {@link TrainRun#resume} passes the addons it wants.
  */
 public interface RunAddon {
-    /** Observer to attach, or null. {@code resumedStep} is 0 for a new run. */
-    TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, long resumedStep);
-
     /**
      * Observer to attach, or null; {@code resumed} is the checkpoint a run resumes from (null for a new run), with
      * whatever {@link #checkpoint} saved in it.
      */
-    default TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, Checkpoints.Saved resumed) {
-        return observer(cfg, folder, net, resumed == null ? 0 : resumed.state().step());
-    }
+    TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, Checkpoints.Saved resumed);
 
     /**
      * At a checkpoint: put what a resumed run needs to continue with the same bits into {@code fields} (JSON values,

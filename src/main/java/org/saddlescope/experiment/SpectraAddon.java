@@ -113,12 +113,6 @@ public final class SpectraAddon implements RunAddon {
     }
 
     @Override
-    public TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, long resumedStep) {
-        if (resumedStep != 0) throw new IllegalArgumentException("resume through observer(cfg, folder, net, Checkpoints.Saved)");
-        return observer(cfg, folder, net, (Checkpoints.Saved) null);
-    }
-
-    @Override
     public TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, Checkpoints.Saved resumed) {
         long step = resumed == null ? 0 : resumed.state().step();
         JsonNode lengths = resumed == null ? null : resumed.extra().path("files");

@@ -117,12 +117,6 @@ public final class TheoryAddon implements RunAddon {
     static final String CHECKPOINT_KEY = "theory_addon";
 
     @Override
-    public TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, long resumedStep) {
-        if (resumedStep != 0) throw new IllegalArgumentException("resume through observer(cfg, folder, net, Checkpoints.Saved)");
-        return observer(cfg, folder, net, (Checkpoints.Saved) null);
-    }
-
-    @Override
     public TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, Checkpoints.Saved resumed) {
         Watch w = new Watch(folder, Math.max(1, cfg.log_every), resumed);
         sessions.put(folder.root().toAbsolutePath().normalize(), w);
