@@ -49,11 +49,6 @@ final class Interrupts implements BooleanSupplier, AutoCloseable {
         return stop;
     }
 
-    /** Asks the run to stop, as a signal does (tests). */
-    void requestStop() {
-        stop = true;
-    }
-
     /** The run has ended and printed its last line: the hook may let the JVM exit. */
     void done() {
         finished.countDown();

@@ -83,13 +83,13 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Object> flags = ConfigOptions.matched(spec, TrainConfig.class, java.util.Set.of());
         Long steps = flags.containsKey("steps") ? ((Number) flags.get("steps")).longValue() : null;
         Long epochs = flags.containsKey("epochs") ? ((Number) flags.get("epochs")).longValue() : null;
-        return TrainRun.resume(resume, steps, epochs, null, progress(), hooks, List.of(new SpectraAddon(), new org.saddlescope.experiment.TheoryAddon()));
+        return TrainRun.resume(resume, steps, epochs, null, progress(), hooks, addons());
     }
 
     private TrainRun.Outcome start(TrainRun.Hooks hooks) {
         TrainConfig cfg = config();
         Path out = out(cfg);
-        return TrainRun.start(cfg, out, common.threads, progress(), hooks, List.of(new SpectraAddon(), new org.saddlescope.experiment.TheoryAddon()));
+        return TrainRun.start(cfg, out, common.threads, progress(), hooks, addons());
     }
 
     private Path out(TrainConfig cfg) {
@@ -144,5 +144,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
         System.out.println(o.summary());
         return CommandLine.ExitCode.OK;
+    }
+
+    /** What every train run records besides its metrics: the spectra and saddle analysis, and the theory's snapshots. */
+    private static List<org.saddlescope.experiment.RunAddon> addons() {
+        return List.of(new SpectraAddon(), new org.saddlescope.experiment.TheoryAddon());
     }
 }

@@ -23,7 +23,7 @@ public final class Subsets {
         }
     }
 
-    /** n samples chosen as {@code kind} says; the whole set (same object) when n ≥ its size or n ≤ 0. */
+    /** n samples chosen as {@code kind} says; the whole set (same object) when n equals its size or n ≤ 0; more than it has is refused. */
     public static Dataset subset(Dataset d, int n, Kind kind, SplittableRandom rng) {
         if (n > d.size()) {
             throw new IllegalArgumentException("subset of " + n + " samples, but " + d.name() + " has only " + d.size());

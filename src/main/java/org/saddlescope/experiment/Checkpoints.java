@@ -41,11 +41,7 @@ public final class Checkpoints {
         }
     }
 
-    public static void save(RunFolder folder, Network net, Optimizer optimizer, TrainState state, int threads) {
-        save(folder, net, optimizer, state, threads, Map.of(), Map.of());
-    }
-
-    /** As above, with the probes' scalar state ({@code extra}, written into state.json) and arrays. */
+    /** Saves a checkpoint, with the probes' scalar state ({@code extra}, written into state.json) and arrays. */
     public static void save(RunFolder folder, Network net, Optimizer optimizer, TrainState state, int threads,
                             Map<String, Object> extra, Map<String, Matrix> probeArrays) {
         Path dir = folder.checkpoints();

@@ -214,7 +214,8 @@ public final class RunFolder implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path p) {
+    /** Removes a folder and everything below it (links are removed, not followed); nothing when absent. */
+    public static void deleteTree(Path p) {
         if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         try (java.util.stream.Stream<Path> all = Files.walk(p)) {
             for (Path q : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) Files.deleteIfExists(q);

@@ -21,7 +21,6 @@ import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.report.Figures;
 import org.saddlescope.report.HtmlReport;
 import org.saddlescope.report.Table;
-import org.saddlescope.theory.EscapeSpeed;
 
 /**
  * A training run's observed first escape against the theory's prediction ({@code saddlescope check-theory RUN}):
@@ -37,21 +36,9 @@ import org.saddlescope.theory.EscapeSpeed;
 public final class TheoryCheck {
     private TheoryCheck() {}
 
-    /** What a prediction says, from a {@link Prediction.Outcome} or from a predict folder. */
+    /** What a prediction says, read from a predict folder. */
     public record Predicted(double speed, double speedUnit, Network direction, List<Prediction.PlateauEnd> ends,
                             double[] flowSteps, double[] flowSpeedUnit, double[] flowLoss, Diagnostics.Report report, String source) {
-        static Predicted of(Prediction.Outcome o, String source) {
-            double[] st = new double[0], su = new double[0], lo = new double[0];
-            if (o.flow() != null) {
-                st = o.flow().trajectory().stream().mapToDouble(p -> p.steps()).toArray();
-                su = o.flow().trajectory().stream().mapToDouble(p -> p.speedUnit()).toArray();
-                lo = o.flow().trajectory().stream().mapToDouble(p -> p.loss()).toArray();
-            }
-            int L = o.direction().depth();
-            return new Predicted(o.report().speed(), EscapeSpeed.unitSpeed(o.report().speed(), L), o.direction(), o.plateau(),
-                    st, su, lo, o.report(), source);
-        }
-
         /** From a folder written by {@code saddlescope predict}. */
         public static Predicted load(Path dir) {
             try {

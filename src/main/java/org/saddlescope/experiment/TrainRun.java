@@ -81,7 +81,7 @@ public final class TrainRun {
         try (RunFolder folder = RunFolder.create(out, "train")) {
             Instant start = Instant.now();
             folder.writeYaml("config.yaml", cfg.toMap());
-            folder.writeManifest("train", cfg.seed, start, null, manifestExtra(cfg, net, setup, threads, null, Map.of()));
+            folder.writeManifest("train", cfg.seed, start, null, manifestExtra(cfg, net, setup, threads, null));
             Weights.save(net, folder.weights().resolve("initial.npz"), provenance(cfg, setup));
             folder.publish();
             return train(cfg, folder, net, optimizer(cfg), setup, null, start, threads, progress, hooks, "", addons);
@@ -243,13 +243,12 @@ public final class TrainRun {
             } else {
                 Weights.save(net, folder.weights().resolve("final.npz"), provenance(cfg, setup));
             }
-            Map<String, Object> timings = new LinkedHashMap<>();
             for (RunAddon a : addons) {
                 if (r.stop() != Trainer.Stop.INTERRUPTED) a.finish(cfg, folder, net, r);
                 else a.abandon(folder);
             }
             Trainer.Result shown = new Trainer.Result(r.stop(), r.state(), message, r.warnings());
-            folder.writeManifest("train", cfg.seed, start, Instant.now(), manifestExtra(cfg, net, setup, threads, shown, timings));
+            folder.writeManifest("train", cfg.seed, start, Instant.now(), manifestExtra(cfg, net, setup, threads, shown));
             Outcome o = new Outcome(folder.root(), r.stop(), r.state(), message, r.warnings());
             if (r.stop() != Trainer.Stop.INTERRUPTED) hooks.whileLocked().accept(o);
             return o;
@@ -282,14 +281,6 @@ public final class TrainRun {
         double largest = 0;
         for (int l = 1; l <= net.depth(); l++) largest = Math.max(largest, (double) net.width(l) * net.width(l - 1) * batch);
         return largest >= MULTITHREAD_MIN_MACS ? Runtime.getRuntime().availableProcessors() : 1;
-    }
-
-    private static int recordedThreads(RunFolder folder) {
-        try {
-            return RunFolder.JSON.readTree(folder.path("manifest.json").toFile()).path("threads").asInt(1);
-        } catch (IOException e) {
-            return 1;
-        }
     }
 
     /** What {@link #start} checks before it reads data or writes a byte (a dry run checks the same). */
@@ -356,8 +347,7 @@ public final class TrainRun {
         return new Setup(DataSource.load(cfg.dataset, o), cost, act, precision);
     }
 
-    private static Map<String, Object> manifestExtra(TrainConfig cfg, Network net, Setup setup, int threads, Trainer.Result r,
-                                                     Map<String, Object> timings) {
+    private static Map<String, Object> manifestExtra(TrainConfig cfg, Network net, Setup setup, int threads, Trainer.Result r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("threads", threads);
         m.put("widths", net.widths());
@@ -375,7 +365,6 @@ public final class TrainRun {
             m.put("steps_per_second", r.state().step() / Math.max(1e-9, r.state().elapsedSeconds()));
             m.put("warnings", r.warnings());
         }
-        m.putAll(timings);
         return m;
     }
 

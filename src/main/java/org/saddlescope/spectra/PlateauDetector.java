@@ -74,11 +74,6 @@ public final class PlateauDetector {
     public record Escape(int number, double startStep, double middleStep, double endStep, double lossBefore,
                          double lossAfter, double normSquaredBefore, double normSquaredAfter, double width,
                          int fromPlateau, int toPlateau, double spectralRise, int direction, double spectralMiddleStep) {
-        /** Same escape, renumbered. */
-        Escape withLinks(int number, int from, int to) {
-            return new Escape(number, startStep, middleStep, endStep, lossBefore, lossAfter, normSquaredBefore,
-                    normSquaredAfter, width, from, to, spectralRise, direction, spectralMiddleStep);
-        }
     }
 
     /** What was found, plus the smoothed curve on the grid (for plots and diagnosis). */

@@ -29,6 +29,7 @@ class BlasKernelsTest {
         if (flags.contains("avx2") && flags.contains("fma")) cores.add("Haswell");
         if (flags.containsAll(List.of("avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"))) cores.add("SkylakeX");
         if (flags.contains("avx512_bf16")) cores.add("Cooperlake");
+        org.junit.jupiter.api.Assumptions.assumeFalse(cores.isEmpty(), "this CPU runs none of the kernel families (no AVX2)");
         for (String core : cores) {
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), Check.class.getName()).redirectErrorStream(true);

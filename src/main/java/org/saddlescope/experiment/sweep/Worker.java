@@ -10,9 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
+import org.saddlescope.experiment.RunFolder;
 
 /**
  * A worker process's loop: for each point it is given, in order, skip it if it is done or failed or another worker
@@ -71,7 +70,7 @@ public final class Worker {
         Path folder = f.pointFolder(p.name());
         boolean resume = Files.isDirectory(folder) && kind.resumable(folder);
         Long from = resume ? kind.resumeStep(folder) : null;
-        if (!resume) deleteTree(folder); // a half-written folder that cannot be continued is started over, not mixed
+        if (!resume) RunFolder.deleteTree(folder); // a half-written folder that cannot be continued is started over, not mixed
         int attempt = before == null ? 1 : before.attempt() + 1;
         Instant start = Instant.now();
         PointState running = new PointState(PointState.RUNNING, attempt, null, null, from, threads, who.host(), who.pid(),
@@ -119,15 +118,6 @@ public final class Worker {
             return found != null ? found : last != null ? last : "exit code " + exit;
         } catch (IOException e) {
             return "exit code " + exit;
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -13,8 +13,8 @@ public final class Adam extends FormedGradient {
     private final double beta1;
     private final double beta2;
     private final double eps;
-    private final double[] mBuf = new double[4096];
-    private final double[] vBuf = new double[4096];
+    private final double[] mBuf = new double[CHUNK];
+    private final double[] vBuf = new double[CHUNK];
     private long t;
     private double stepSize;
     private double bias2Sqrt;

@@ -14,7 +14,8 @@ import org.saddlescope.net.Network;
  * precision). State arrays live in the compute dtype and are named {@code <prefix>_<ℓ>}.
  */
 abstract class FormedGradient implements Optimizer {
-    private static final int CHUNK = 4096;
+    /** Entries read from a gradient at a time; subclasses size their per-chunk buffers by it. */
+    protected static final int CHUNK = 4096;
     private final double[] chunk = new double[CHUNK];
     private Matrix[] gradient;                 // per layer: ∇_ℓ, then U_ℓ in place
     protected final Map<String, Matrix> state = new LinkedHashMap<>();

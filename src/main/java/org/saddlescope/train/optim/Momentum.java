@@ -12,7 +12,7 @@ public final class Momentum extends FormedGradient {
     private final double mu;
     private final double dampening;
     private final boolean nesterov;
-    private final double[] b = new double[4096];
+    private final double[] b = new double[CHUNK];
     private Matrix buffer;
     private boolean first;
 
