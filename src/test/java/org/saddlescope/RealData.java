@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.junit.jupiter.api.Assumptions;
 import org.saddlescope.data.Catalog;
-import org.saddlescope.experiment.DataStore;
+import org.saddlescope.datasets.DataStore;
 
 /**
  * Real data sets for the tests that need them, found where {@code --dataset NAME} finds them (the data folder, else

@@ -3,7 +3,7 @@ package org.saddlescope.cli;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.saddlescope.experiment.RunFolder;
+import org.saddlescope.runs.RunFolder;
 import org.saddlescope.linalg.Blas;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.spectra.OverheadBenchmark;

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.saddlescope.experiment.BadInputException;
+import org.saddlescope.io.BadInputException;
 import org.saddlescope.report.Comparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

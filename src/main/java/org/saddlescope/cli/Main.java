@@ -2,7 +2,7 @@ package org.saddlescope.cli;
 
 import java.io.PrintWriter;
 import org.saddlescope.data.DataFileException;
-import org.saddlescope.experiment.BadInputException;
+import org.saddlescope.io.BadInputException;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.net.Activation;
 import picocli.CommandLine;
@@ -131,7 +131,7 @@ public final class Main implements Runnable {
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"saddlescope " + org.saddlescope.experiment.Version.VERSION};
+            return new String[] {"saddlescope " + org.saddlescope.io.Version.VERSION};
         }
     }
 }

@@ -1,8 +1,8 @@
 package org.saddlescope.cli;
 
 import java.util.List;
-import org.saddlescope.experiment.BadInputException;
-import org.saddlescope.experiment.Prediction;
+import org.saddlescope.io.BadInputException;
+import org.saddlescope.theorycheck.Prediction;
 import picocli.CommandLine.Option;
 
 /** How {@code predict} and {@code check-theory} search for the escape direction and integrate the plateau. */

@@ -2,7 +2,7 @@ package org.saddlescope.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.saddlescope.experiment.EscapeTimesExperiment;
+import org.saddlescope.experiments.EscapeTimesExperiment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

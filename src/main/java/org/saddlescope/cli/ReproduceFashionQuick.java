@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.saddlescope.data.Catalog;
-import org.saddlescope.experiment.DataStore;
-import org.saddlescope.experiment.Presets;
-import org.saddlescope.experiment.SpectraAddon;
-import org.saddlescope.experiment.TrainConfig;
-import org.saddlescope.experiment.TrainRun;
+import org.saddlescope.datasets.DataStore;
+import org.saddlescope.config.Presets;
+import org.saddlescope.trainrun.SpectraAddon;
+import org.saddlescope.config.TrainConfig;
+import org.saddlescope.trainrun.TrainRun;
 import org.saddlescope.report.RunReport;
 import org.saddlescope.report.SpectraFigures;
 import picocli.CommandLine.Command;
@@ -82,7 +82,7 @@ public final class ReproduceFashionQuick implements Callable<Integer> {
         try {
             // One BLAS thread unless asked: this net's products (100×100 by 32 columns) are too small to split, and
             // on a busy 2-core machine OpenBLAS threads made it 14× slower (100 vs 1450 steps/s, measured).
-            o = TrainRun.start(cfg, out, common.threads != null ? common.threads : 1, progress, List.of(new SpectraAddon(), new org.saddlescope.experiment.TheoryAddon()));
+            o = TrainRun.start(cfg, out, common.threads != null ? common.threads : 1, progress, List.of(new SpectraAddon(), new org.saddlescope.theorycheck.TheoryAddon()));
         } finally {
             progress.close();
         }

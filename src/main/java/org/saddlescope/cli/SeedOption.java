@@ -1,6 +1,6 @@
 package org.saddlescope.cli;
 
-import org.saddlescope.experiment.NetworkSpec;
+import org.saddlescope.config.NetworkSpec;
 import picocli.CommandLine.Option;
 
 /** --seed for commands without a run spec (reproduce, bench): the same idea, and description, as the spec's seed field. */

@@ -10,28 +10,29 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.saddlescope.experiment.BadInputException;
-import org.saddlescope.experiment.Configs;
-import org.saddlescope.experiment.EscapeSweep;
-import org.saddlescope.experiment.FlowConfig;
-import org.saddlescope.experiment.RunFolder;
-import org.saddlescope.experiment.SweepConfig;
-import org.saddlescope.experiment.sweep.Axis;
-import org.saddlescope.experiment.sweep.Collect;
-import org.saddlescope.experiment.sweep.Grid;
-import org.saddlescope.experiment.sweep.Kind;
-import org.saddlescope.experiment.sweep.Kinds;
-import org.saddlescope.experiment.sweep.LocalExecutor;
-import org.saddlescope.experiment.sweep.SlurmExecutor;
-import org.saddlescope.experiment.sweep.SweepFolder;
-import org.saddlescope.experiment.sweep.SweepSpec;
-import org.saddlescope.experiment.sweep.Sweeps;
+import org.saddlescope.io.BadInputException;
+import org.saddlescope.config.Configs;
+import org.saddlescope.experiments.EscapeSweep;
+import org.saddlescope.config.FlowConfig;
+import org.saddlescope.runs.RunFolder;
+import org.saddlescope.config.SweepConfig;
+import org.saddlescope.sweep.Axis;
+import org.saddlescope.sweep.Collect;
+import org.saddlescope.sweep.Grid;
+import org.saddlescope.sweep.Kind;
+import org.saddlescope.sweep.Kinds;
+import org.saddlescope.sweep.LocalExecutor;
+import org.saddlescope.sweep.SlurmExecutor;
+import org.saddlescope.sweep.SweepFolder;
+import org.saddlescope.sweep.SweepSpec;
+import org.saddlescope.sweep.Sweeps;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import org.saddlescope.io.Json;
 
 /**
  * {@code saddlescope sweep}: a grid of runs of any kind (train, flow, escape, example1), each point an ordinary run
@@ -196,10 +197,10 @@ public final class SweepCommand implements Callable<Integer> {
         layers.add(flags);
         SweepConfig cfg = Configs.merge(layers, SweepConfig.class, config != null ? config.toString() : "arguments");
         EscapeSweep.grid(cfg); // its checks: escape definition, positive ε, r ≤ L somewhere
-        FlowConfig perRun = RunFolder.YAML.copy().disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        FlowConfig perRun = Json.YAML.copy().disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .convertValue(cfg, FlowConfig.class);
         @SuppressWarnings("unchecked")
-        Map<String, Object> base = RunFolder.YAML.convertValue(perRun, LinkedHashMap.class);
+        Map<String, Object> base = Json.YAML.convertValue(perRun, LinkedHashMap.class);
         base.put("init", "he_scaled");
         base.put("small_layers", List.of());
         Map<String, Object> ax = new LinkedHashMap<>();

@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 import org.saddlescope.escape.Example1;
 import org.saddlescope.escape.Example1Experiment;
-import org.saddlescope.experiment.BadInputException;
-import org.saddlescope.experiment.Configs;
-import org.saddlescope.experiment.FlowConfig;
-import org.saddlescope.experiment.TrainConfig;
-import org.saddlescope.experiment.sweep.Kind;
-import org.saddlescope.experiment.sweep.Kinds;
-import org.saddlescope.experiment.sweep.RunFiles;
+import org.saddlescope.io.BadInputException;
+import org.saddlescope.config.Configs;
+import org.saddlescope.config.FlowConfig;
+import org.saddlescope.config.TrainConfig;
+import org.saddlescope.sweep.Kind;
+import org.saddlescope.sweep.Kinds;
+import org.saddlescope.runs.RunFiles;
 import picocli.CommandLine;
 
 /**
@@ -39,7 +39,7 @@ final class SweepKinds {
         List<Integer> hidden = defaultHidden;
         if (c.get("hidden") instanceof List<?> l && !l.isEmpty()) {
             hidden = new ArrayList<>();
-            for (Object o : l) hidden.add(((Number) org.saddlescope.experiment.sweep.SweepSpec.normalize(o)).intValue());
+            for (Object o : l) hidden.add(((Number) org.saddlescope.sweep.SweepSpec.normalize(o)).intValue());
         }
         int depth = c.containsKey("depth") ? integer(c.remove("depth"), "depth") : hidden.size() + 1;
         int width = c.containsKey("width") ? integer(c.remove("width"), "width") : hidden.isEmpty() ? 1 : hidden.get(0);
@@ -51,7 +51,7 @@ final class SweepKinds {
     }
 
     private static int integer(Object o, String what) {
-        Object n = org.saddlescope.experiment.sweep.SweepSpec.normalize(o);
+        Object n = org.saddlescope.sweep.SweepSpec.normalize(o);
         if (n instanceof Integer i) return i;
         throw new BadInputException(what + " must be an integer, got '" + o + "'");
     }

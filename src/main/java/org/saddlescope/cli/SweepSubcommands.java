@@ -9,12 +9,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.saddlescope.experiment.BadInputException;
-import org.saddlescope.experiment.sweep.Kinds;
-import org.saddlescope.experiment.sweep.Point;
-import org.saddlescope.experiment.sweep.SlurmExecutor;
-import org.saddlescope.experiment.sweep.SweepFolder;
-import org.saddlescope.experiment.sweep.SweepSpec;
+import org.saddlescope.io.BadInputException;
+import org.saddlescope.sweep.Kinds;
+import org.saddlescope.sweep.Point;
+import org.saddlescope.sweep.SlurmExecutor;
+import org.saddlescope.sweep.SweepFolder;
+import org.saddlescope.sweep.SweepSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -105,7 +105,7 @@ final class SweepSubcommands {
             SweepFolder f = SweepFolder.open(dir);
             Kinds kinds = SweepKinds.all();
             SweepSpec s = f.spec(kinds);
-            var c = org.saddlescope.experiment.sweep.Collect.run(f, s, kinds.get(s.kind, dir.toString()));
+            var c = org.saddlescope.sweep.Collect.run(f, s, kinds.get(s.kind, dir.toString()));
             System.out.print(c.markdown());
             System.out.println(String.format(Locale.ROOT, "collect: %d/%d points done, %d failed -> %s", c.done(), c.total(), c.failed(),
                     dir.resolve("results.csv")));
@@ -151,7 +151,7 @@ final class SweepSubcommands {
                 }
             }
             if (!quiet) System.out.println("retry: " + cleared + " point(s) cleared");
-            Map<String, Object> m = org.saddlescope.experiment.Configs.readYaml(dir.resolve("sweep.yaml"));
+            Map<String, Object> m = org.saddlescope.config.Configs.readYaml(dir.resolve("sweep.yaml"));
             if (executor != null) m.put("executor", executor);
             if (workers != null) m.put("workers", workers);
             SweepSpec s = SweepSpec.parse(m, dir, dir.getFileName().toString(), kinds, dir.resolve("sweep.yaml").toString());
@@ -195,8 +195,8 @@ final class SweepSubcommands {
             SweepSpec s = f.spec(kinds);
             List<Point> points = f.points();
             if (chunk != null) points = SlurmExecutor.chunk(points, chunkSize, chunk);
-            var who = org.saddlescope.experiment.sweep.Worker.Identity.current(System.getenv("SLURM_JOB_ID") != null ? "slurm" : "local");
-            var o = org.saddlescope.experiment.sweep.Worker.run(f, kinds.get(s.kind, dir.toString()), points, threads, who, SweepCommand::runInProcess);
+            var who = org.saddlescope.sweep.Worker.Identity.current(System.getenv("SLURM_JOB_ID") != null ? "slurm" : "local");
+            var o = org.saddlescope.sweep.Worker.run(f, kinds.get(s.kind, dir.toString()), points, threads, who, SweepCommand::runInProcess);
             // CPU time next to the wall time: on a shared machine the wall time says little about the work
             double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
             double wall = (System.nanoTime() - started) / 1e9;

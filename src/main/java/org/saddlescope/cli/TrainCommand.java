@@ -5,12 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.saddlescope.experiment.BadInputException;
-import org.saddlescope.experiment.Presets;
-import org.saddlescope.experiment.SpectraAddon;
-import org.saddlescope.experiment.TrainConfig;
-import org.saddlescope.experiment.TrainDryRun;
-import org.saddlescope.experiment.TrainRun;
+import org.saddlescope.io.BadInputException;
+import org.saddlescope.config.Presets;
+import org.saddlescope.trainrun.SpectraAddon;
+import org.saddlescope.config.TrainConfig;
+import org.saddlescope.trainrun.TrainDryRun;
+import org.saddlescope.trainrun.TrainRun;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -131,7 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
     private void figuresAndReport(TrainRun.Outcome o) {
         List<String> notes = new java.util.ArrayList<>(List.of(o.summary()));
         notes.addAll(o.warnings());
-        List<String> theory = org.saddlescope.experiment.TheoryAddon.notes(o.folder());
+        List<String> theory = org.saddlescope.theorycheck.TheoryAddon.notes(o.folder());
         notes.addAll(theory);
         org.saddlescope.report.RunReport.write(o.folder(), o.folder(), "saddlescope train: " + o.folder().getFileName(), null, notes);
         for (String n : theory) System.err.println("saddlescope: " + n);
@@ -147,7 +147,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** What every train run records besides its metrics: the spectra and saddle analysis, and the theory's snapshots. */
-    private static List<org.saddlescope.experiment.RunAddon> addons() {
-        return List.of(new SpectraAddon(), new org.saddlescope.experiment.TheoryAddon());
+    private static List<org.saddlescope.trainrun.RunAddon> addons() {
+        return List.of(new SpectraAddon(), new org.saddlescope.theorycheck.TheoryAddon());
     }
 }

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.saddlescope.io.AtomicFiles;
 
 /**
  * Several training runs side by side (depth 4 against depth 6, two seeds, two optimisers): their loss curves, ‖θ‖
@@ -109,7 +110,7 @@ public final class Comparison {
             notes.add(String.format(Locale.ROOT, "%s: %d escape%s%s; final loss %s after %s steps%s.", r.label(), n, n == 1 ? "" : "s",
                     es.isEmpty() ? "" : " at steps " + es.replace(" ", ", "), last, steps, status.isEmpty() ? "" : "; " + status));
         }
-        Figures.writeAtomically(csv, t.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writeAtomically(csv, t.toString().getBytes(StandardCharsets.UTF_8));
         HtmlReport html = new HtmlReport(out).title("saddlescope compare: " + runs.size() + " runs")
                 .caption("compare_loss", "Loss and ‖θ‖ against steps for every run, one colour per run; dashed vertical lines: "
                         + "that run's detected escapes.")

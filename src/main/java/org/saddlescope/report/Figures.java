@@ -59,6 +59,7 @@ import org.jfree.pdf.PDFGraphics2D;
 import org.jfree.pdf.PDFHints;
 import org.jfree.svg.SVGGraphics2D;
 import org.jfree.svg.ViewBox;
+import org.saddlescope.io.AtomicFiles;
 
 /**
  * Figures for every command, as PNG (at twice the nominal size, for print and high-density screens), SVG and PDF,
@@ -299,9 +300,9 @@ public final class Figures {
         paint(pg, l);
 
         Path pngPath = dir.resolve(base + ".png"), svgPath = dir.resolve(base + ".svg"), pdfPath = dir.resolve(base + ".pdf");
-        writeAtomically(pngPath, png.toByteArray());
-        writeAtomically(svgPath, svgText.getBytes(StandardCharsets.UTF_8));
-        writeAtomically(pdfPath, fixedDates(pdf.getPDFBytes()));
+        AtomicFiles.writeAtomically(pngPath, png.toByteArray());
+        AtomicFiles.writeAtomically(svgPath, svgText.getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writeAtomically(pdfPath, fixedDates(pdf.getPDFBytes()));
         return new Saved(pngPath, svgPath, pdfPath);
     }
 
@@ -716,27 +717,5 @@ public final class Figures {
             if (second != first) { ox[m] = x[second]; oy[m] = y[second]; m++; }
         }
         return new double[][] {Arrays.copyOf(ox, m), Arrays.copyOf(oy, m)};
-    }
-
-    /** Temp file in the same folder, then rename: a reader never sees half a figure. */
-    static void writeAtomically(Path target, byte[] bytes) {
-        try {
-            Path parent = target.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
-            Files.write(tmp, bytes);
-            try {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: keep its defaults
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-        }
     }
 }

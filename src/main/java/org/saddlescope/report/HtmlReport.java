@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.saddlescope.io.AtomicFiles;
 
 /**
  * report.html for a run folder, laid out like a page of a paper's supplement: the title, a summary (what the run
@@ -118,7 +119,7 @@ public final class HtmlReport {
     /** Writes report.html atomically and returns its path. */
     public Path write() {
         Path out = outDir.resolve("report.html");
-        Figures.writeAtomically(out, render().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writeAtomically(out, render().getBytes(StandardCharsets.UTF_8));
         return out;
     }
 

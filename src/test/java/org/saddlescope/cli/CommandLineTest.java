@@ -76,7 +76,7 @@ class CommandLineTest {
         assertEquals(picocli.CommandLine.ExitCode.SOFTWARE, Main.FAILED);
         assertEquals(picocli.CommandLine.ExitCode.USAGE, Main.BAD_INPUT);
         picocli.CommandLine.IExitCodeExceptionMapper m = Main.commandLine().getExitCodeExceptionMapper();
-        assertEquals(Main.BAD_INPUT, m.getExitCode(new org.saddlescope.experiment.BadInputException("x")));
+        assertEquals(Main.BAD_INPUT, m.getExitCode(new org.saddlescope.io.BadInputException("x")));
         assertEquals(Main.BAD_INPUT, m.getExitCode(new org.saddlescope.data.DataFileException("x")));
         assertEquals(Main.BAD_INPUT, m.getExitCode(new IllegalArgumentException("x")));
         assertEquals(Main.FAILED, m.getExitCode(new ArithmeticException("x")));

@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.saddlescope.experiment.Configs;
-import org.saddlescope.experiment.Help;
-import org.saddlescope.experiment.InitSpec;
-import org.saddlescope.experiment.NetworkSpec;
-import org.saddlescope.experiment.Presets;
-import org.saddlescope.experiment.TrainConfig;
+import org.saddlescope.config.Configs;
+import org.saddlescope.config.Help;
+import org.saddlescope.config.InitSpec;
+import org.saddlescope.config.NetworkSpec;
+import org.saddlescope.config.Presets;
+import org.saddlescope.config.TrainConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -108,7 +108,7 @@ class ConfigTest {
                 "tolerance: 1.0E-10", "prune: true", "polish: true", "path: auto", "extend-to: 0", "top-k: 3", ""));
         Path out = tmp.resolve("e");
         assertEquals(0, Main.execute("escape", "--config", esc.toString(), "--out", out.toString(), "-q"));
-        var cfg = Configs.merge(List.of(Configs.readYaml(out.resolve("config.yaml"))), org.saddlescope.experiment.EscapeConfig.class, "test");
+        var cfg = Configs.merge(List.of(Configs.readYaml(out.resolve("config.yaml"))), org.saddlescope.config.EscapeConfig.class, "test");
         assertEquals(List.of(4), cfg.hidden);
         assertEquals(3, cfg.seed);
         assertEquals(3, cfg.top_k);

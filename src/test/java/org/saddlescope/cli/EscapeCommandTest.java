@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.saddlescope.io.Json;
 
 class EscapeCommandTest {
 
@@ -22,9 +23,9 @@ class EscapeCommandTest {
                 "figures/final_speeds.svg", "figures/solvers.png", "weights/best.npz")) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
-        double speed = org.saddlescope.experiment.RunFolder.JSON.readTree(out.resolve("rank_two.json").toFile()).get("speed").asDouble();
+        double speed = org.saddlescope.io.Json.JSON.readTree(out.resolve("rank_two.json").toFile()).get("speed").asDouble();
         assertEquals(0.5, speed, 1e-15); // sin/cos of multiples of π/4 are exact to an ulp
-        assertEquals("0.5", org.saddlescope.experiment.Example1Run.num(speed)); // what the command prints
+        assertEquals("0.5", org.saddlescope.experiments.Example1Run.num(speed)); // what the command prints
         // config.yaml reruns it
         Path again = dir.resolve("again");
         assertEquals(Main.OK, Main.execute("reproduce", "example1", "--config", out.resolve("config.yaml").toString(),
@@ -34,9 +35,9 @@ class EscapeCommandTest {
 
     @Test
     void numbersPrintShort() {
-        assertEquals("0.5", org.saddlescope.experiment.Example1Run.num(0.5));
-        assertEquals("0.5", org.saddlescope.experiment.Example1Run.num(0.49999999999999994));
-        assertEquals("0.414213562373", org.saddlescope.experiment.Example1Run.num(Math.sqrt(2) - 1));
+        assertEquals("0.5", org.saddlescope.experiments.Example1Run.num(0.5));
+        assertEquals("0.5", org.saddlescope.experiments.Example1Run.num(0.49999999999999994));
+        assertEquals("0.414213562373", org.saddlescope.experiments.Example1Run.num(Math.sqrt(2) - 1));
     }
 
     @Test

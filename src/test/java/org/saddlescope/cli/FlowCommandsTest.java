@@ -30,13 +30,13 @@ class FlowCommandsTest {
         List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
         assertTrue(lines.get(0).startsWith("t,q,loss,norm,output_norm,D_1,D_2,dD_1_dt"), lines.get(0));
         // θ0 and the last state are in the folder: θ0 is the config's draw, and the flow grew it to the escape
-        var cfg = org.saddlescope.experiment.Configs.merge(List.of(org.saddlescope.experiment.Configs.readYaml(out.resolve("config.yaml"))),
-                org.saddlescope.experiment.FlowConfig.class, "test");
+        var cfg = org.saddlescope.config.Configs.merge(List.of(org.saddlescope.config.Configs.readYaml(out.resolve("config.yaml"))),
+                org.saddlescope.config.FlowConfig.class, "test");
         var act = cfg.activation;
-        var net0 = org.saddlescope.experiment.Weights.loadNew(out.resolve("weights/initial.npz"), act, org.saddlescope.linalg.DType.F64);
-        var net1 = org.saddlescope.experiment.Weights.loadNew(out.resolve("weights/final.npz"), act, org.saddlescope.linalg.DType.F64);
-        var data = org.saddlescope.experiment.FlowRun.loadData(cfg).train();
-        var drawn = org.saddlescope.experiment.FlowRun.buildNetwork(cfg, data);
+        var net0 = org.saddlescope.runs.Weights.loadNew(out.resolve("weights/initial.npz"), act, org.saddlescope.linalg.DType.F64);
+        var net1 = org.saddlescope.runs.Weights.loadNew(out.resolve("weights/final.npz"), act, org.saddlescope.linalg.DType.F64);
+        var data = org.saddlescope.experiments.FlowRun.loadData(cfg).train();
+        var drawn = org.saddlescope.experiments.FlowRun.buildNetwork(cfg, data);
         for (int l = 1; l <= 3; l++) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(drawn.weight(l).toDoubleArray(), net0.weight(l).toDoubleArray(), 0.0);
         }

@@ -16,7 +16,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.saddlescope.experiment.RunFolder;
+import org.saddlescope.runs.RunFolder;
+import org.saddlescope.io.Json;
 
 /**
  * Two run folders compared byte for byte apart from timings: every file must exist in both and be identical, except
@@ -60,7 +61,7 @@ final class FolderDiff {
         try (Stream<Path> s = Files.walk(root)) {
             // .lock names the last process that held the folder (pid, time): not part of what a run computed
             return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
-                    .filter(n -> !n.endsWith(org.saddlescope.experiment.RunLock.FILE)).toList();
+                    .filter(n -> !n.endsWith(org.saddlescope.runs.RunLock.FILE)).toList();
         }
     }
 
@@ -71,7 +72,7 @@ final class FolderDiff {
     static byte[] masked(Path f, Pattern environment) throws IOException {
         String name = f.getFileName().toString();
         byte[] raw = Files.readAllBytes(f);
-        if (name.endsWith(".json")) return RunFolder.JSON.writeValueAsBytes(mask(RunFolder.JSON.readTree(raw), environment));
+        if (name.endsWith(".json")) return Json.JSON.writeValueAsBytes(mask(Json.JSON.readTree(raw), environment));
         if (name.endsWith(".html")) {
             String t = new String(raw, StandardCharsets.UTF_8);
             // the manifest as report.html shows it (a JSON block, or a key/value table row): drop the environment block

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.saddlescope.experiment.RunFolder;
+import org.saddlescope.runs.RunFolder;
+import org.saddlescope.io.Json;
 
 /**
  * Issue 11's "kill-and-resume trials": a real train process with a checkpoint after every step (each one fsyncs its
@@ -127,7 +128,7 @@ class KillResumeTrialsTest {
             }
         }
         Path state = run.resolve("checkpoints/state.json");
-        long saved = Files.exists(state) ? RunFolder.JSON.readTree(state.toFile()).path("step").asLong(-1) : -1;
+        long saved = Files.exists(state) ? Json.JSON.readTree(state.toFile()).path("step").asLong(-1) : -1;
         try (Stream<Path> ckpts = Files.list(run.resolve("checkpoints"))) {
             boolean newer = ckpts.map(q -> q.getFileName().toString()).filter(n -> n.matches("ckpt-\\d{10}\\.(state\\.)?npz"))
                     .anyMatch(n -> Long.parseLong(n.substring(5, 15)) > saved);

@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.saddlescope.experiment.RunLock;
+import org.saddlescope.runs.RunLock;
 
 /**
  * Issue 11, items 1 and 3 for the commands that write a run folder and never resume (escape, reproduce example1,

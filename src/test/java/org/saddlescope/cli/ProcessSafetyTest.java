@@ -164,7 +164,7 @@ class ProcessSafetyTest {
 
     /** Every file, figures included, but manifest.json, report.html, the lock and checkpoints/ (metrics.csv without time_s). */
     static void assertSameFiles(Path a, Path b, String... skip) throws Exception {
-        org.saddlescope.experiment.ResumeIdentityTest.assertSameRun(a, b, skip);
+        org.saddlescope.trainrun.ResumeIdentityTest.assertSameRun(a, b, skip);
     }
 
     /** Whether this process ignores SIGINT (bit 1 of SigIgn in /proc/self/status); children inherit it. */

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.saddlescope.experiment.sweep.SlurmExecutor;
-import org.saddlescope.experiment.sweep.SweepFolder;
+import org.saddlescope.sweep.SlurmExecutor;
+import org.saddlescope.sweep.SweepFolder;
 
 /**
  * The slurm executor against a real one-node Slurm cluster (Debian's slurm-wlm and munge) that this test starts on

@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.saddlescope.experiment.EscapeSweep;
-import org.saddlescope.experiment.SweepConfig;
-import org.saddlescope.experiment.sweep.PointState;
-import org.saddlescope.experiment.sweep.RunFiles;
-import org.saddlescope.experiment.sweep.SweepFolder;
+import org.saddlescope.experiments.EscapeSweep;
+import org.saddlescope.config.SweepConfig;
+import org.saddlescope.sweep.PointState;
+import org.saddlescope.runs.RunFiles;
+import org.saddlescope.sweep.SweepFolder;
 import org.saddlescope.progress.ProgressListener;
 
 /** saddlescope sweep end to end with the local executor (worker processes), and what a stopped sweep does next. */

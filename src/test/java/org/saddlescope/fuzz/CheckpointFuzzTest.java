@@ -2,7 +2,7 @@ package org.saddlescope.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.file.Path;
-import org.saddlescope.experiment.Checkpoints;
+import org.saddlescope.runs.Checkpoints;
 
 /** checkpoints/state.json, as {@code train --resume} reads it (the files it names exist, so parsing goes deep). */
 class CheckpointFuzzTest {

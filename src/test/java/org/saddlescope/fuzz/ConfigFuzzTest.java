@@ -3,9 +3,9 @@ package org.saddlescope.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.file.Path;
 import java.util.List;
-import org.saddlescope.experiment.Configs;
-import org.saddlescope.experiment.FlowConfig;
-import org.saddlescope.experiment.TrainConfig;
+import org.saddlescope.config.Configs;
+import org.saddlescope.config.FlowConfig;
+import org.saddlescope.config.TrainConfig;
 
 /** YAML config files (--config, a run's config.yaml): read, merged onto the defaults and validated. */
 class ConfigFuzzTest {

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.saddlescope.data.DataFileException;
-import org.saddlescope.experiment.BadInputException;
+import org.saddlescope.io.BadInputException;
 
 /**
  * What the fuzz tests accept from a reader given any bytes: a result, or our one-line bad-input error

@@ -1,7 +1,0 @@
-package org.saddlescope.experiment;
-
-/** A config whose fields depend on each other: {@link Configs#merge} calls this after the per-field checks. */
-public interface Validated {
-    /** Throws {@link BadInputException} naming the field; {@code where} names the source (a file, "arguments"). */
-    void validate(String where);
-}

@@ -1,8 +1,0 @@
-package org.saddlescope.experiment;
-
-/** The version written into manifests. */
-public final class Version {
-    private Version() {}
-
-    public static final String VERSION = "0.1.0";
-}

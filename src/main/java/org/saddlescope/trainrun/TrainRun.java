@@ -1,0 +1,462 @@
+package org.saddlescope.trainrun;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.saddlescope.linalg.Matrix;
+import org.saddlescope.linalg.Blas;
+import org.saddlescope.linalg.DType;
+import org.saddlescope.loss.Cost;
+import org.saddlescope.net.Activation;
+import org.saddlescope.net.Init;
+import org.saddlescope.net.Network;
+import org.saddlescope.net.Precision;
+import org.saddlescope.random.RandomStreams;
+import org.saddlescope.train.LearningRate;
+import org.saddlescope.progress.ProgressListener;
+import org.saddlescope.train.TrainState;
+import org.saddlescope.train.Trainer;
+import org.saddlescope.train.TrainingObserver;
+import org.saddlescope.train.TrainingSink;
+import org.saddlescope.train.optim.Optimizer;
+import org.saddlescope.train.optim.Optimizers;
+import org.saddlescope.config.Configs;
+import org.saddlescope.config.NetworkBuilder;
+import org.saddlescope.config.TrainConfig;
+import org.saddlescope.datasets.DataSource;
+import org.saddlescope.io.BadInputException;
+import org.saddlescope.io.CsvWriter;
+import org.saddlescope.runs.Checkpoints;
+import org.saddlescope.runs.RunFolder;
+import org.saddlescope.runs.Weights;
+import org.saddlescope.io.Json;
+
+/**
+ * A training run in a run folder: builds data, network and trainer from a {@link TrainConfig}, writes
+ * config.yaml, manifest.json, metrics.csv, weights/initial.npz and final.npz, checkpoints, and resumes.
+ */
+public final class TrainRun {
+    private TrainRun() {}
+
+    /** What the command line prints and how it exits. */
+    public record Outcome(Path folder, Trainer.Stop stop, TrainState state, String message, List<String> warnings) {
+        public boolean diverged() { return stop == Trainer.Stop.DIVERGED; }
+        public boolean interrupted() { return stop == Trainer.Stop.INTERRUPTED; }
+
+        public String summary() {
+            return (diverged() || interrupted() ? "" : "done: ") + message + " -> " + folder;
+        }
+    }
+
+    /**
+     * How a caller steers a run: {@code stopRequested} is polled after every step (a signal handler sets it);
+     * {@code whileLocked} runs after training with the folder still locked (figures, report.html).
+     */
+    public record Hooks(BooleanSupplier stopRequested, Consumer<Outcome> whileLocked) {
+        public static final Hooks NONE = new Hooks(() -> false, o -> { });
+    }
+
+    /**
+     * {@code threads} null: chosen by {@link #defaultThreads} from the network's largest product. {@code addons}: the
+     * probes that add files to the folder (the command passes {@link SpectraAddon}).
+     */
+    public static Outcome start(TrainConfig cfg, Path out, Integer threadsOrNull, ProgressListener progress, List<RunAddon> addons) {
+        return start(cfg, out, threadsOrNull, progress, Hooks.NONE, addons);
+    }
+
+    /**
+     * A new run: everything (config, data, the network's memory, θ0) is checked before the first byte is
+     * written; then the folder is made whole in a locked staging sibling and renamed to {@code out}.
+     */
+    public static Outcome start(TrainConfig cfg, Path out, Integer threadsOrNull, ProgressListener progress, Hooks hooks,
+                                List<RunAddon> addons) {
+        if (threadsOrNull != null && threadsOrNull < 1) throw new BadInputException("--threads must be ≥ 1, got " + threadsOrNull);
+        checkStart(cfg, out);
+        Setup setup = setup(cfg);
+        MemoryEstimate.check(cfg, setup.data);
+        Network net = setup.buildNetwork(cfg);
+        int threads = threadsOrNull != null ? threadsOrNull : defaultThreads(net, cfg.batch <= 0 ? setup.data.train().size() : cfg.batch);
+        Blas.init(threads);
+        try (RunFolder folder = RunFolder.create(out, "train")) {
+            Instant start = Instant.now();
+            folder.writeYaml("config.yaml", cfg.toMap());
+            folder.writeManifest("train", cfg.seed, start, null, manifestExtra(cfg, net, setup, threads, null));
+            Weights.save(net, folder.weights().resolve("initial.npz"), provenance(cfg, setup));
+            folder.publish();
+            return train(cfg, folder, net, optimizer(cfg), setup, null, start, threads, progress, hooks, "", addons);
+        }
+    }
+
+    /**
+     * Continues a run from its last checkpoint. {@code threads} null: the count the run was checkpointed with,
+     * since BLAS results (and so the bits of the run) depend on the thread count.
+     */
+    public static Outcome resume(Path dir, Integer threadsOrNull, ProgressListener progress, List<RunAddon> addons) {
+        return resume(dir, null, null, threadsOrNull, progress, Hooks.NONE, addons);
+    }
+
+    /**
+     * Continues a run from its last checkpoint (θ0 when it wrote none), with a new step or epoch budget when
+     * given (null: the run's own). A finished run whose budget is not raised is left as it is; a diverged run is
+     * not resumed (it would diverge again, bit for bit).
+     */
+    public static Outcome resume(Path dir, Long steps, Long epochs, Integer threadsOrNull, ProgressListener progress, Hooks hooks,
+                                 List<RunAddon> addons) {
+        try (RunFolder folder = RunFolder.openForWriting(dir, "train")) {
+            Path cfgFile = folder.path("config.yaml");
+            TrainConfig cfg = TrainConfig.merge(List.of(TrainConfig.readYaml(cfgFile)), cfgFile.toString());
+            if (steps != null) cfg.steps = steps;
+            if (epochs != null) cfg.epochs = epochs;
+            if (steps != null || epochs != null) {
+                Configs.check(cfg, "--resume");
+                cfg.validate("--resume");
+            }
+            JsonNode manifest = readManifest(folder);
+            String ended = manifest.path("stop").asText("");
+            long done = manifest.path("steps").asLong(0);
+            if (ended.equals("diverged")) {
+                throw new BadInputException(dir + " diverged (" + manifest.path("message").asText() + "); a resume would repeat the same steps: "
+                        + "start a new run with another --lr or --lr-power");
+            }
+            Checkpoints.Saved saved = Checkpoints.latest(folder);
+            int threads = threadsOrNull != null ? threadsOrNull : saved != null ? saved.threads() : manifest.path("threads").asInt(1);
+            Blas.init(threads);
+            Setup setup = setup(cfg);
+            MemoryEstimate.check(cfg, setup.data);
+            Network net = setup.buildNetwork(cfg);
+            long total = trainer(cfg, net, optimizer(cfg), setup, hooks).totalSteps();
+            long from = saved == null ? 0 : saved.state().step();
+            boolean finished = (ended.equals("budget") || ended.equals("loss_target")) && Files.exists(folder.weights().resolve("final.npz"));
+            if (finished && (ended.equals("loss_target") || total <= done)) {
+                if (steps != null || epochs != null) {
+                    throw new BadInputException(dir + " already finished " + done + " steps; a new budget must be larger (got "
+                            + (steps != null ? "--steps " + steps : "--epochs " + epochs) + ", " + total + " steps)");
+                }
+                TrainState end = new TrainState(done, manifest.path("epochs").asLong(0), 0, Double.NaN, 0, 0, manifest.path("train_seconds").asDouble(), null);
+                Outcome o = new Outcome(folder.root(), Trainer.Stop.BUDGET, end, "already finished " + done + " steps; nothing to do (extend it with --steps N)",
+                        List.of());
+                // stopped (SIGTERM, SIGKILL) after its manifest while its figures were drawn: draw them and the report now
+                if (!finalReport(folder)) hooks.whileLocked().accept(o);
+                return o;
+            }
+            if (from > total) {
+                throw new BadInputException(folder.path(Checkpoints.STATE) + " is at step " + from + ", past the budget of " + total
+                        + " steps in " + cfgFile + "; give --steps " + from + " or more");
+            }
+            if (steps != null || epochs != null) folder.writeYaml("config.yaml", cfg.toMap());
+            Optimizer optimizer = optimizer(cfg);
+            if (saved == null) {
+                // Killed before the first checkpoint: start over from the recorded θ0. Under mixed precision the
+                // rebuilt θ0 is exact and initial.npz (float64, high + low rounded) may not be, so keep the rebuilt one.
+                if (setup.precision != Precision.MIXED) Weights.load(folder.weights().resolve("initial.npz"), net);
+            } else {
+                Checkpoints.restore(saved, net, optimizer);
+            }
+            restoreFiles(folder, saved);
+            String note = saved == null ? " (resumed from θ0 in weights/initial.npz: the run had written no checkpoint)"
+                    : " (resumed from the checkpoint at step " + from + ")";
+            return train(cfg, folder, net, optimizer, setup, saved, Instant.now(), threads, progress, hooks, note, addons);
+        }
+    }
+
+    /** The appended files cut back to the checkpoint (their lengths then), or removed when there is none. */
+    private static void restoreFiles(RunFolder folder, Checkpoints.Saved saved) {
+        Path metrics = folder.path("metrics.csv");
+        if (saved == null) {
+            deleteQuietly(metrics);
+            return;
+        }
+        JsonNode lengths = saved.extra().path("files");
+        if (lengths.has("metrics.csv")) truncate(metrics, lengths.get("metrics.csv").asLong());
+        else CsvWriter.truncateAfter(metrics, saved.state().step()); // checkpoints of older versions
+    }
+
+    /** Cuts an appended file back to {@code length} bytes, as it was at a checkpoint. */
+    static void truncate(Path file, long length) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            if (ch.size() < length) {
+                throw new BadInputException(file + " is shorter (" + ch.size() + " bytes) than at the last checkpoint (" + length
+                        + "): it was changed after the run wrote it");
+            }
+            ch.truncate(length);
+            ch.force(true);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BadInputException(file + " is missing, but the last checkpoint says it had " + length + " bytes");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode readManifest(RunFolder folder) {
+        Path m = folder.path("manifest.json");
+        try {
+            JsonNode n = Json.JSON.readTree(m.toFile());
+            return n == null ? Json.JSON.createObjectNode() : n;
+        } catch (IOException e) {
+            throw new BadInputException(m + ": unreadable (" + BadInputException.firstLine(e.getMessage()) + ")");
+        }
+    }
+
+    private static Trainer.Settings settings(TrainConfig cfg, Hooks hooks) {
+        double minutes = cfg.checkpoint_minutes;
+        return new Trainer.Settings(cfg.batch, new LearningRate(cfg.lr, cfg.lr_power), cfg.steps, cfg.epochs, cfg.loss_target,
+                cfg.log_every, cfg.eval_every, cfg.checkpoint_every, cfg.eval_samples, cfg.seed, minutes * 60, hooks.stopRequested());
+    }
+
+    private static Trainer trainer(TrainConfig cfg, Network net, Optimizer optimizer, Setup setup, Hooks hooks) {
+        return trainer(cfg, net, optimizer, setup, hooks, TrainingSink.NONE, ProgressListener.NONE, List.of());
+    }
+
+    private static Trainer trainer(TrainConfig cfg, Network net, Optimizer optimizer, Setup setup, Hooks hooks, TrainingSink sink,
+                                   ProgressListener progress, List<TrainingObserver> observers) {
+        return new Trainer(net, optimizer, setup.cost, setup.data.train(), setup.data.test(), settings(cfg, hooks), sink, progress, observers);
+    }
+
+    /** The config's optimiser; a bad spec is bad input. */
+    static Optimizer optimizer(TrainConfig cfg) {
+        try {
+            return Optimizers.parse(cfg.optimizer);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+    }
+
+    private static Outcome train(TrainConfig cfg, RunFolder folder, Network net, Optimizer optimizer, Setup setup, Checkpoints.Saved saved,
+                                 Instant start, int threads, ProgressListener progress, Hooks hooks, String note,
+                                 List<RunAddon> addons) {
+        TrainState state = saved == null ? TrainState.initial(net.normSquared()) : saved.state();
+        List<TrainingObserver> observers = new ArrayList<>();
+        for (RunAddon a : addons) {
+            TrainingObserver o = a.observer(cfg, folder, net, saved);
+            if (o != null) observers.add(o);
+        }
+        try (FolderSink sink = new FolderSink(folder, state.step() > 0, threads, addons)) {
+            Trainer trainer = trainer(cfg, net, optimizer, setup, hooks, sink, progress, observers);
+            Trainer.Result r = trainer.run(state);
+            String message = r.message() + note;
+            if (r.stop() == Trainer.Stop.DIVERGED) {
+                message += "; " + sink.lastGood(folder);
+            } else if (r.stop() == Trainer.Stop.INTERRUPTED) {
+                message += (sink.lastCheckpoint != null ? "; checkpoint " + sink.lastCheckpoint + " (step " + r.state().step() + ")"
+                        : "; nothing new to save") + "; continue with: saddlescope train --resume " + folder.root();
+            } else {
+                Weights.save(net, folder.weights().resolve("final.npz"), provenance(cfg, setup));
+            }
+            for (RunAddon a : addons) {
+                if (r.stop() != Trainer.Stop.INTERRUPTED) a.finish(cfg, folder, net, r);
+                else a.abandon(folder);
+            }
+            Trainer.Result shown = new Trainer.Result(r.stop(), r.state(), message, r.warnings());
+            folder.writeManifest("train", cfg.seed, start, Instant.now(), manifestExtra(cfg, net, setup, threads, shown));
+            Outcome o = new Outcome(folder.root(), r.stop(), r.state(), message, r.warnings());
+            if (r.stop() != Trainer.Stop.INTERRUPTED) hooks.whileLocked().accept(o);
+            return o;
+        }
+    }
+
+    /** Whether the run's report.html is there and is not a live report of the run in progress ({@link LiveReport}). */
+    private static boolean finalReport(RunFolder folder) {
+        try {
+            Path p = folder.path("report.html");
+            return Files.exists(p) && !Files.readString(p).contains(LiveReport.LIVE);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, Object> provenance(TrainConfig cfg, Setup setup) {
+        return Weights.provenance("train", cfg.seed, cfg.weightsFields(), setup.data.info());
+    }
+
+    /** Products below this many multiply-adds run faster on one BLAS thread (measured: width-100 nets at batch 32). */
+    static final double MULTITHREAD_MIN_MACS = 1e7;
+
+    /**
+     * All cores when the largest layer product (n_ℓ·n_{ℓ-1}·batch multiply-adds) is large, else one: on the
+     * quiet 2-core machine a 784-100×5-10 net at batch 32 ran 2986 steps/s on one thread and 2371 on two,
+     * while the paper's 1000-wide net ran 119 steps/s on two and 69 on one.
+     */
+    static int defaultThreads(Network net, int batch) {
+        double largest = 0;
+        for (int l = 1; l <= net.depth(); l++) largest = Math.max(largest, (double) net.width(l) * net.width(l - 1) * batch);
+        return largest >= MULTITHREAD_MIN_MACS ? Runtime.getRuntime().availableProcessors() : 1;
+    }
+
+    /** What {@link #start} checks before it reads data or writes a byte (a dry run checks the same). */
+    static void checkStart(TrainConfig cfg, Path out) {
+        Configs.check(cfg, "config");
+        cfg.validate("config");
+        optimizer(cfg);
+        RunFolder.checkNew(out);
+    }
+
+    /** Data and cost, built once per run (and again, identically, on resume). */
+    public record Setup(DataSource.Loaded data, Cost cost, Activation activation, Precision precision) {
+        DType dtype() { return precision.compute(); }
+
+        /**
+         * θ0 from the config. Mixed precision draws it exactly as a float64 run of the same seed does and keeps it
+         * to ≈ 48 bits, so the two runs start from the same point.
+         */
+        public Network buildNetwork(TrainConfig cfg) {
+            if (precision != Precision.MIXED) return build(cfg, precision.compute());
+            return build(cfg, DType.F64).to(Precision.MIXED);
+        }
+
+        private Network build(TrainConfig cfg, DType dtype) {
+            int[] widths = NetworkBuilder.widths(data.train(), cfg.hidden);
+            Network net = new Network(widths, activation, dtype);
+            if (!NetworkBuilder.draw(net, cfg.init, cfg.init_scale, new HashSet<>(cfg.small_layers), cfg.epsilon, RandomStreams.of(cfg.seed))) {
+                switch (cfg.init) {
+                    case "npz": {
+                        if (cfg.init_file == null) throw new BadInputException("init=npz needs init_file");
+                        Weights.load(Path.of(cfg.init_file), net);
+                        break;
+                    }
+                    case "aligned": {
+                        // θ0 = α ρ/‖ρ‖ with ρ read from init_file (an escape direction, say) and α = init_norm.
+                        if (cfg.init_file == null || !(cfg.init_norm > 0)) {
+                            throw new BadInputException("init=aligned needs init_file (the direction) and init_norm > 0 (alpha)");
+                        }
+                        Network direction = new Network(widths, activation, dtype);
+                        Weights.load(Path.of(cfg.init_file), direction);
+                        Init.aligned(net, direction, cfg.init_norm);
+                        break;
+                    }
+                    default: throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled, npz, aligned)");
+                }
+            }
+            if (cfg.init_norm > 0) Init.rescaleTo(net, cfg.init_norm);
+            return net;
+        }
+    }
+
+    static Setup setup(TrainConfig cfg) {
+        Precision precision;
+        try {
+            precision = Precision.parse(cfg.dtype);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("dtype: " + e.getMessage());
+        }
+        DType dtype = precision.compute();
+        Activation act = cfg.activation;
+        Cost cost = Cost.parse(cfg.cost);
+        DataSource.Options o = DataSource.Options.defaults(dtype).withSubset(cfg.subset, cfg.test_subset);
+        o = new DataSource.Options(o.subset(), o.testSubset(), o.subsetKind(), cfg.standardize, dtype, cfg.seed);
+        return new Setup(DataSource.load(cfg.dataset, o), cost, act, precision);
+    }
+
+    private static Map<String, Object> manifestExtra(TrainConfig cfg, Network net, Setup setup, int threads, Trainer.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("threads", threads);
+        m.put("widths", net.widths());
+        m.put("parameters", net.parameterCount());
+        m.put("train_samples", setup.data.train().size());
+        m.put("test_samples", setup.data.test() == null ? 0 : setup.data.test().size());
+        m.put("dataset", setup.data.train().name());
+        m.put("data", setup.data.info());
+        if (r != null) {
+            m.put("stop", r.stop().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("message", r.message());
+            m.put("steps", r.state().step());
+            m.put("epochs", r.state().epoch());
+            m.put("train_seconds", r.state().elapsedSeconds());
+            m.put("steps_per_second", r.state().step() / Math.max(1e-9, r.state().elapsedSeconds()));
+            m.put("warnings", r.warnings());
+        }
+        return m;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** metrics.csv rows and checkpoints (with the addons' state) into the run folder. */
+    private static final class FolderSink implements TrainingSink, AutoCloseable {
+        private final RunFolder folder;
+        private final boolean append;
+        private final int threads;
+        private final List<RunAddon> addons;
+        private CsvWriter metrics;
+        private Path lastCheckpoint;
+        private long lastCheckpointStep = -1;
+
+        FolderSink(RunFolder folder, boolean append, int threads, List<RunAddon> addons) {
+            this.folder = folder;
+            this.append = append;
+            this.threads = threads;
+            this.addons = addons;
+        }
+
+        @Override
+        public void metricsHeader(List<String> columns) {
+            if (metrics == null) metrics = new CsvWriter(folder.path("metrics.csv"), columns.toArray(new String[0]), append);
+        }
+
+        @Override
+        public void metrics(double[] row) {
+            Object[] v = new Object[row.length];
+            for (int i = 0; i < row.length; i++) {
+                v[i] = i < 2 ? (Object) (long) row[i] : (Double.isNaN(row[i]) ? null : (Object) row[i]);
+            }
+            metrics.row(v);
+        }
+
+        @Override
+        public void checkpoint(Network net, Optimizer optimizer, TrainState state) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            Map<String, Object> files = new LinkedHashMap<>();
+            files.put("metrics.csv", size(folder.path("metrics.csv")));
+            fields.put("files", files);
+            Map<String, Matrix> arrays = new LinkedHashMap<>();
+            try {
+                for (RunAddon a : addons) a.checkpoint(folder, fields, arrays);
+                Checkpoints.save(folder, net, optimizer, state, threads, fields, arrays);
+            } finally {
+                for (Matrix m : arrays.values()) m.close();
+            }
+            lastCheckpoint = folder.checkpoints().resolve(String.format("ckpt-%010d.npz", state.step()));
+            lastCheckpointStep = state.step();
+        }
+
+        /** The last good state on disk, for a divergence message. */
+        String lastGood(RunFolder f) {
+            if (lastCheckpoint != null) {
+                return "last good checkpoint " + lastCheckpoint + " (step " + lastCheckpointStep + "); weights/final.npz not written";
+            }
+            Checkpoints.Saved earlier = Checkpoints.latest(f);
+            if (earlier != null) {
+                return "last good checkpoint " + earlier.weights() + " (step " + earlier.state().step() + "); weights/final.npz not written";
+            }
+            return "no checkpoint was written; θ0 is in " + f.weights().resolve("initial.npz") + "; weights/final.npz not written";
+        }
+
+        private static long size(Path p) {
+            try {
+                return Files.exists(p) ? Files.size(p) : 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (metrics != null) metrics.close();
+        }
+    }
+}

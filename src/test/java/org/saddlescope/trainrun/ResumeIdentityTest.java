@@ -1,0 +1,181 @@
+package org.saddlescope.trainrun;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.saddlescope.progress.ProgressListener;
+import org.saddlescope.train.Trainer;
+import org.saddlescope.config.TrainConfig;
+import org.saddlescope.io.BadInputException;
+import org.saddlescope.runs.Checkpoints;
+import org.saddlescope.runs.RunFolder;
+import org.saddlescope.runs.RunLock;
+import org.saddlescope.io.Json;
+
+/**
+ * Issue 11, items 4, 6 and 7: a run stopped (as by SIGTERM/SIGINT) and resumed, once or several times, or
+ * extended with a larger budget, writes the same bytes as one that never stopped — metrics (but for time_s),
+ * spectra, plateaus, escapes, saddles.json, low_rank_by_depth — whatever the wall-time checkpoints did.
+ */
+public class ResumeIdentityTest {
+    static final List<RunAddon> ADDONS = List.of(new SpectraAddon());
+
+
+    /**
+     * SGD (batch 16) on a three-mode ReLU teacher, widths 48 so that the spectral tracker sketches W2 and W3
+     * (warm-started subspace iteration: its state must survive the resume), spectra dense early and every 100
+     * steps later.
+     */
+    static TrainConfig sgd(long steps) {
+        TrainConfig c = ResumeTest.config(steps);
+        c.dataset = "relu-modes:s=4/2/1,d=10,n=64,out=5";
+        c.hidden = new ArrayList<>(List.of(48, 48, 48));
+        c.init_scale = 0.01;
+        c.lr = 0.1;
+        c.log_every = 10;
+        c.eval_every = 200;
+        c.checkpoint_every = 0;
+        c.top_k = 3;
+        c.spectra_every = "log+steps:100";
+        c.checkpoint_minutes = 0;
+        c.seed = 5;
+        return c;
+    }
+
+    /** Stops after {@code steps} steps (the trainer polls once before its first step, then after every step). */
+    static BooleanSupplier stopAfter(long steps) {
+        return new BooleanSupplier() {
+            long polls;
+            @Override public boolean getAsBoolean() { return polls++ >= steps; }
+        };
+    }
+
+    static TrainRun.Hooks hooks(BooleanSupplier stop) {
+        return new TrainRun.Hooks(stop, o -> { });
+    }
+
+    @Test
+    void stoppedAndResumedRunsWriteTheSameAnalysis(@TempDir Path tmp) throws Exception {
+        long steps = 1500;
+        Path straight = tmp.resolve("straight");
+        TrainRun.start(sgd(steps), straight, 1, ProgressListener.NONE, ADDONS);
+
+        // Stopped three times at steps that fall between logs, spectra and epochs; the last segment finishes.
+        Path stopped = tmp.resolve("stopped");
+        TrainRun.Outcome o = TrainRun.start(sgd(steps), stopped, 1, ProgressListener.NONE, hooks(stopAfter(37)), ADDONS);
+        assertEquals(Trainer.Stop.INTERRUPTED, o.stop());
+        assertEquals(37, o.state().step());
+        assertTrue(o.message().contains("ckpt-0000000037.npz") && o.message().contains("--resume " + stopped), o.message());
+        o = TrainRun.resume(stopped, null, null, null, ProgressListener.NONE, hooks(stopAfter(456)), ADDONS);
+        assertEquals(37 + 456, o.state().step());
+        o = TrainRun.resume(stopped, null, null, null, ProgressListener.NONE, hooks(stopAfter(3)), ADDONS);
+        assertEquals(37 + 456 + 3, o.state().step());
+        o = TrainRun.resume(stopped, null, null, null, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS);
+        assertEquals(steps, o.state().step());
+        assertSameRun(straight, stopped);
+    }
+
+    @Test
+    void wallTimeCheckpointsDoNotChangeTheBits(@TempDir Path tmp) throws Exception {
+        TrainConfig often = sgd(300);
+        often.checkpoint_minutes = 1e-6; // a checkpoint after every step
+        TrainRun.start(sgd(300), tmp.resolve("never"), 1, ProgressListener.NONE, ADDONS);
+        TrainRun.start(often, tmp.resolve("often"), 1, ProgressListener.NONE, ADDONS);
+        Checkpoints.Saved last = Checkpoints.latest(RunFolder.open(tmp.resolve("often")));
+        assertEquals(299, last.state().step(), "a checkpoint after every step but the last");
+        assertSameRun(tmp.resolve("never"), tmp.resolve("often"), "config.yaml");
+        // checkpoints are on by default, every few minutes of wall time
+        assertTrue(new TrainConfig().checkpoint_minutes > 0 && new TrainConfig().checkpoint_minutes <= 10);
+    }
+
+    @Test
+    void extendingAFinishedRunEqualsRunningTheLargerBudget(@TempDir Path tmp) throws Exception {
+        TrainConfig c = sgd(900);
+        c.checkpoint_every = 250;
+        TrainRun.start(c, tmp.resolve("short"), 1, ProgressListener.NONE, ADDONS);
+        TrainConfig longer = sgd(1300);
+        longer.checkpoint_every = 250;
+        TrainRun.start(longer, tmp.resolve("long"), 1, ProgressListener.NONE, ADDONS);
+        TrainRun.Outcome o = TrainRun.resume(tmp.resolve("short"), 1300L, null, null, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS);
+        assertEquals(1300, o.state().step());
+        assertSameRun(tmp.resolve("long"), tmp.resolve("short"));
+        // a finished run resumed without a larger budget: nothing to do, nothing written
+        byte[] fin = Files.readAllBytes(tmp.resolve("short/weights/final.npz"));
+        o = TrainRun.resume(tmp.resolve("short"), null, null, null, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS);
+        assertTrue(o.message().contains("already finished 1300 steps"), o.message());
+        assertArrayEquals(fin, Files.readAllBytes(tmp.resolve("short/weights/final.npz")));
+    }
+
+    @Test
+    void stateJsonPastTheBudgetNeverReplacesFinalWeights(@TempDir Path tmp) throws Exception {
+        TrainConfig c = sgd(300);
+        c.checkpoint_every = 100;
+        c.top_k = 0;
+        Path run = tmp.resolve("run");
+        TrainRun.start(c, run, 1, ProgressListener.NONE, ADDONS);
+        byte[] fin = Files.readAllBytes(run.resolve("weights/final.npz"));
+        Path state = run.resolve(Checkpoints.STATE);
+        Files.writeString(state, Files.readString(state).replace("\"step\" : 200", "\"step\" : 400"));
+        // finished: left as it is
+        TrainRun.Outcome o = TrainRun.resume(run, null, null, null, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS);
+        assertTrue(o.message().contains("already finished"), o.message());
+        assertArrayEquals(fin, Files.readAllBytes(run.resolve("weights/final.npz")));
+        // not recorded as finished (killed before its manifest was written): bad input naming the step and budget
+        Path manifest = run.resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"stop\" : \"budget\"", "\"stop\" : null"));
+        BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class,
+                () -> TrainRun.resume(run, null, null, null, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS));
+        assertTrue(e.getMessage().contains("step 400") && e.getMessage().contains("budget of 300"), e.getMessage());
+        assertArrayEquals(fin, Files.readAllBytes(run.resolve("weights/final.npz")));
+    }
+
+    /** Every file of two runs byte for byte, but for time_s in metrics.csv and files that record times. */
+    public static void assertSameRun(Path a, Path b, String... alsoSkip) throws Exception {
+        Map<String, Path> fa = files(a), fb = files(b);
+        List<String> skip = new ArrayList<>(List.of("manifest.json", RunLock.FILE, "report.html"));
+        skip.addAll(List.of(alsoSkip));
+        fa.keySet().removeIf(k -> skip.contains(k) || k.startsWith("checkpoints/"));
+        fb.keySet().removeIf(k -> skip.contains(k) || k.startsWith("checkpoints/"));
+        assertEquals(fa.keySet(), fb.keySet(), "the two runs wrote different files");
+        assertTrue(fa.keySet().containsAll(List.of("metrics.csv", "spectra.csv", "plateaus.csv", "escapes.csv", "saddles.json",
+                "low_rank_by_depth.csv", "low_rank_by_depth.md", "loss_smoothed.csv", "plateau_layers.csv", "weights/final.npz")), fa.keySet().toString());
+        for (String k : fa.keySet()) {
+            if (k.equals("metrics.csv")) {
+                assertEquals(ResumeTest.withoutTime(fa.get(k)), ResumeTest.withoutTime(fb.get(k)), k);
+            } else if (k.equals("saddles.json")) {
+                assertEquals(withoutTimings(fa.get(k)), withoutTimings(fb.get(k)), k); // its spectra/train seconds are times
+            } else {
+                assertArrayEquals(Files.readAllBytes(fa.get(k)), Files.readAllBytes(fb.get(k)), k + " differs");
+            }
+        }
+    }
+
+    /** A JSON file without its *_seconds and *_fraction_of_training keys (wall-clock times, like time_s). */
+    static String withoutTimings(Path json) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode n = (com.fasterxml.jackson.databind.node.ObjectNode) Json.JSON.readTree(json.toFile());
+        n.remove(List.of("spectra_seconds", "train_seconds", "spectra_fraction_of_training"));
+        return n.toString();
+    }
+
+    static Map<String, Path> files(Path root) throws IOException {
+        Map<String, Path> m = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            s.filter(Files::isRegularFile).forEach(p -> m.put(root.relativize(p).toString(), p));
+        }
+        assertFalse(m.isEmpty());
+        return m;
+    }
+}
