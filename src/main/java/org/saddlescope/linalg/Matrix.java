@@ -200,6 +200,20 @@ public final class Matrix implements AutoCloseable {
         return new Matrix(dtype, rows, count, null, new DoublePointer(dp).position(dp.position() + off), true);
     }
 
+    /**
+     * A {@code rows × cols} view of the contiguous entries [offset, offset + rows·cols) of this matrix's column-major
+     * storage, sharing its memory: a flat parameter vector seen as the weight matrices it packs. Must not outlive
+     * its parent.
+     */
+    public Matrix view(long offset, int rows, int cols) {
+        long n = (long) rows * cols;
+        if (offset < 0 || rows < 0 || cols < 0 || offset + n > size()) {
+            throw new IndexOutOfBoundsException("view of " + rows + "x" + cols + " at " + offset + " in " + shape());
+        }
+        if (fp != null) return new Matrix(dtype, rows, cols, new FloatPointer(fp).position(fp.position() + offset), null, true);
+        return new Matrix(dtype, rows, cols, null, new DoublePointer(dp).position(dp.position() + offset), true);
+    }
+
     /** this(:, k) := src(:, idx[offset + k]) for k < this.cols. Used to assemble minibatches. */
     public void gatherColumns(Matrix src, int[] idx, int offset) {
         if (src.rows != rows) throw new IllegalArgumentException("row mismatch " + src.rows + " vs " + rows);

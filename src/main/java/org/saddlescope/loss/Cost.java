@@ -17,6 +17,12 @@ public interface Cost {
     /** out := ∇_Y C(Y); returns C(Y) (computed in the same pass). */
     double gradient(Matrix y, Matrix targets, Matrix out);
 
+    /**
+     * out := ∇²C(Y)[V], the cost's Hessian at Y applied to V (same shape as Y): the second-order seed of the
+     * R-operator (Pearlmutter 1994) that gives exact Hessian-vector products of the training loss.
+     */
+    void hessianVector(Matrix y, Matrix targets, Matrix v, Matrix out);
+
     /** G = ∇C(0), the matrix of the localized loss L0(θ) = Tr[Gᵀ Y_θ] (paper, equation 1). */
     default Matrix gradientAtZero(Matrix targets) {
         Matrix zero = Matrix.zeros(targets.dtype(), targets.rows(), targets.cols());

@@ -39,4 +39,24 @@ public final class CrossEntropy implements Cost {
         }
         return total / N;
     }
+
+    /**
+     * Per column j with p = softmax(Y_{·j}): ∇²C = (1/N)(diag p − ppᵀ), so out_{·j} = (1/N)(p ⊙ v − p·⟨p, v⟩). Targets
+     * do not enter (a column's targets sum to 1).
+     */
+    @Override
+    public void hessianVector(Matrix y, Matrix t, Matrix v, Matrix out) {
+        y.requireShape(v, y.rows(), y.cols());
+        int K = y.rows(), N = y.cols();
+        double[] p = new double[K];
+        for (int j = 0; j < N; j++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < K; k++) max = Math.max(max, y.get(k, j));
+            double sum = 0;
+            for (int k = 0; k < K; k++) { p[k] = Math.exp(y.get(k, j) - max); sum += p[k]; }
+            double pv = 0;
+            for (int k = 0; k < K; k++) { p[k] /= sum; pv += p[k] * v.get(k, j); }
+            for (int k = 0; k < K; k++) out.set(k, j, p[k] * (v.get(k, j) - pv) / N);
+        }
+    }
 }

@@ -38,4 +38,10 @@ public final class LocalizedLoss implements Cost {
         out.copyFrom(g);
         return g.dot(y);
     }
+
+    /** Linear in Y: the Hessian is zero. */
+    @Override
+    public void hessianVector(Matrix y, Matrix targetsIgnored, Matrix v, Matrix out) {
+        out.fill(0);
+    }
 }

@@ -25,4 +25,12 @@ public final class SquaredError implements Cost {
         }
         return s / y.cols();
     }
+
+    /** ∇²C = (2/N)·I: out := (2/N)·V. */
+    @Override
+    public void hessianVector(Matrix y, Matrix t, Matrix v, Matrix out) {
+        y.requireShape(v, y.rows(), y.cols());
+        double c = 2.0 / y.cols();
+        for (int k = 0, n = y.size(); k < n; k++) out.setFlat(k, c * v.getFlat(k));
+    }
 }
