@@ -31,7 +31,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file of fields (as in a run's config.yaml); flags win over it, it wins over --preset.")
     Path config;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue a stopped run from its last checkpoint.")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue a stopped run from its last checkpoint, or extend a finished"
+            + " one with a larger --steps/--epochs (bit-identical to the longer run); takes --threads N too.")
     Path resume;
 
     @Option(names = "--dry-run", description = "Check everything, print the resolved config, the memory the run takes and its time on this"
@@ -51,8 +52,8 @@ public final class TrainCommand implements Callable<Integer> {
         return s;
     }
 
-    /** What --resume takes besides its folder: the budget, and how much to print. */
-    static final java.util.Set<String> RESUME_FLAGS = java.util.Set.of("--resume", "--steps", "--epochs", "--quiet", "--verbose");
+    /** What --resume takes besides its folder: the budget, the thread count, and how much to print. */
+    static final java.util.Set<String> RESUME_FLAGS = java.util.Set.of("--resume", "--steps", "--epochs", "--threads", "--quiet", "--verbose");
 
     @Override
     public Integer call() {
@@ -78,12 +79,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (!other.isEmpty()) {
             throw new BadInputException("--resume continues the run as its config.yaml says; it takes only --steps N or --epochs N "
-                    + "(a larger budget), --quiet and --verbose, not " + String.join(", ", other));
+                    + "(a larger budget), --threads N, --quiet and --verbose, not " + String.join(", ", other));
         }
         Map<String, Object> flags = ConfigOptions.matched(spec, TrainConfig.class, java.util.Set.of());
         Long steps = flags.containsKey("steps") ? ((Number) flags.get("steps")).longValue() : null;
         Long epochs = flags.containsKey("epochs") ? ((Number) flags.get("epochs")).longValue() : null;
-        return TrainRun.resume(resume, steps, epochs, null, progress(), hooks, addons());
+        return TrainRun.resume(resume, steps, epochs, common.threads, progress(), hooks, addons());
     }
 
     private TrainRun.Outcome start(TrainRun.Hooks hooks) {

@@ -211,8 +211,10 @@ public final class Trainer {
                 }
                 boolean interrupted = s.stopRequested().getAsBoolean();
                 long now = System.nanoTime();
+                // and one step before the budget ends: extending a finished run takes its last step again, the one
+                // that logged and evaluated because it was the last, and goes on with the bits of the longer run
                 boolean due = s.checkpointEvery() > 0 && step % s.checkpointEvery() == 0
-                        || checkpointNanos > 0 && now - nextCheckpoint >= 0 || interrupted;
+                        || checkpointNanos > 0 && now - nextCheckpoint >= 0 || interrupted || step == total - 1;
                 if (due && step < total && stop == Stop.BUDGET) {
                     sink.checkpoint(net, optimizer, new TrainState(step, epoch, b, norm2, windowSum, windowSteps, elapsed, monitor.state()));
                     nextCheckpoint = now + checkpointNanos;

@@ -26,6 +26,12 @@ public interface RunAddon {
      */
     default void checkpoint(RunFolder folder, Map<String, Object> fields, Map<String, Matrix> arrays) { }
 
+    /**
+     * Before a resume changes anything: bad input if the files this addon will continue from {@code resumed} are
+     * missing or do not match it (the appended files' lengths are checked by the caller).
+     */
+    default void checkResume(RunFolder folder, Checkpoints.Saved resumed) { }
+
     /** After training: write tables, figures. */
     default void finish(TrainConfig cfg, RunFolder folder, Network net, Trainer.Result result) { }
 

@@ -160,8 +160,14 @@ public final class SpectraAddon implements RunAddon {
         }
     }
 
-    /** steps.bin cut back to the checkpoint's {@code step} records and fed, step by step, to {@code replay}. */
-    private static void replay(Path logFile, long step, JsonNode lengths, TrainingObserver replay) {
+    @Override
+    public void checkResume(RunFolder folder, Checkpoints.Saved resumed) {
+        long step = resumed.state().step();
+        if (step > 0) checkStepLog(folder.path(STEP_LOG), step, resumed.extra().path("files"));
+    }
+
+    /** Bad input unless steps.bin holds at least the checkpoint's {@code step} records, as the checkpoint recorded. */
+    private static void checkStepLog(Path logFile, long step, JsonNode lengths) {
         long want = step * RECORD;
         if (lengths != null && lengths.has(STEP_LOG) && lengths.get(STEP_LOG).asLong() != want) {
             throw new BadInputException(logFile + ": the checkpoint at step " + step + " records " + lengths.get(STEP_LOG).asLong()
@@ -170,6 +176,13 @@ public final class SpectraAddon implements RunAddon {
         if (!Files.exists(logFile)) {
             throw new BadInputException(logFile + " is missing; the run cannot resume its saddle analysis from step " + step);
         }
+        TrainRun.checkLength(logFile, want);
+    }
+
+    /** steps.bin cut back to the checkpoint's {@code step} records and fed, step by step, to {@code replay}. */
+    private static void replay(Path logFile, long step, JsonNode lengths, TrainingObserver replay) {
+        checkStepLog(logFile, step, lengths);
+        long want = step * RECORD;
         TrainRun.truncate(logFile, want);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(logFile), 1 << 16))) {
             for (long t = 1; t <= step; t++) {

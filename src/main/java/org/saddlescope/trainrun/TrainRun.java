@@ -109,12 +109,19 @@ public final class TrainRun {
     /**
      * Continues a run from its last checkpoint (θ0 when it wrote none), with a new step or epoch budget when
      * given (null: the run's own). A finished run whose budget is not raised is left as it is; a diverged run is
-     * not resumed (it would diverge again, bit for bit).
+     * not resumed (it would diverge again, bit for bit). A finished run continues from the checkpoint that every run
+     * writes one step before its budget ends (see {@link Trainer}): the last step, which logs and evaluates because
+     * it was the last, is taken again under the longer budget, so the extended run has the bits of one given that
+     * budget from the start. Everything is read and checked before the first byte changes: a resume that fails
+     * leaves the folder as it was (but for its lock file). {@code threadsOrNull} other than the checkpoint's count
+     * is allowed; BLAS sums then run in another order from the resume on (the message says so).
      */
     public static Outcome resume(Path dir, Long steps, Long epochs, Integer threadsOrNull, ProgressListener progress, Hooks hooks,
                                  List<RunAddon> addons) {
+        if (threadsOrNull != null && threadsOrNull < 1) throw new BadInputException("--threads must be ≥ 1, got " + threadsOrNull);
         try (RunFolder folder = RunFolder.openForWriting(dir, "train")) {
             Path cfgFile = folder.path("config.yaml");
+            TrainConfig own = TrainConfig.merge(List.of(TrainConfig.readYaml(cfgFile)), cfgFile.toString());
             TrainConfig cfg = TrainConfig.merge(List.of(TrainConfig.readYaml(cfgFile)), cfgFile.toString());
             if (steps != null) cfg.steps = steps;
             if (epochs != null) cfg.epochs = epochs;
@@ -136,38 +143,79 @@ public final class TrainRun {
             MemoryEstimate.check(cfg, setup.data);
             Network net = setup.buildNetwork(cfg);
             long total = trainer(cfg, net, optimizer(cfg), setup, hooks).totalSteps();
+            long ownTotal = trainer(own, net, optimizer(own), setup, hooks).totalSteps();
             long from = saved == null ? 0 : saved.state().step();
             boolean finished = (ended.equals("budget") || ended.equals("loss_target")) && Files.exists(folder.weights().resolve("final.npz"));
-            if (finished && (ended.equals("loss_target") || total <= done)) {
-                if (steps != null || epochs != null) {
-                    throw new BadInputException(dir + " already finished " + done + " steps; a new budget must be larger (got "
-                            + (steps != null ? "--steps " + steps : "--epochs " + epochs) + ", " + total + " steps)");
-                }
-                TrainState end = new TrainState(done, manifest.path("epochs").asLong(0), 0, Double.NaN, 0, 0, manifest.path("train_seconds").asDouble(), null);
-                Outcome o = new Outcome(folder.root(), Trainer.Stop.BUDGET, end, "already finished " + done + " steps; nothing to do (extend it with --steps N)",
-                        List.of());
-                // stopped (SIGTERM, SIGKILL) after its manifest while its figures were drawn: draw them and the report now
-                if (!finalReport(folder)) hooks.whileLocked().accept(o);
-                return o;
+            if (from > ownTotal || (finished && from >= done)) {
+                throw new BadInputException(folder.path(Checkpoints.STATE) + " is at step " + from + ", past the budget of " + ownTotal
+                        + " steps in " + cfgFile + (finished ? " (the run finished at step " + done + ")" : "")
+                        + ": the folder is damaged (changed after the run wrote it); nothing was changed");
             }
-            if (from > total) {
-                throw new BadInputException(folder.path(Checkpoints.STATE) + " is at step " + from + ", past the budget of " + total
-                        + " steps in " + cfgFile + "; give --steps " + from + " or more");
-            }
-            if (steps != null || epochs != null) folder.writeYaml("config.yaml", cfg.toMap());
+            if (finished && (ended.equals("loss_target") || total <= done)) return alreadyFinished(folder, manifest, done, steps, epochs, total, hooks);
             Optimizer optimizer = optimizer(cfg);
-            if (saved == null) {
-                // Killed before the first checkpoint: start over from the recorded θ0. Under mixed precision the
-                // rebuilt θ0 is exact and initial.npz (float64, high + low rounded) may not be, so keep the rebuilt one.
-                if (setup.precision != Precision.MIXED) Weights.load(folder.weights().resolve("initial.npz"), net);
-            } else {
-                Checkpoints.restore(saved, net, optimizer);
-            }
+            restoreState(folder, saved, net, optimizer, setup, addons); // reads and checks only
+            if (steps != null || epochs != null) folder.writeYaml("config.yaml", cfg.toMap());
             restoreFiles(folder, saved);
-            String note = saved == null ? " (resumed from θ0 in weights/initial.npz: the run had written no checkpoint)"
-                    : " (resumed from the checkpoint at step " + from + ")";
+            String note = (saved == null ? " (resumed from θ0 in weights/initial.npz: the run had written no checkpoint)"
+                    : " (resumed from the checkpoint at step " + from + ")") + threadsNote(saved, threads);
             return train(cfg, folder, net, optimizer, setup, saved, Instant.now(), threads, progress, hooks, note, addons);
         }
+    }
+
+    /** A finished run resumed without a larger budget: nothing to do (its figures drawn if a kill left them undrawn). */
+    private static Outcome alreadyFinished(RunFolder folder, JsonNode manifest, long done, Long steps, Long epochs, long total, Hooks hooks) {
+        if (steps != null || epochs != null) {
+            throw new BadInputException(folder.root() + " already finished " + done + " steps; a new budget must be larger (got "
+                    + (steps != null ? "--steps " + steps : "--epochs " + epochs) + ", " + total + " steps)");
+        }
+        TrainState end = new TrainState(done, manifest.path("epochs").asLong(0), 0, Double.NaN, 0, 0, manifest.path("train_seconds").asDouble(), null);
+        Outcome o = new Outcome(folder.root(), Trainer.Stop.BUDGET, end, "already finished " + done + " steps; nothing to do (extend it with --steps N)",
+                List.of());
+        // stopped (SIGTERM, SIGKILL) after its manifest while its figures were drawn: draw them and the report now
+        if (!finalReport(folder)) hooks.whileLocked().accept(o);
+        return o;
+    }
+
+    /**
+     * The network and optimiser set to the checkpoint (θ0 when there is none), and every file the resume will cut
+     * back checked to be there and long enough, before anything in the folder changes.
+     */
+    private static void restoreState(RunFolder folder, Checkpoints.Saved saved, Network net, Optimizer optimizer, Setup setup,
+                                     List<RunAddon> addons) {
+        if (saved == null) {
+            // Killed before the first checkpoint: start over from the recorded θ0. Under mixed precision the
+            // rebuilt θ0 is exact and initial.npz (float64, high + low rounded) may not be, so keep the rebuilt one.
+            if (setup.precision != Precision.MIXED) Weights.load(folder.weights().resolve("initial.npz"), net);
+            return;
+        }
+        Checkpoints.restore(saved, net, optimizer);
+        var lengths = saved.extra().path("files").fields();
+        while (lengths.hasNext()) {
+            var e = lengths.next();
+            checkLength(folder.path(e.getKey()), e.getValue().asLong());
+        }
+        for (RunAddon a : addons) a.checkResume(folder, saved);
+    }
+
+    /** Bad input unless {@code file} is there with at least {@code length} bytes (what a checkpoint recorded). */
+    static void checkLength(Path file, long length) {
+        try {
+            long size = Files.size(file);
+            if (size < length) {
+                throw new BadInputException(file + " is shorter (" + size + " bytes) than at the last checkpoint (" + length
+                        + "): it was changed after the run wrote it");
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BadInputException(file + " is missing, but the last checkpoint says it had " + length + " bytes");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String threadsNote(Checkpoints.Saved saved, int threads) {
+        if (saved == null || saved.threads() == threads) return "";
+        return "; on " + threads + " threads where the run used " + saved.threads()
+                + ": BLAS sums run in another order from here, so the bits differ from an unbroken run";
     }
 
     /** The appended files cut back to the checkpoint (their lengths then), or removed when there is none. */

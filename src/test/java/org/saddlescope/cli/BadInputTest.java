@@ -114,7 +114,7 @@ class BadInputTest {
         Path run = tmp.resolve("run");
         assertEquals(0, CommandLineTest.run(concat(T, "--out", run.toString(), "--checkpoint-every", "2")).code());
         byte[] fin = Files.readAllBytes(run.resolve("weights/final.npz"));
-        for (String[] other : new String[][] {{"--lr", "3"}, {"--hidden", "4"}, {"--seed", "2"}, {"--threads", "2"}, {"--preset", "teacher-demo"},
+        for (String[] other : new String[][] {{"--lr", "3"}, {"--hidden", "4"}, {"--seed", "2"}, {"--preset", "teacher-demo"},
                 {"--out", tmp.resolve("elsewhere").toString()}, {"--checkpoint-every", "1"}}) {
             CommandLineTest.Run r = CommandLineTest.run(concat(new String[] {"train", "--resume", run.toString()}, other));
             CommandLineTest.assertOneLineBadInput(r, "takes only --steps N or --epochs N");
@@ -123,9 +123,10 @@ class BadInputTest {
         CommandLineTest.assertOneLineBadInput(CommandLineTest.run("train", "--resume", run.toString(), "--steps", "3"), "must be larger");
         CommandLineTest.assertOneLineBadInput(CommandLineTest.run("train", "--resume", run.toString(), "--steps", "-3"), "'steps'");
         assertTrue(java.util.Arrays.equals(fin, Files.readAllBytes(run.resolve("weights/final.npz"))));
-        // a larger budget extends the run (it said "finished 5 steps" and ignored the flag before)
-        CommandLineTest.Run r = CommandLineTest.run("train", "--resume", run.toString(), "--steps", "9");
+        // a larger budget extends the run (it said "finished 5 steps" and ignored the flag before); --threads is allowed
+        CommandLineTest.Run r = CommandLineTest.run("train", "--resume", run.toString(), "--steps", "9", "--threads", "2");
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("resumed from the checkpoint at step 4") && r.out().contains("on 2 threads where the run used 1"), r.out());
         assertTrue(Files.readString(run.resolve("config.yaml")).contains("steps: 9"));
         assertTrue(Files.readString(run.resolve("manifest.json")).contains("finished 9 steps"));
     }

@@ -15,18 +15,18 @@ import org.junit.jupiter.api.io.TempDir;
 /** Exit codes and one-line errors (DESIGN.md): 0 success, 1 failure while running, 2 bad input. */
 class CommandLineTest {
 
-    record Run(int code, String err) { }
+    record Run(int code, String err, String out) { }
 
     static Run run(String... args) {
         PrintStream oldErr = System.err, oldOut = System.out;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream(), out = new ByteArrayOutputStream();
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             picocli.CommandLine cl = Main.commandLine();
             cl.setErr(new java.io.PrintWriter(System.err, true));
             int code = cl.execute(args);
-            return new Run(code, err.toString(StandardCharsets.UTF_8));
+            return new Run(code, err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(oldErr);
             System.setOut(oldOut);

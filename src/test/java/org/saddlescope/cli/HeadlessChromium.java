@@ -180,10 +180,54 @@ final class HeadlessChromium implements AutoCloseable {
         } catch (Exception ignored) {
             // the browser is stopped below either way
         }
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        // Chromium's helpers (zygote, renderers, crashpad) write into the profile too, and outlive the main process for
+        // a moment: take the whole family now (once the parent is gone they are no longer its descendants), stop it,
+        // and wait for every member to exit before the profile is deleted.
+        List<ProcessHandle> family = new ArrayList<>();
+        family.add(process.toHandle());
+        process.toHandle().descendants().forEach(family::add);
+        for (ProcessHandle h : family) h.destroy();
+        for (ProcessHandle h : family) {
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                h.destroyForcibly();
+                h.onExit().get(10, TimeUnit.SECONDS);
+            }
         }
+        deleteTree(profile);
+    }
+
+    /**
+     * Deletes a folder tree, tolerating entries that vanish while it walks (a file deleted by the process that made
+     * it); a few passes, since a folder emptied late is deleted on the next.
+     */
+    static void deleteTree(Path root) throws IOException {
+        for (int pass = 0; pass < 5 && Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS); pass++) {
+            Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+                    Files.deleteIfExists(f);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                    if (e instanceof java.nio.file.NoSuchFileException) return java.nio.file.FileVisitResult.CONTINUE;
+                    throw e;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult postVisitDirectory(Path d, IOException e) {
+                    try {
+                        Files.deleteIfExists(d);
+                    } catch (IOException notEmptyYet) {
+                        // a file appeared in it after the walk listed it: the next pass takes it
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+        }
+        if (Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) throw new IOException("could not delete " + root);
     }
 }

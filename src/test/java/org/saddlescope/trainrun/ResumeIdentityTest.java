@@ -3,6 +3,7 @@ package org.saddlescope.trainrun;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -103,14 +104,15 @@ public class ResumeIdentityTest {
 
     @Test
     void extendingAFinishedRunEqualsRunningTheLargerBudget(@TempDir Path tmp) throws Exception {
-        TrainConfig c = sgd(900);
-        c.checkpoint_every = 250;
+        // no checkpoint cadence at all, and a budget off the log and eval cadences (10, 200): the finished run's last
+        // row logs and evaluates only because it was the last, the longer run's row at that step does not exist
+        TrainConfig c = sgd(905);
         TrainRun.start(c, tmp.resolve("short"), 1, ProgressListener.NONE, ADDONS);
-        TrainConfig longer = sgd(1300);
-        longer.checkpoint_every = 250;
-        TrainRun.start(longer, tmp.resolve("long"), 1, ProgressListener.NONE, ADDONS);
+        assertEquals(904, Checkpoints.latest(RunFolder.open(tmp.resolve("short"))).state().step(), "a checkpoint one step before the end");
+        TrainRun.start(sgd(1300), tmp.resolve("long"), 1, ProgressListener.NONE, ADDONS);
         TrainRun.Outcome o = TrainRun.resume(tmp.resolve("short"), 1300L, null, null, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS);
         assertEquals(1300, o.state().step());
+        assertTrue(o.message().contains("resumed from the checkpoint at step 904"), o.message());
         assertSameRun(tmp.resolve("long"), tmp.resolve("short"));
         // a finished run resumed without a larger budget: nothing to do, nothing written
         byte[] fin = Files.readAllBytes(tmp.resolve("short/weights/final.npz"));
@@ -120,26 +122,73 @@ public class ResumeIdentityTest {
     }
 
     @Test
-    void stateJsonPastTheBudgetNeverReplacesFinalWeights(@TempDir Path tmp) throws Exception {
+    void aFailedResumeLeavesTheFolderByteIdentical(@TempDir Path tmp) throws Exception {
+        TrainConfig c = sgd(300);
+        c.checkpoint_every = 100;
+        Path run = tmp.resolve("run");
+        TrainRun.start(c, run, 1, ProgressListener.NONE, ADDONS);
+        Checkpoints.Saved last = Checkpoints.latest(RunFolder.open(run));
+        // a corrupt checkpoint (its weights cut short), then a step log shorter than the checkpoint says
+        byte[] weights = Files.readAllBytes(last.weights());
+        Files.write(last.weights(), java.util.Arrays.copyOf(weights, weights.length / 2));
+        Map<String, byte[]> before = contents(run);
+        RuntimeException bad = assertThrows(RuntimeException.class,
+                () -> TrainRun.resume(run, 600L, null, null, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS));
+        assertTrue(bad instanceof org.saddlescope.data.DataFileException && bad.getMessage().contains("ckpt-0000000299.npz"), bad.toString());
+        assertContentsEqual(before, contents(run));
+        Files.write(last.weights(), weights);
+        Path log = run.resolve(SpectraAddon.STEP_LOG);
+        byte[] steps = Files.readAllBytes(log);
+        Files.write(log, java.util.Arrays.copyOf(steps, steps.length / 2));
+        before = contents(run);
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> TrainRun.resume(run, 600L, null, 2, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS));
+        assertTrue(e.getMessage().contains("steps.bin"), e.getMessage());
+        assertContentsEqual(before, contents(run));
+        // mended, the same resume goes through
+        Files.write(log, steps);
+        assertEquals(600, TrainRun.resume(run, 600L, null, null, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS).state().step());
+    }
+
+    @Test
+    void stateJsonPastTheBudgetIsRefusedAsDamaged(@TempDir Path tmp) throws Exception {
         TrainConfig c = sgd(300);
         c.checkpoint_every = 100;
         c.top_k = 0;
         Path run = tmp.resolve("run");
         TrainRun.start(c, run, 1, ProgressListener.NONE, ADDONS);
-        byte[] fin = Files.readAllBytes(run.resolve("weights/final.npz"));
         Path state = run.resolve(Checkpoints.STATE);
-        Files.writeString(state, Files.readString(state).replace("\"step\" : 200", "\"step\" : 400"));
-        // finished: left as it is
-        TrainRun.Outcome o = TrainRun.resume(run, null, null, null, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS);
-        assertTrue(o.message().contains("already finished"), o.message());
-        assertArrayEquals(fin, Files.readAllBytes(run.resolve("weights/final.npz")));
-        // not recorded as finished (killed before its manifest was written): bad input naming the step and budget
+        Files.writeString(state, Files.readString(state).replace("\"step\" : 299", "\"step\" : 400"));
+        // finished, extended or not, and not recorded as finished (killed before its manifest was written)
+        Map<String, byte[]> before = contents(run);
+        for (Long steps : new Long[] {null, 1000L}) {
+            BadInputException e = assertThrows(BadInputException.class,
+                    () -> TrainRun.resume(run, steps, null, null, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS));
+            assertTrue(e.getMessage().contains("step 400") && e.getMessage().contains("budget of 300") && e.getMessage().contains("damaged"),
+                    e.getMessage());
+            assertContentsEqual(before, contents(run));
+        }
         Path manifest = run.resolve("manifest.json");
         Files.writeString(manifest, Files.readString(manifest).replace("\"stop\" : \"budget\"", "\"stop\" : null"));
-        BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class,
+        before = contents(run);
+        BadInputException e = assertThrows(BadInputException.class,
                 () -> TrainRun.resume(run, null, null, null, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS));
         assertTrue(e.getMessage().contains("step 400") && e.getMessage().contains("budget of 300"), e.getMessage());
-        assertArrayEquals(fin, Files.readAllBytes(run.resolve("weights/final.npz")));
+        assertContentsEqual(before, contents(run));
+    }
+
+    /** Every file of a folder but its lock file, by relative path. */
+    static Map<String, byte[]> contents(Path root) throws IOException {
+        Map<String, byte[]> m = new TreeMap<>();
+        for (Map.Entry<String, Path> e : files(root).entrySet()) {
+            if (!e.getKey().equals(RunLock.FILE)) m.put(e.getKey(), Files.readAllBytes(e.getValue()));
+        }
+        return m;
+    }
+
+    static void assertContentsEqual(Map<String, byte[]> a, Map<String, byte[]> b) {
+        assertEquals(a.keySet(), b.keySet(), "the same files");
+        for (String k : a.keySet()) assertArrayEquals(a.get(k), b.get(k), k + " changed");
     }
 
     /** Every file of two runs byte for byte, but for time_s in metrics.csv and files that record times. */
