@@ -42,7 +42,7 @@ final class ConfigOptions {
                 Class<?> elem = (Class<?>) ((ParameterizedType) f.getGenericType()).getActualTypeArguments()[0];
                 b.type(List.class).auxiliaryTypes(elem).splitRegex(",");
             } else {
-                b.type(box(f.getType()));
+                b.type(optionType(f.getType()));
                 if (f.getType() == boolean.class) b.arity("0..1"); // --flag or --flag false
             }
             s.addOption(b.build());
@@ -98,6 +98,15 @@ final class ConfigOptions {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(cls + " needs a public no-argument constructor", e);
         }
+    }
+
+    /**
+     * Numbers and flags as picocli converts them; a typed field (dtype, init, optimizer, activation, ...) as its text,
+     * which the config's reader parses once, with the field's name in its message.
+     */
+    private static Class<?> optionType(Class<?> c) {
+        Class<?> b = box(c);
+        return b.getName().startsWith("java.") ? b : String.class;
     }
 
     private static Class<?> box(Class<?> c) {

@@ -99,6 +99,10 @@ public final class Configs {
             }
             if (c instanceof JsonMappingException j && !j.getPath().isEmpty()) {
                 String field = j.getPath().get(0).getFieldName();
+                if (j.getCause() instanceof IllegalArgumentException parse && parse.getMessage() != null) {
+                    // a typed field's own parser (dtype, init, optimizer, ...): its message names the value and the choices
+                    throw new BadInputException(where + ": " + name(field) + ": " + parse.getMessage());
+                }
                 String expected = field == null ? null : expectedType(type, field);
                 throw new BadInputException(where + ": bad value for " + name(field) + ": "
                         + (expected != null ? "expected " + expected + ", got " + merged.get(field) : BadInputException.firstLine(j.getOriginalMessage())));
@@ -174,6 +178,15 @@ public final class Configs {
 
     private static String num(double d) {
         return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** The value of a config field by name (for checks that go over several fields). */
+    static Object value(Object cfg, String field) {
+        try {
+            return cfg.getClass().getField(field).get(cfg);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A field as the user knows it: YAML key and flag. */

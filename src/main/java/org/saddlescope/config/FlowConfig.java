@@ -66,7 +66,7 @@ public class FlowConfig extends InitSpec {
         dataset = "modes:s=2,n=32,d=8,out=4";
         hidden = new ArrayList<>(List.of(8, 8, 8, 8));
         activation = Activation.TANH;
-        init = "he_scaled";
+        init = InitScheme.HE_SCALED;
         init_scale = 1e-2;
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 public class InitSpec extends NetworkSpec {
     @Help("Initialisation θ0: gaussian (N(0, init_scale²)), he, he_scaled (He-normal, small_layers × epsilon); train also "
             + "npz (init_file) and aligned (init_norm·ρ/‖ρ‖, ρ from init_file).")
-    public String init = "gaussian";
+    public InitScheme init = InitScheme.GAUSSIAN;
 
     @Help("σ0 of init=gaussian.")
     @Bounds(min = 0, minExclusive = true)

@@ -27,13 +27,14 @@ public final class NetworkBuilder {
 
     /**
      * θ0 drawn from the run's stream "init": gaussian (N(0, initScale²)), he (He-normal), he_scaled (He-normal with the layers in
-     * smallLayers multiplied by epsilon). Returns false for any other name so callers can add their own.
+     * smallLayers multiplied by epsilon). Returns false for the schemes read from a file ({@link InitScheme#fromFile}),
+     * which the caller handles.
      */
-    public static boolean draw(Network net, String init, double initScale, Set<Integer> smallLayers, double epsilon, RandomStreams streams) {
+    public static boolean draw(Network net, InitScheme init, double initScale, Set<Integer> smallLayers, double epsilon, RandomStreams streams) {
         switch (init) {
-            case "gaussian": Init.gaussian(net, initScale, streams.stream("init")); return true;
-            case "he": Init.heNormal(net, streams.stream("init")); return true;
-            case "he_scaled":
+            case GAUSSIAN: Init.gaussian(net, initScale, streams.stream("init")); return true;
+            case HE: Init.heNormal(net, streams.stream("init")); return true;
+            case HE_SCALED:
                 for (int l : smallLayers) {
                     if (l < 1 || l > net.depth()) throw new BadInputException("small layer " + l + " is not in 1.." + net.depth());
                 }

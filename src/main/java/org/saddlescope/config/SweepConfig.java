@@ -50,7 +50,7 @@ public final class SweepConfig extends FlowConfig {
         max_time = 1e13;
         stop_at_escape = true;
         probes = 60;
-        init = "he_scaled";
+        init = InitScheme.HE_SCALED;
         max_evaluations = 500_000; // a run that never escapes stops here instead of crawling to max_time
     }
 }

@@ -3,13 +3,16 @@ package org.saddlescope.config;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.saddlescope.datasets.Standardization;
 import org.saddlescope.io.BadInputException;
-import org.saddlescope.runs.RunFolder;
 import org.saddlescope.io.Json;
+import org.saddlescope.net.Precision;
 
 /**
  * Everything that defines a training run; config.yaml is this object, so a run folder's config reruns it.
@@ -27,7 +30,7 @@ public final class TrainConfig extends InitSpec implements Validated {
     public int test_subset = 0;
 
     @Help("Input standardisation: auto (appendix B's scalar μ, σ for images; none for synthetic), scalar, feature, none.")
-    public String standardize = "auto";
+    public Standardization standardize = Standardization.AUTO;
 
     @Help("If > 0, rescale θ0 to this norm after drawing it.")
     @Bounds(min = 0)
@@ -42,7 +45,7 @@ public final class TrainConfig extends InitSpec implements Validated {
     public int batch = 0;
 
     @Help("Optimiser: sgd (fused fast path), momentum[:mu=0.9,dampening=0,nesterov=false] or adam[:beta1=0.9,beta2=0.999,eps=1e-8] (PyTorch's update formulas).")
-    public String optimizer = "sgd";
+    public OptimizerSpec optimizer = OptimizerSpec.SGD;
 
     @Help("Learning-rate constant c in lr = c/‖θ‖^p.")
     @Bounds(min = 0, minExclusive = true)
@@ -85,7 +88,9 @@ public final class TrainConfig extends InitSpec implements Validated {
     public int eval_samples = 10000;
 
     @Help("Arithmetic: float32, mixed (float32 products, weights kept to 48 bits as compensated float32 pairs) or float64.")
-    public String dtype = "float64";
+    @JsonSerialize(using = SpecJson.PrecisionOut.class)
+    @JsonDeserialize(using = SpecJson.PrecisionIn.class)
+    public Precision dtype = Precision.FLOAT64;
 
     @Help("Top singular values tracked per layer into spectra.csv (0 = off).")
     @JsonAlias("spectra_k")
@@ -98,35 +103,30 @@ public final class TrainConfig extends InitSpec implements Validated {
     @Help("Seconds between refreshes of report.html, every figure and the saddle analysis while the run goes on (0 = only at the end).")
     public double report_every = 300;
 
-    /** Rules between fields, and names that must parse; per-field ranges are the {@link Bounds} above. */
+    /**
+     * Rules between fields, and the spec strings still read as text; per-field ranges are the {@link Bounds} above, and
+     * the typed fields (dtype, optimizer, init, standardize, activation) were checked when they were read.
+     */
     @Override
     public void validate(String where) {
         if (steps <= 0 && epochs <= 0) throw new BadInputException(where + ": give a budget: steps or epochs (--steps N or --epochs N)");
-        for (String[] f : new String[][] {{"dataset", dataset}, {"init", init}, {"cost", cost},
-                {"dtype", dtype}, {"optimizer", optimizer}, {"standardize", standardize}, {"spectra_every", spectra_every}}) {
+        for (String[] f : new String[][] {{"dataset", dataset}, {"cost", cost}, {"spectra_every", spectra_every}}) {
             if (f[1] == null || f[1].isBlank()) throw new BadInputException(where + ": " + Configs.name(f[0]) + " is empty");
+        }
+        for (String f : new String[] {"init", "dtype", "optimizer", "standardize", "activation"}) {
+            if (Configs.value(this, f) == null) throw new BadInputException(where + ": " + Configs.name(f) + " is empty");
         }
         if (hidden.isEmpty()) throw new BadInputException(where + ": hidden: give at least one hidden width (--hidden N,N,...)");
         int depth = hidden.size() + 1;
         for (int l : small_layers) {
             if (l > depth) throw new BadInputException(where + ": small_layers names layer " + l + " but the network has " + depth + " layers");
         }
-        switch (init) {
-            case "gaussian": case "he": case "he_scaled": break;
-            case "npz": case "aligned":
-                if (init_file == null || init_file.isBlank()) throw new BadInputException(where + ": init=" + init + " needs init_file (--init-file)");
-                if (init.equals("aligned") && !(init_norm > 0)) throw new BadInputException(where + ": init=aligned needs init_norm > 0 (alpha)");
-                break;
-            default: throw new BadInputException(where + ": unknown init '" + init + "' (use gaussian, he, he_scaled, npz, aligned)");
+        if (init.fromFile() && (init_file == null || init_file.isBlank())) {
+            throw new BadInputException(where + ": init=" + init + " needs init_file (--init-file)");
         }
-        parses(where, "dtype", () -> org.saddlescope.net.Precision.parse(dtype));
-        parses(where, "optimizer", () -> org.saddlescope.train.optim.Optimizers.parse(optimizer));
-        if (activation == null) throw new BadInputException(where + ": " + Configs.name("activation") + " is empty");
+        if (init == InitScheme.ALIGNED && !(init_norm > 0)) throw new BadInputException(where + ": init=aligned needs init_norm > 0 (alpha)");
         parses(where, "cost", () -> org.saddlescope.loss.Cost.parse(cost));
         parses(where, "spectra_every", () -> org.saddlescope.spectra.Cadence.parse(spectra_every));
-        if (!java.util.List.of("auto", "scalar", "feature", "per-feature", "per_feature", "none").contains(standardize)) {
-            throw new BadInputException(where + ": unknown standardize '" + standardize + "' (use auto, scalar, feature or none)");
-        }
     }
 
     private static void parses(String where, String field, Runnable parse) {

@@ -123,12 +123,19 @@ public final class Catalog {
 
     /** The spec named {@code name} (mnist, fashion-mnist, cifar10, with the spellings --dataset accepts). */
     public static Spec get(String name) {
+        Spec s = find(name);
+        if (s == null) throw new IllegalArgumentException("unknown data set '" + name + "' (use mnist, fashion-mnist or cifar10)");
+        return s;
+    }
+
+    /** The spec named {@code name} in any of its spellings (fmnist, fashion_mnist, cifar-10, ...), or null: the one list of them. */
+    public static Spec find(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         switch (n) {
             case "mnist": return MNIST;
             case "fashion-mnist": case "fashion_mnist": case "fmnist": return FASHION_MNIST;
             case "cifar10": case "cifar-10": return CIFAR10;
-            default: throw new IllegalArgumentException("unknown data set '" + name + "' (use mnist, fashion-mnist or cifar10)");
+            default: return null;
         }
     }
 }

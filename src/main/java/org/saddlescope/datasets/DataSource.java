@@ -56,9 +56,9 @@ public final class DataSource {
      * @param standardize auto (scalar for images, none for synthetic), scalar, feature, none
      * @param seed        the run seed: random subsets draw from its streams ("subset", 0) and ("subset", 1)
      */
-    public record Options(int subset, int testSubset, Subsets.Kind subsetKind, String standardize, DType dtype, long seed) {
+    public record Options(int subset, int testSubset, Subsets.Kind subsetKind, Standardization standardize, DType dtype, long seed) {
         public static Options defaults(DType dtype) {
-            return new Options(0, 0, Subsets.Kind.FIRST, "auto", dtype, 0);
+            return new Options(0, 0, Subsets.Kind.FIRST, Standardization.AUTO, dtype, 0);
         }
         public Options withSubset(int n, int test) { return new Options(n, test, subsetKind, standardize, dtype, seed); }
         SplittableRandom subsetStream(boolean train) { return RandomStreams.of(seed).stream("subset", train ? 0 : 1); }
@@ -77,21 +77,19 @@ public final class DataSource {
         int colon = s.indexOf(':');
         String kind = (colon < 0 ? s : s.substring(0, colon)).toLowerCase(Locale.ROOT);
         String rest = colon < 0 ? "" : s.substring(colon + 1);
-        switch (kind) {
-            case "fashion-mnist": case "fashion_mnist": case "fmnist":
-                return images("fashion-mnist", rest.isEmpty() ? stored(Catalog.FASHION_MNIST) : Path.of(rest), false, false, o, spec);
-            case "mnist":
-                return images("mnist", rest.isEmpty() ? stored(Catalog.MNIST) : Path.of(rest), false, false, o, spec);
-            case "cifar10": case "cifar-10": {
-                boolean rgb = false;
-                String dir = rest;
-                String lower = rest.toLowerCase(Locale.ROOT);
-                if (lower.equals("rgb") || lower.endsWith(":rgb")) { rgb = true; dir = rest.substring(0, Math.max(0, rest.length() - 4)); }
-                else if (lower.equals("grey") || lower.endsWith(":grey") || lower.equals("gray") || lower.endsWith(":gray")) {
-                    dir = rest.substring(0, Math.max(0, rest.length() - 5));
-                }
-                return images("cifar10", dir.isEmpty() ? stored(Catalog.CIFAR10) : Path.of(dir), true, rgb, o, spec);
+        Catalog.Spec real = Catalog.find(kind);
+        if (real == Catalog.CIFAR10) {
+            boolean rgb = false;
+            String dir = rest;
+            String lower = rest.toLowerCase(Locale.ROOT);
+            if (lower.equals("rgb") || lower.endsWith(":rgb")) { rgb = true; dir = rest.substring(0, Math.max(0, rest.length() - 4)); }
+            else if (lower.equals("grey") || lower.endsWith(":grey") || lower.equals("gray") || lower.endsWith(":gray")) {
+                dir = rest.substring(0, Math.max(0, rest.length() - 5));
             }
+            return images(real.name(), dir.isEmpty() ? stored(real) : Path.of(dir), true, rgb, o, spec);
+        }
+        if (real != null) return images(real.name(), rest.isEmpty() ? stored(real) : Path.of(rest), false, false, o, spec);
+        switch (kind) {
             case "example1": {
                 int n = 8;
                 if (!rest.isEmpty()) {
@@ -138,7 +136,7 @@ public final class DataSource {
 
     private static Loaded images(String name, Path dir, boolean cifar, boolean rgb, Options o, String spec) {
         Dataset train = cifar ? Cifar10.loadSplit(dir, true, rgb, o.dtype()) : Idx.loadSplit(dir, true, name, o.dtype());
-        String mode = standardizeMode(o.standardize(), true);
+        Standardization mode = o.standardize().resolve(true);
         // μ, σ over the whole training split (the paper's "dataset-wide" statistics), before any subset
         Standardize st = fit(train, mode);
         Dataset sub = Subsets.subset(train, o.subset(), o.subsetKind(), o.subsetStream(true));
@@ -166,28 +164,18 @@ public final class DataSource {
         return new Loaded(sub, test, null, st, info);
     }
 
-    private static Standardize fit(Dataset train, String mode) {
+    private static Standardize fit(Dataset train, Standardization mode) {
         switch (mode) {
-            case "scalar": return Standardize.fitScalar(train.x());
-            case "feature": return Standardize.fitPerFeature(train.x());
+            case SCALAR: return Standardize.fitScalar(train.x());
+            case FEATURE: return Standardize.fitPerFeature(train.x());
             default: return null;
-        }
-    }
-
-    private static String standardizeMode(String s, boolean images) {
-        String m = s == null ? "auto" : s.trim().toLowerCase(Locale.ROOT);
-        switch (m) {
-            case "auto": return images ? "scalar" : "none";
-            case "scalar": case "feature": case "none": return m;
-            case "per-feature": case "per_feature": return "feature";
-            default: throw new IllegalArgumentException("unknown standardization '" + s + "' (use auto, scalar, feature or none)");
         }
     }
 
     private static Loaded finish(String spec, Dataset train, Dataset test, Matrix g, Options o, boolean images) {
         Standardize st = null;
         if (!images) {
-            String mode = standardizeMode(o.standardize(), false);
+            Standardization mode = o.standardize().resolve(false);
             Dataset sub = Subsets.subset(train, o.subset(), o.subsetKind(), o.subsetStream(true));
             st = fit(sub, mode);
             if (st != null) {

@@ -26,6 +26,7 @@ import org.saddlescope.report.HtmlReport;
 import org.saddlescope.config.EscapeConfig;
 import org.saddlescope.config.NetworkBuilder;
 import org.saddlescope.datasets.DataSource;
+import org.saddlescope.datasets.Standardization;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.io.CsvWriter;
 import org.saddlescope.runs.RunFolder;
@@ -59,7 +60,7 @@ public final class EscapeRun {
         RandomStreams streams = RandomStreams.of(cfg.seed);
 
         DataSource.Loaded loaded = DataSource.load(cfg.dataset, new DataSource.Options(cfg.subset, -1, Subsets.Kind.STRATIFIED,
-                "auto", DType.F64, cfg.seed));
+                Standardization.AUTO, DType.F64, cfg.seed));
         Dataset ds = loaded.train().to(DType.F64);
         Matrix x = ds.x();
         Matrix g = gradientAtZero(cfg.cost, loaded, ds);

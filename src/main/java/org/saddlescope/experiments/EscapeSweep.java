@@ -82,7 +82,7 @@ public final class EscapeSweep {
                             c.hidden = new ArrayList<>();
                             for (int i = 0; i < L - 1; i++) c.hidden.add(s.width);
                         }
-                        c.init = "he_scaled";
+                        c.init = org.saddlescope.config.InitScheme.HE_SCALED;
                         c.small_layers = new ArrayList<>();
                         c.bottleneck = r;
                         c.epsilon = eps;

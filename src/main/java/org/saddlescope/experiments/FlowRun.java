@@ -23,6 +23,7 @@ import org.saddlescope.theory.Imbalance;
 import org.saddlescope.theory.ActivationClass;
 import org.saddlescope.train.flow.GradientFlow;
 import org.saddlescope.config.FlowConfig;
+import org.saddlescope.config.InitScheme;
 import org.saddlescope.config.NetworkBuilder;
 import org.saddlescope.datasets.DataSource;
 import org.saddlescope.io.BadInputException;
@@ -49,10 +50,11 @@ public final class FlowRun {
 
     public static Network buildNetwork(FlowConfig cfg, Dataset data) {
         Network net = new Network(NetworkBuilder.widths(data, cfg.hidden), cfg.activation, DType.F64);
-        Set<Integer> small = "he_scaled".equals(cfg.init) ? smallLayers(cfg, net.depth()) : Set.of();
-        if (!NetworkBuilder.draw(net, cfg.init, cfg.init_scale, small, cfg.epsilon, RandomStreams.of(cfg.seed))) {
-            throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled)");
+        if (cfg.init.fromFile()) {
+            throw new BadInputException("init '" + cfg.init + "' reads a weights file, which flow does not take (use " + InitScheme.DRAWN + ")");
         }
+        Set<Integer> small = cfg.init == InitScheme.HE_SCALED ? smallLayers(cfg, net.depth()) : Set.of();
+        NetworkBuilder.draw(net, cfg.init, cfg.init_scale, small, cfg.epsilon, RandomStreams.of(cfg.seed));
         return net;
     }
 

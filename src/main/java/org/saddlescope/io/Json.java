@@ -35,7 +35,7 @@ public final class Json {
                     try {
                         return Activation.parse(p.getValueAsString());
                     } catch (IllegalArgumentException e) {
-                        throw c.weirdStringException(p.getValueAsString(), Activation.class, e.getMessage());
+                        throw com.fasterxml.jackson.databind.JsonMappingException.from(p, e.getMessage(), e);
                     }
                 }
             });

@@ -25,6 +25,10 @@ public enum Precision {
 
     public String label() { return label; }
 
+    /** The label (float32, mixed, float64), as config.yaml and every message write it. */
+    @Override
+    public String toString() { return label; }
+
     /**
      * Unit roundoff of the stored weights: 2⁻²⁴ (float32), 2⁻⁴⁸ (mixed: a float32 pair), 2⁻⁵³ (float64). A
      * stored weight w is within this relative distance of the exact result of its last update.

@@ -44,7 +44,7 @@ public final class MemoryEstimate {
         int eval = cfg.eval_samples > 0 ? Math.min(cfg.eval_samples, n) : n;
         // mixed precision computes in float32 and keeps float64 masters: the float32 workspaces, and P·8 more bytes
         // (the masters' extra half and low parts) are within the 3·P counted for optimiser state and gradient
-        Need need = of(widths, org.saddlescope.net.Precision.parse(cfg.dtype).compute(), batch, eval);
+        Need need = of(widths, cfg.dtype.compute(), batch, eval);
         long offFree = NativeMemory.free();
         Runtime rt = Runtime.getRuntime();
         long heapFree = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());

@@ -30,7 +30,6 @@ import org.saddlescope.train.Trainer;
 import org.saddlescope.train.TrainingObserver;
 import org.saddlescope.train.TrainingSink;
 import org.saddlescope.train.optim.Optimizer;
-import org.saddlescope.train.optim.Optimizers;
 import org.saddlescope.config.Configs;
 import org.saddlescope.config.NetworkBuilder;
 import org.saddlescope.config.TrainConfig;
@@ -271,13 +270,9 @@ public final class TrainRun {
         return new Trainer(net, optimizer, setup.cost, setup.data.train(), setup.data.test(), settings(cfg, hooks), sink, progress, observers);
     }
 
-    /** The config's optimiser; a bad spec is bad input. */
+    /** A fresh optimiser of the config's kind (its spec was checked when the config was read). */
     static Optimizer optimizer(TrainConfig cfg) {
-        try {
-            return Optimizers.parse(cfg.optimizer);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage());
-        }
+        return cfg.optimizer.create();
     }
 
     private static Outcome train(TrainConfig cfg, RunFolder folder, Network net, Optimizer optimizer, Setup setup, Checkpoints.Saved saved,
@@ -345,7 +340,6 @@ public final class TrainRun {
     static void checkStart(TrainConfig cfg, Path out) {
         Configs.check(cfg, "config");
         cfg.validate("config");
-        optimizer(cfg);
         RunFolder.checkNew(out);
     }
 
@@ -367,12 +361,12 @@ public final class TrainRun {
             Network net = new Network(widths, activation, dtype);
             if (!NetworkBuilder.draw(net, cfg.init, cfg.init_scale, new HashSet<>(cfg.small_layers), cfg.epsilon, RandomStreams.of(cfg.seed))) {
                 switch (cfg.init) {
-                    case "npz": {
+                    case NPZ: {
                         if (cfg.init_file == null) throw new BadInputException("init=npz needs init_file");
                         Weights.load(Path.of(cfg.init_file), net);
                         break;
                     }
-                    case "aligned": {
+                    case ALIGNED: {
                         // θ0 = α ρ/‖ρ‖ with ρ read from init_file (an escape direction, say) and α = init_norm.
                         if (cfg.init_file == null || !(cfg.init_norm > 0)) {
                             throw new BadInputException("init=aligned needs init_file (the direction) and init_norm > 0 (alpha)");
@@ -382,7 +376,7 @@ public final class TrainRun {
                         Init.aligned(net, direction, cfg.init_norm);
                         break;
                     }
-                    default: throw new BadInputException("unknown init '" + cfg.init + "' (use gaussian, he, he_scaled, npz, aligned)");
+                    default: throw new IllegalStateException("init " + cfg.init + " is neither drawn nor read");
                 }
             }
             if (cfg.init_norm > 0) Init.rescaleTo(net, cfg.init_norm);
@@ -391,12 +385,7 @@ public final class TrainRun {
     }
 
     static Setup setup(TrainConfig cfg) {
-        Precision precision;
-        try {
-            precision = Precision.parse(cfg.dtype);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("dtype: " + e.getMessage());
-        }
+        Precision precision = cfg.dtype;
         DType dtype = precision.compute();
         Activation act = cfg.activation;
         Cost cost = Cost.parse(cfg.cost);

@@ -90,7 +90,7 @@ class ConfigTest {
         Path yaml = tmp.resolve("c.yaml");
         Files.writeString(yaml, "steps: 3\nactivation: cube\n");
         CommandLineTest.Run r = CommandLineTest.run("train", "--config", yaml.toString(), "--out", tmp.resolve("x").toString());
-        CommandLineTest.assertOneLineBadInput(r, "c.yaml: key 'activation'");
+        CommandLineTest.assertOneLineBadInput(r, "c.yaml: 'activation' (--activation)");
         assertTrue(r.err().contains("unknown activation 'cube'"), r.err());
         Files.writeString(yaml, "max_time: 3\nhiddn: [4]\n");
         CommandLineTest.assertOneLineBadInput(CommandLineTest.run("flow", "--config", yaml.toString(), "--out", tmp.resolve("y").toString()),

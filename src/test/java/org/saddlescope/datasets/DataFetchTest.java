@@ -170,7 +170,7 @@ class DataFetchTest {
         }
         // the reader on the fetched folder: test_batch is batch 5 of the generator
         DataSource.Loaded l = DataSource.load("cifar10:" + tmp.resolve("cifar10"),
-                new DataSource.Options(0, 0, org.saddlescope.data.Subsets.Kind.FIRST, "none", DType.F64, 0));
+                new DataSource.Options(0, 0, org.saddlescope.data.Subsets.Kind.FIRST, org.saddlescope.datasets.Standardization.parse("none"), DType.F64, 0));
         assertEquals(50000, l.train().size());
         assertEquals(10000, l.test().size());
         assertEquals(1024, l.train().inputDim());

@@ -39,7 +39,7 @@ class DataSourceTest {
         assertNull(t.standardization(), "synthetic data are not standardised by default");
         // same spec, same data, whatever the run's seed (the data seed is the spec's own)
         DataSource.Loaded t2 = DataSource.load("teacher:n=64,d=8,out=3,rank=2,depth=2,width=10,test=16,act=tanh",
-                new DataSource.Options(0, 0, Subsets.Kind.FIRST, "auto", DType.F64, 99));
+                new DataSource.Options(0, 0, Subsets.Kind.FIRST, org.saddlescope.datasets.Standardization.parse("auto"), DType.F64, 99));
         assertArrayEquals(t.train().targets().toDoubleArray(), t2.train().targets().toDoubleArray(), 0.0);
         assertEquals(256, DataSource.load("teacher", F64).train().size());
 
@@ -49,7 +49,7 @@ class DataSourceTest {
         assertEquals(10, sub.train().size());
         assertNull(sub.test());
         DataSource.Loaded std = DataSource.load("modes:s=2/1,n=50",
-                new DataSource.Options(0, 0, Subsets.Kind.FIRST, "scalar", DType.F64, 0));
+                new DataSource.Options(0, 0, Subsets.Kind.FIRST, org.saddlescope.datasets.Standardization.parse("scalar"), DType.F64, 0));
         assertEquals(0.0, mean(std.train().x().toDoubleArray()), 1e-12);
     }
 
@@ -66,7 +66,7 @@ class DataSourceTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataSource.load("teacher:foo=1", F64));
         assertTrue(e.getMessage().contains("unknown key 'foo'") && e.getMessage().contains("known: n"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> DataSource.load("teacher",
-                new DataSource.Options(0, 0, Subsets.Kind.FIRST, "sideways", DType.F64, 0)));
+                new DataSource.Options(0, 0, Subsets.Kind.FIRST, org.saddlescope.datasets.Standardization.parse("sideways"), DType.F64, 0)));
         DataFileException missing = assertThrows(DataFileException.class, () -> DataSource.load("mnist:" + dir.resolve("none"), F64));
         assertTrue(missing.getMessage().contains("none"));
     }
@@ -88,7 +88,7 @@ class DataSourceTest {
         writeIdx(dir, "t10k", 20, 5);
         DataSource.Loaded all = DataSource.load("mnist:" + dir, F64);
         assertEquals(0.0, mean(all.train().x().toDoubleArray()), 1e-12); // standardised on the training split
-        DataSource.Loaded l = DataSource.load("mnist:" + dir, new DataSource.Options(10, 5, Subsets.Kind.STRATIFIED, "auto", DType.F32, 1));
+        DataSource.Loaded l = DataSource.load("mnist:" + dir, new DataSource.Options(10, 5, Subsets.Kind.STRATIFIED, org.saddlescope.datasets.Standardization.parse("auto"), DType.F32, 1));
         assertEquals(10, l.train().size());
         assertEquals(5, l.test().size());
         // the subset uses the full split's μ, σ: same numbers as the full standardised set at those samples
@@ -96,7 +96,7 @@ class DataSourceTest {
         assertEquals(4, l.train().inputDim());
         assertEquals(10, l.train().numClasses());
         assertNull(DataSource.load("mnist:" + dir, F64.withSubset(0, -1)).test());
-        assertNull(DataSource.load("mnist:" + dir, new DataSource.Options(0, 0, Subsets.Kind.FIRST, "none", DType.F64, 0)).standardization());
+        assertNull(DataSource.load("mnist:" + dir, new DataSource.Options(0, 0, Subsets.Kind.FIRST, org.saddlescope.datasets.Standardization.parse("none"), DType.F64, 0)).standardization());
     }
 
     /** {@code mnist} with no folder reads the data folder; without it, a one-line error says how to get the set. */

@@ -27,7 +27,7 @@ import org.saddlescope.linalg.DType;
  * Skipped where MNIST is not installed; a failure in CI, which installs it ({@link RealData}).
  */
 class RealMnistTest {
-    private static final DataSource.Options RAW = new DataSource.Options(0, 0, Subsets.Kind.FIRST, "none", DType.F64, 0);
+    private static final DataSource.Options RAW = new DataSource.Options(0, 0, Subsets.Kind.FIRST, org.saddlescope.datasets.Standardization.parse("none"), DType.F64, 0);
 
     @Test
     void readerGivesNumPysImagesAndLabels() {

@@ -24,19 +24,19 @@ class InitFromFileTest {
         TrainConfig c = new TrainConfig();
         c.dataset = "teacher:n=32,d=6,out=2";
         c.hidden = new ArrayList<>(List.of(5, 4));
-        c.init = "he";
+        c.init = org.saddlescope.config.InitScheme.HE;
         c.seed = 3;
         TrainRun.Setup setup = TrainRun.setup(c);
         Network rho = setup.buildNetwork(c);
         Path file = tmp.resolve("rho.npz");
         Weights.save(rho, file);
 
-        c.init = "npz";
+        c.init = org.saddlescope.config.InitScheme.NPZ;
         c.init_file = file.toString();
         Network same = setup.buildNetwork(c);
         for (int l = 1; l <= 3; l++) assertArrayEquals(rho.weight(l).toDoubleArray(), same.weight(l).toDoubleArray(), 0.0);
 
-        c.init = "aligned";
+        c.init = org.saddlescope.config.InitScheme.ALIGNED;
         c.init_norm = 1e-3;
         Network aligned = setup.buildNetwork(c);
         assertEquals(1e-3, aligned.norm(), 1e-15); // one rescale: rounding of a few ulps

@@ -34,7 +34,7 @@ class MixedPrecisionTest {
         c.log_every = 1000;
         c.eval_every = 1000;
         c.top_k = 0;
-        c.dtype = dtype;
+        c.dtype = org.saddlescope.net.Precision.parse(dtype);
         return c;
     }
 

@@ -45,7 +45,7 @@ class ResumeTest {
     void killedRunResumesBitIdentical(String dtype, @TempDir Path tmp) throws Exception {
         long steps = 6000;
         TrainConfig cfg = config(steps);
-        cfg.dtype = dtype;
+        cfg.dtype = org.saddlescope.net.Precision.parse(dtype);
         Path straight = tmp.resolve("straight");
         TrainRun.start(cfg, straight, 1, ProgressListener.NONE, List.of(new SpectraAddon()));
 
@@ -77,7 +77,7 @@ class ResumeTest {
     @Test
     void sameSeedConfigAndThreadsGiveTheSameBits(@TempDir Path tmp) throws Exception {
         TrainConfig cfg = config(300);
-        cfg.dtype = "float32";
+        cfg.dtype = org.saddlescope.net.Precision.FLOAT32;
         TrainRun.start(cfg, tmp.resolve("a"), 2, ProgressListener.NONE, List.of(new SpectraAddon()));
         TrainRun.start(cfg, tmp.resolve("b"), 2, ProgressListener.NONE, List.of(new SpectraAddon()));
         assertArrayEquals(Files.readAllBytes(tmp.resolve("a/weights/final.npz")), Files.readAllBytes(tmp.resolve("b/weights/final.npz")));
