@@ -99,12 +99,16 @@ public final class Network {
         return s;
     }
 
-    /** ‖W_ℓ‖² (BLAS dot products; for mixed precision ‖hi‖² + 2⟨hi, lo⟩, the lo² term being below rounding). */
+    /**
+     * ‖W_ℓ‖²: BLAS dot products in float32 and float64; under mixed precision the float64 sum of the squares of the
+     * pairs' exact values hi + lo ({@link Updates#powerSums}), since BLAS sdot/dsdot round in float32 (≈ 1e-10 of
+     * ‖θ‖² on the appendix-B network, as large as ‖θ‖ − ‖θ0‖ moves in 100 plateau steps), and the ‖θ‖ column and the
+     * learning-rate law c/‖θ‖^p read this sum.
+     */
     public double layerNormSquared(int l) {
         Matrix w = weight(l);
-        double s = w.frobeniusNorm2();
-        if (low != null) s += 2 * w.dot(low[l - 1]);
-        return s;
+        if (low != null) return Updates.powerSums(w, low[l - 1])[0];
+        return w.frobeniusNorm2();
     }
 
     /** {‖W_ℓ‖², Σ w⁴} over the stored entries, summed in float64 (exact squares, no float32 partial sums). */

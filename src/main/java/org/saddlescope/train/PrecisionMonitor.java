@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.saddlescope.linalg.Updates;
 import org.saddlescope.net.Network;
 import org.saddlescope.net.Precision;
 import org.saddlescope.train.optim.StepRecord;
@@ -160,9 +161,11 @@ public final class PrecisionMonitor {
         double us = precision.storageRoundoff(), uc = precision.computeRoundoff();
         double storage = (4.0 / 3) * us * us * (storageVar[l - 1] + storageVar[l]);
         double arith = arithmeticGrowth * uc * arithmeticGrowth * uc * (arithVar[l - 1] + arithVar[l]);
-        // Reading ‖W‖² (now and at step 0) in float64: ≤ (chunk + n/chunk)·2^-53 relative each, worst case.
+        // Reading ‖W‖² (now and at step 0) in float64, chunk by chunk (Updates.powerSums): ≤ (chunk + n/chunk)·2^-53
+        // relative each, worst case.
         double n = (double) net.weight(l).size() + net.weight(l + 1).size();
-        double read = 2 * (4096 + n / 4096) * 0x1p-53 * (norms[l - 1] + norms[l] + start[l - 1] + start[l]);
+        int chunk = Updates.SUM_CHUNK;
+        double read = 2 * (chunk + n / chunk) * 0x1p-53 * (norms[l - 1] + norms[l] + start[l - 1] + start[l]);
         // The accumulated lr²‖∇‖², from Grams or the formed update in the compute precision: worst case
         // (n + B²)·u relative.
         double sum = (n + (double) batch * batch) * uc * (Math.abs(gdSum[l - 1]) + Math.abs(gdSum[l]));

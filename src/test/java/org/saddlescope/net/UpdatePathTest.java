@@ -69,4 +69,29 @@ class UpdatePathTest {
         assertEquals(4 * f64.normSquared(), mixed.normSquared(), 1e-6 * f64.normSquared());
         assertEquals(Precision.MIXED, mixed.copy().precision());
     }
+
+    /**
+     * Under mixed precision ‖θ‖² (the ‖θ‖ column, the learning-rate law) is the sum of the squares of the pairs' exact
+     * values hi + lo, against BigDecimal: within the chunked float64 summation bound (chunk + n/chunk)·2⁻⁵³ relative
+     * (Updates.powerSums), where BLAS dsdot rounds in float32 (≈ 6e-11 relative on the appendix-B network).
+     */
+    @Test
+    void mixedNormIsTheExactSumOfThePairs() {
+        Network f64 = new Network(new int[] {300, 260, 200, 5}, Activation.RELU, DType.F64);
+        Init.gaussian(f64, 1e-3, RandomStreams.of(5).stream("init"));
+        Network mixed = f64.to(Precision.MIXED);
+        java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+        long n = 0;
+        for (int l = 1; l <= mixed.depth(); l++) {
+            float[] hi = mixed.weight(l).toFloatArray(), lo = mixed.low(l).toFloatArray();
+            for (int k = 0; k < hi.length; k++) {
+                java.math.BigDecimal x = new java.math.BigDecimal(hi[k]).add(new java.math.BigDecimal(lo[k]));
+                exact = exact.add(x.multiply(x));
+            }
+            n += hi.length;
+        }
+        double e = exact.doubleValue();
+        int chunk = org.saddlescope.linalg.Updates.SUM_CHUNK;
+        assertEquals(e, mixed.normSquared(), (chunk + (double) n / chunk) * 0x1p-53 * e + Math.ulp(e) * mixed.depth());
+    }
 }
