@@ -11,7 +11,7 @@ import org.saddlescope.linalg.Updates;
  * Y_θ = Z_L (no activation on the output). W_ℓ is n_ℓ × n_{ℓ-1}; layers are numbered 1..L as in the paper.
  * θ is the concatenation of the W_ℓ and ‖θ‖² = Σ_ℓ ‖W_ℓ‖_F².
  */
-public final class Network {
+public final class Network implements AutoCloseable {
     private final int[] widths;
     private final Activation activation;
     private final Precision precision;
@@ -183,6 +183,13 @@ public final class Network {
                 }
             }
         }
+    }
+
+    /** Frees the weights' native memory now rather than at garbage collection; the network is unusable after. */
+    @Override
+    public void close() {
+        for (Matrix w : weights) w.close();
+        if (low != null) for (Matrix m : low) m.close();
     }
 
     /** Zero matrices shaped like the weights, in the compute dtype, e.g. for gradients. */

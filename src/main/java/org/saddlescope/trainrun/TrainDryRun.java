@@ -56,7 +56,7 @@ public final class TrainDryRun {
     /** Measured durations (seconds) and the counts of the whole run they multiply. */
     public record Timing(double loadSeconds, int timedSteps, int warmupSteps, double stepSeconds, double evalSeconds,
                          double spectraSeconds, long steps, long evaluations, long spectraPasses, long checkpoints,
-                         int threads, double flopsPerStep, String stopped) {
+                         int threads, double flopsPerStep, String stopped, ThreadChoice.Choice threadChoice) {
         public double totalSeconds() {
             return loadSeconds + steps * stepSeconds + evaluations * evalSeconds + spectraPasses * spectraSeconds;
         }
@@ -91,6 +91,7 @@ public final class TrainDryRun {
             row(sb, "training step", duration(t.stepSeconds()) + " x " + count(t.steps()) + " = " + duration(t.stepSeconds() * t.steps()),
                     t.timedSteps() + " steps timed after " + t.warmupSteps() + " warm-up, " + t.threads() + " BLAS thread"
                             + (t.threads() == 1 ? "" : "s") + String.format(Locale.ROOT, ", %.1f GFLOP/s", t.flopsPerStep() / t.stepSeconds() / 1e9));
+            row(sb, "threads", t.threadChoice().describe(), t.threadChoice().measured() ? "a copy of theta0, alternating counts; the run uses this count" : "");
             row(sb, "evaluation", duration(t.evalSeconds()) + " x " + count(t.evaluations()) + " = " + duration(t.evalSeconds() * t.evaluations()),
                     "train probe samples + test set");
             if (t.spectraPasses() > 0) {
@@ -129,8 +130,11 @@ public final class TrainDryRun {
         Dataset train = setup.data().train();
         Dataset test = setup.data().test();
         int batch = cfg.batch <= 0 || cfg.batch >= train.size() ? train.size() : cfg.batch;
-        int threads = threadsOrNull != null ? threadsOrNull : TrainRun.defaultThreads(net, batch);
+        ThreadChoice.Choice choice = threadsOrNull != null ? ThreadChoice.Choice.unmeasured(threadsOrNull, "--threads")
+                : ThreadChoice.choose(cfg, setup, net, batch);
+        int threads = choice.threads();
         Blas.init(threads);
+        long b3 = Pointer.totalBytes(); // what measuring the thread count left for the collector is not the run's
         double macs = 0;
         for (int l = 1; l <= net.depth(); l++) macs += (double) net.width(l) * net.width(l - 1);
         double flopsPerStep = 6.0 * batch * macs; // forward 2·MACs per sample, backward (two products) 4·MACs
@@ -175,7 +179,7 @@ public final class TrainDryRun {
         double spectraSeconds = passesTimed > 0 ? (probe.secLast - probe.secWarm) / passesTimed
                 : tracker != null ? probe.secWarm / Math.max(1, probe.snapsWarm) : 0; // none in the window: the earlier (colder) ones
         long passes = cadence == null ? 0 : spectraPasses(cadence, totalSteps, perEpoch);
-        long peak = probe.maxBytes - b2;
+        long peak = probe.maxBytes - b3;
 
         // the parts of that peak, each allocated once more and measured
         long before = Pointer.totalBytes();
@@ -200,7 +204,7 @@ public final class TrainDryRun {
         Runtime rt = Runtime.getRuntime();
         Memory mem = new Memory(b1 - b0, b2 - b1, stepWorkspace, evalWorkspaces, evalSubset, rest, spectraBytes, rt.totalMemory() - rt.freeMemory());
         Timing timing = new Timing(load, done, warm, stepSeconds, evalSeconds, spectraSeconds, totalSteps, evaluations, passes, checkpoints,
-                threads, flopsPerStep, stopped);
+                threads, flopsPerStep, stopped, choice);
         ws.hashCode();
         evalWs.hashCode(); // kept alive until here so their memory counted once
 

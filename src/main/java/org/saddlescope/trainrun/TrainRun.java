@@ -67,7 +67,7 @@ public final class TrainRun {
     }
 
     /**
-     * {@code threads} null: chosen by {@link #defaultThreads} from the network's largest product. {@code addons}: the
+     * {@code threads} null: chosen by measuring ({@link ThreadChoice}). {@code addons}: the
      * probes that add files to the folder (the command passes {@link SpectraAddon}).
      */
     public static Outcome start(TrainConfig cfg, Path out, Integer threadsOrNull, ProgressListener progress, List<RunAddon> addons) {
@@ -85,8 +85,15 @@ public final class TrainRun {
         Setup setup = setup(cfg);
         MemoryEstimate.check(cfg, setup.data);
         Network net = setup.buildNetwork(cfg);
-        int threads = threadsOrNull != null ? threadsOrNull : defaultThreads(net, cfg.batch <= 0 ? setup.data.train().size() : cfg.batch);
-        Blas.init(threads);
+        int threads;
+        if (threadsOrNull != null) {
+            threads = threadsOrNull;
+            Blas.init(threads);
+        } else {
+            ThreadChoice.Choice choice = ThreadChoice.choose(cfg, setup, net, cfg.batch <= 0 ? setup.data.train().size() : cfg.batch);
+            progress.info("threads: " + choice.describe());
+            threads = choice.threads();
+        }
         try (RunFolder folder = RunFolder.create(out, "train")) {
             Instant start = Instant.now();
             folder.writeYaml("config.yaml", cfg.toMap());

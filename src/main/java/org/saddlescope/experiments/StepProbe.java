@@ -1,0 +1,80 @@
+package org.saddlescope.experiments;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.saddlescope.data.Dataset;
+import org.saddlescope.linalg.Blas;
+import org.saddlescope.linalg.DType;
+import org.saddlescope.linalg.Matrix;
+import org.saddlescope.loss.CrossEntropy;
+import org.saddlescope.net.Activation;
+import org.saddlescope.net.Init;
+import org.saddlescope.net.Network;
+import org.saddlescope.net.Precision;
+import org.saddlescope.progress.ProgressListener;
+import org.saddlescope.random.RandomStreams;
+import org.saddlescope.train.LearningRate;
+import org.saddlescope.train.TrainState;
+import org.saddlescope.train.Trainer;
+import org.saddlescope.train.StepClock;
+import org.saddlescope.train.TrainingSink;
+
+/**
+ * Per-step times of the paper's step through the real {@link Trainer}, for A/B comparisons on a shared machine:
+ * the median over steps of the wall time and of the CPU time (the training thread's with one BLAS thread, where
+ * OpenBLAS runs in the caller; the process's otherwise), so that a step preempted by another developer's job
+ * shows as an outlier the median leaves out. Run two builds alternately (docs/bench/ab.sh) and compare medians.
+ *
+ * <p>usage: {@code java -cp saddlescope.jar org.saddlescope.experiments.StepProbe BATCH DTYPE STEPS THREADS}
+ */
+public final class StepProbe {
+    private StepProbe() {}
+
+    /** Medians over the timed steps, in seconds: wall and CPU time a step. */
+    public record Times(double wall, double cpu) {
+        public String format() {
+            return String.format(Locale.ROOT, "wall %.3f ms cpu %.3f ms", 1e3 * wall, 1e3 * cpu);
+        }
+    }
+
+    public static void main(String[] args) {
+        int batch = Integer.parseInt(args[0]);
+        Precision p = Precision.parse(args[1]);
+        int steps = Integer.parseInt(args[2]);
+        int threads = Integer.parseInt(args[3]);
+        Blas.init(threads);
+        Times t = measure(batch, p, steps, threads);
+        System.out.printf(Locale.ROOT, "steptime batch %d %s threads %d core %s: %s%n", batch, p.label(), threads, Blas.core(), t.format());
+    }
+
+    /** Times {@code steps} SGD steps of the paper's network after max(5, steps/5) warm-up steps. */
+    public static Times measure(int batch, Precision precision, int steps, int threads) {
+        Network net = paperNetwork(precision, 0);
+        Dataset d = randomInputs(batch, precision.compute(), 0);
+        int warm = Math.max(5, steps / 5);
+        StepClock clock = new StepClock(warm, threads == 1);
+        Trainer.Settings s = new Trainer.Settings(batch, new LearningRate(10, 4), warm + steps, 0, 0, warm + steps, 0, 0, batch, 0);
+        new Trainer(net, new CrossEntropy(), d, null, s, TrainingSink.NONE, ProgressListener.NONE, List.of(clock))
+                .run(TrainState.initial(net.normSquared()));
+        return new Times(clock.medianWall(), clock.medianCpu());
+    }
+
+    /** The paper's network (784-1000×5-10, ReLU, N(0, 1e-3²)) in a precision, from the seed's init stream. */
+    public static Network paperNetwork(Precision precision, long seed) {
+        Network f64 = new Network(Benchmark.PAPER_WIDTHS, Activation.RELU, DType.F64);
+        Init.gaussian(f64, 1e-3, RandomStreams.of(seed).stream("init"));
+        return f64.to(precision);
+    }
+
+    /** 4 batches of Gaussian inputs with random labels from the seed's bench stream. */
+    public static Dataset randomInputs(int batch, DType dtype, long seed) {
+        SplittableRandom rng = RandomStreams.of(seed).stream("bench");
+        int n = batch * 4;
+        Matrix x = Matrix.zeros(dtype, 784, n);
+        for (int k = 0; k < x.size(); k++) x.setFlat(k, rng.nextGaussian());
+        int[] labels = new int[n];
+        for (int j = 0; j < n; j++) labels[j] = rng.nextInt(10);
+        return Dataset.classification("bench", x, labels, 10);
+    }
+}
