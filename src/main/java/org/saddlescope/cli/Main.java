@@ -52,6 +52,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("sweep", new CommandLine(SweepCommand.spec()));
         cl.addSubcommand("predict", new CommandLine(PredictCommand.spec()));
         cl.addSubcommand("check-theory", new CommandLine(new CheckTheoryCommand()));
+        cl.addSubcommand("hessian", new CommandLine(new HessianCommand()));
 
         cl.registerConverter(Activation.class, s -> parsed(() -> Activation.parse(s)));
         cl.registerConverter(DType.class, s -> parsed(() -> DType.parse(s)));

@@ -22,7 +22,7 @@ public final class Curvature {
      * @param hutchinsonSamples Rademacher samples of the trace
      * @param densityStarts     starts of the spectral density (0 = skip it)
      * @param densitySteps      Lanczos steps per start of the density
-     * @param relativeTolerance tol = this × max(|λ_max|, |λ_min|): an eigenvalue below −tol counts as negative
+     * @param relativeTolerance tol = this × a curvature scale (the caller's: one Hessian's or a whole run's)
      * @param gridPoints        points of the density grid
      */
     public record Settings(int lanczosSteps, int topK, int hutchinsonSamples, int densityStarts, int densitySteps,
@@ -33,15 +33,44 @@ public final class Curvature {
     }
 
     /**
-     * What was measured. {@code belowTolerance}: Ritz values certified below −tol (θ + residual < −tol, so each
-     * brackets an eigenvalue below −tol); {@code densityBelow}: the density's estimate of the number of eigenvalues
-     * below −tol. Eigenvector columns of {@code top}/{@code bottom} are not kept (values and residuals only).
+     * What was measured: every Ritz value of the Lanczos run (ascending, with residual bounds; no vectors), the top and
+     * bottom k of them, the density's quadrature, and the trace. How many eigenvalues lie below −tol depends on the tol a
+     * caller chooses (the curvature scale of one Hessian, or of a whole run): {@link #belowTolerance} counts Ritz values
+     * certified below it (θ + residual &lt; −tol, so each brackets an eigenvalue below −tol), {@link #densityBelow}
+     * is the density's estimate of the number of eigenvalues below it.
      */
-    public record Report(int dimension, int samples, String dtype, double loss, double gradientNorm, double lambdaMax,
-                         double lambdaMaxResidual, double lambdaMin, double lambdaMinResidual, double tolerance,
-                         int belowTolerance, double densityBelow, double trace, double traceStandardError,
-                         double escapeCurvature, List<Lanczos.Ritz> top, List<Lanczos.Ritz> bottom, double[] grid,
-                         double[] density, long products, double seconds) {}
+    public record Report(int dimension, int samples, String dtype, double loss, double gradientNorm, List<Lanczos.Ritz> ritz,
+                         SpectralDensity.Quadrature quadrature, double trace, double traceStandardError, double escapeCurvature,
+                         double[] grid, double[] density, long products, double seconds) {
+        public double lambdaMax() { return ritz.get(ritz.size() - 1).value(); }
+        public double lambdaMaxResidual() { return ritz.get(ritz.size() - 1).residual(); }
+        public double lambdaMin() { return ritz.get(0).value(); }
+        public double lambdaMinResidual() { return ritz.get(0).residual(); }
+        /** max(|λ_max|, |λ_min|): this Hessian's curvature scale. */
+        public double scale() { return Math.max(Math.abs(lambdaMax()), Math.abs(lambdaMin())); }
+
+        public int belowTolerance(double tol) {
+            int n = 0;
+            for (Lanczos.Ritz r : ritz) if (r.value() + r.residual() < -tol) n++;
+            return n;
+        }
+
+        public double densityBelow(double tol) {
+            return quadrature == null ? Double.NaN : dimension * quadrature.fractionBelow(-tol);
+        }
+
+        /** The k largest Ritz values, largest first. */
+        public List<Lanczos.Ritz> top(int k) {
+            List<Lanczos.Ritz> out = new ArrayList<>();
+            for (int i = 0; i < Math.min(k, ritz.size()); i++) out.add(ritz.get(ritz.size() - 1 - i));
+            return out;
+        }
+
+        /** The k smallest Ritz values, smallest first. */
+        public List<Lanczos.Ritz> bottom(int k) {
+            return ritz.subList(0, Math.min(k, ritz.size()));
+        }
+    }
 
     public static Report measure(HessianOperator op, Matrix escape, Settings s, RandomStreams streams) {
         long t0 = System.nanoTime();
@@ -58,34 +87,21 @@ public final class Curvature {
                 ritz = Lanczos.ritz(run, false);
             }
         }
-        Lanczos.Ritz lo = ritz.get(0), hi = ritz.get(ritz.size() - 1);
-        double tol = s.relativeTolerance() * Math.max(Math.abs(hi.value()), Math.abs(lo.value()));
-        int below = 0;
-        for (Lanczos.Ritz r : ritz) if (r.value() + r.residual() < -tol) below++;
         Hutchinson.Estimate tr = s.hutchinsonSamples() > 0 ? Hutchinson.trace(op, s.hutchinsonSamples(), streams.stream("hutchinson"))
                 : new Hutchinson.Estimate(Double.NaN, Double.NaN, new double[0]);
         double[] grid = new double[0], density = new double[0];
-        double densityBelow = Double.NaN;
+        SpectralDensity.Quadrature q = null;
         if (s.densityStarts() > 0) {
-            SpectralDensity.Quadrature q = SpectralDensity.estimate(op, s.densityStarts(), s.densitySteps(), streams.stream("density"));
-            densityBelow = p * q.fractionBelow(-tol);
+            q = SpectralDensity.estimate(op, s.densityStarts(), s.densitySteps(), streams.stream("density"));
             double[] range = q.range();
             double width = Math.max(range[1] - range[0], Double.MIN_NORMAL);
-            double sigma = 0.01 * width;
             grid = new double[s.gridPoints()];
             for (int i = 0; i < grid.length; i++) grid[i] = range[0] - 0.05 * width + 1.1 * width * i / Math.max(1, grid.length - 1);
-            density = q.density(grid, sigma);
+            density = q.density(grid, 0.01 * width);
         }
         double escapeCurvature = escape == null ? Double.NaN : rayleigh(op, escape);
-        int k = Math.min(s.topK(), ritz.size());
-        List<Lanczos.Ritz> top = new ArrayList<>(), bottom = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            top.add(ritz.get(ritz.size() - 1 - i));
-            bottom.add(ritz.get(i));
-        }
-        return new Report(p, op.samples(), op.dtype().label(), loss, gnorm, hi.value(), hi.residual(), lo.value(), lo.residual(), tol,
-                below, densityBelow, tr.trace(), tr.standardError(), escapeCurvature, top, bottom, grid, density, op.products(),
-                (System.nanoTime() - t0) / 1e9);
+        return new Report(p, op.samples(), op.dtype().label(), loss, gnorm, ritz, q, tr.trace(), tr.standardError(), escapeCurvature,
+                grid, density, op.products(), (System.nanoTime() - t0) / 1e9);
     }
 
     /** dᵀHd / dᵀd (one product); NaN for d = 0. */

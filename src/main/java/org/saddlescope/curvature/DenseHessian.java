@@ -29,32 +29,62 @@ public final class DenseHessian {
     }
 
     /**
-     * H by central differences of the gradient at θ (float64 passes), step eps·max(1, |θ_i|) per coordinate;
-     * error O(eps²) where L is smooth near θ (off the ReLU kinks).
+     * H by central differences of the gradient at θ (float64 passes), step eps·max(|θ_i|, rms θ) per coordinate (relative
+     * to the weights' scale: near a small initialisation the deep pre-activations are tiny, and an absolute step would
+     * push them across ReLU kinks); error O(eps²) where L is smooth near θ. A column whose ±step moves some
+     * pre-activation across zero (a kink of σ: the gradient jumps there) is retried with the step divided by 10, up to
+     * three times, and is NaN when it still crosses one: a difference across a jump is not a second derivative.
      */
     public static Matrix byDifferences(org.saddlescope.net.Network theta, Matrix x, Matrix targets, org.saddlescope.loss.Cost cost, double eps) {
         org.saddlescope.net.Network net = theta.to(DType.F64);
         Matrix flat = HessianOperator.flatten(net);
         int p = flat.rows();
+        double rms = flat.frobeniusNorm() / Math.sqrt(p);
+        boolean[] signs = signs(net, flat, x);
         Matrix h = Matrix.zeros(DType.F64, p, p);
         try (Matrix gp = Matrix.zeros(DType.F64, p, 1); Matrix gm = Matrix.zeros(DType.F64, p, 1)) {
             for (int i = 0; i < p; i++) {
-                double t = flat.getFlat(i), step = eps * Math.max(1, Math.abs(t));
-                flat.setFlat(i, t + step);
-                gradientAt(net, flat, x, targets, cost, gp);
-                flat.setFlat(i, t - step);
-                gradientAt(net, flat, x, targets, cost, gm);
-                flat.setFlat(i, t);
-                try (Matrix col = h.columns(i, 1)) {
-                    col.copyFrom(gp);
-                    col.addScaled(-1, gm);
-                    col.scale(1 / (2 * step));
+                double t = flat.getFlat(i), step = eps * Math.max(Math.abs(t), rms);
+                boolean smooth = false;
+                for (int k = 0; k < 4 && !smooth; k++, step /= 10) {
+                    flat.setFlat(i, t + step);
+                    boolean same = java.util.Arrays.equals(signs, signs(net, flat, x));
+                    gradientAt(net, flat, x, targets, cost, gp);
+                    flat.setFlat(i, t - step);
+                    same &= java.util.Arrays.equals(signs, signs(net, flat, x));
+                    gradientAt(net, flat, x, targets, cost, gm);
+                    flat.setFlat(i, t);
+                    smooth = same;
+                    if (!smooth) continue;
+                    try (Matrix col = h.columns(i, 1)) {
+                        col.copyFrom(gp);
+                        col.addScaled(-1, gm);
+                        col.scale(1 / (2 * step));
+                    }
                 }
+                if (!smooth) for (int r = 0; r < p; r++) h.set(r, i, Double.NaN);
             }
         }
         flat.close();
         symmetrise(h);
         return h;
+    }
+
+    /** Signs (> 0) of every hidden pre-activation at the packed θ. */
+    private static boolean[] signs(org.saddlescope.net.Network net, Matrix flat, Matrix x) {
+        Matrix[] views = HessianOperator.layers(flat, net.widths());
+        for (int l = 1; l <= net.depth(); l++) net.setWeight(l, views[l - 1]);
+        org.saddlescope.net.Network.Workspace ws = net.workspace(x.cols());
+        net.forward(x, ws);
+        int n = 0;
+        for (int l = 1; l < net.depth(); l++) n += ws.preactivation(l).size();
+        boolean[] s = new boolean[n];
+        int k = 0;
+        for (int l = 1; l < net.depth(); l++) {
+            Matrix z = ws.preactivation(l);
+            for (int j = 0; j < z.size(); j++) s[k++] = z.getFlat(j) > 0;
+        }
+        return s;
     }
 
     private static void gradientAt(org.saddlescope.net.Network net, Matrix flat, Matrix x, Matrix targets, org.saddlescope.loss.Cost cost, Matrix g) {

@@ -55,18 +55,21 @@ public final class TheoryAddon implements RunAddon {
         final RunFolder folder;
         final long logEvery;
         final TreeMap<Double, Long> taken = new TreeMap<>();
+        final OutputProbe outputs;
         double c0 = Double.NaN, sum;
         long count;
 
-        Watch(RunFolder folder, long logEvery, Checkpoints.Saved resumed) {
+        Watch(RunFolder folder, TrainConfig cfg, Checkpoints.Saved resumed) {
             this.folder = folder;
-            this.logEvery = logEvery;
+            this.logEvery = Math.max(1, cfg.log_every);
+            this.outputs = new OutputProbe(cfg);
             if (resumed != null) {
                 read();
                 // the loss window since the last log step, as the checkpoint saw it (a checkpoint between log steps)
                 JsonNode w = resumed.extra() == null ? null : resumed.extra().path(CHECKPOINT_KEY);
                 sum = w == null ? 0 : w.path("sum").asDouble(0);
                 count = w == null ? 0 : w.path("count").asLong(0);
+                outputs.restore(w == null ? null : w.get("outputs"), resumed.state().step());
                 // snapshots taken after the checkpoint belong to the steps that are now run again
                 taken.values().removeIf(step -> step > resumed.state().step());
             }
@@ -89,7 +92,14 @@ public final class TheoryAddon implements RunAddon {
         }
 
         @Override
+        public void onStart(Network net, long step, long stepsPerEpoch) {
+            outputs.onStart(net, step);
+        }
+
+        @Override
         public void afterStep(Network net, StepInfo info) {
+            outputs.afterStep(net, info.step(), info.epoch(), info.epochEnd());
+            WeightSnapshots.afterStep(folder, net, info.step(), info.epoch(), info.epochEnd());
             if (!Double.isNaN(info.loss())) { sum += info.loss(); count++; }
             if (info.step() % logEvery != 0 || count == 0) return;
             double mean = sum / count;
@@ -125,7 +135,7 @@ public final class TheoryAddon implements RunAddon {
 
     @Override
     public TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, Checkpoints.Saved resumed) {
-        Watch w = new Watch(folder, Math.max(1, cfg.log_every), resumed);
+        Watch w = new Watch(folder, cfg, resumed);
         sessions.put(folder.root().toAbsolutePath().normalize(), w);
         return w;
     }
@@ -137,19 +147,20 @@ public final class TheoryAddon implements RunAddon {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sum", w.sum);
         m.put("count", w.count);
+        m.put("outputs", w.outputs.rows());
         fields.put(CHECKPOINT_KEY, m);
     }
 
     @Override
     public void abandon(RunFolder folder) {
         Watch w = sessions.remove(folder.root().toAbsolutePath().normalize());
-        if (w != null) w.write();
+        if (w != null) { w.write(); w.outputs.write(folder); }
     }
 
     @Override
     public void finish(TrainConfig cfg, RunFolder folder, Network net, Trainer.Result result) {
         Watch w = sessions.remove(folder.root().toAbsolutePath().normalize());
-        if (w != null) w.write();
+        if (w != null) { w.write(); w.outputs.write(folder); }
         analyse(folder, net, cfg.seed);
     }
 
