@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.report.Comparison;
+import org.saddlescope.runs.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,8 +52,13 @@ public final class CompareCommand implements Callable<Integer> {
                 throw new BadInputException("--out " + dir + " lies inside run folder " + r + ": compare writes nothing into the runs");
             }
         }
-        Files.createDirectories(dir);
-        Path report = Comparison.write(runs, labels, dir);
+        // a new or empty folder, made whole in a locked staging sibling and published when written, as a run folder is
+        Path report;
+        try (RunFolder folder = RunFolder.create(dir, "compare")) {
+            Path written = Comparison.write(runs, labels, folder.root());
+            folder.publish();
+            report = folder.root().resolve(written.getFileName());
+        }
         if (!quiet) System.out.println("wrote " + report);
         return CommandLine.ExitCode.OK;
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.runs.RunFolder;
-import org.saddlescope.runs.RunLock;
+import org.saddlescope.io.FolderLock;
 import org.saddlescope.report.HtmlReport;
 import org.saddlescope.report.RunReport;
 import picocli.CommandLine.Command;
@@ -55,7 +55,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (rows < 1) throw new BadInputException("--rows must be at least 1, got " + rows);
         Path target = out != null ? out : run;
         RunFolder.open(run); // a saddlescope run folder, or bad input
-        RunLock.Holder live = RunLock.liveHolder(run);
+        FolderLock.Holder live = RunFolder.liveHolder(run);
         if (out == null && live != null) {
             throw new BadInputException(run + " is being written by pid " + live.pid() + " (saddlescope " + live.command()
                     + "), which refreshes its own report.html; --out DIR writes this report elsewhere");
@@ -68,8 +68,11 @@ public final class ReportCommand implements Callable<Integer> {
                 throw new BadInputException("cannot create --out " + out + ": " + e.getMessage());
             }
         }
-        // Into the run folder only with its lock held, so no writer starts meanwhile; elsewhere the run is only read.
-        try (RunFolder writing = out == null ? RunFolder.openForWriting(run, "report") : null) {
+        // Into the run folder only with its lock held, so no writer starts meanwhile; elsewhere the run is only read and
+        // --out is held by its own lock, so two reports never write it at once.
+        try (RunFolder writing = out == null ? RunFolder.openForWriting(run, "report") : null;
+             FolderLock held = out == null ? null : FolderLock.acquire(out, "report",
+                     h -> new BadInputException("--out " + out + " is being written by " + h.describe() + "; wait for it or give another --out"))) {
             String heading = title != null ? title : "saddlescope " + command(run) + ": " + run.toAbsolutePath().normalize().getFileName();
             String banner = finished(run) ? null
                     : "This run has not finished (its manifest records no end): the figures show the data written so far.";

@@ -14,7 +14,6 @@ import org.saddlescope.io.BadInputException;
 import org.saddlescope.config.Configs;
 import org.saddlescope.experiments.EscapeSweep;
 import org.saddlescope.config.FlowConfig;
-import org.saddlescope.runs.RunFolder;
 import org.saddlescope.config.SweepConfig;
 import org.saddlescope.sweep.Axis;
 import org.saddlescope.sweep.Collect;

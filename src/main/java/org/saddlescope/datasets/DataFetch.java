@@ -54,7 +54,7 @@ public final class DataFetch {
     public static Result run(DataStore store, Catalog.Spec spec, Options o, DataStore.Reporter r) {
         List<String> mirrors = o.mirrors() != null ? o.mirrors() : spec.mirrors();
         for (String m : mirrors) checkUrl(m);
-        try (DataStore.Lock lock = store.lock(spec)) {
+        try (DataStore.Lock lock = store.lock(spec, "data fetch")) {
             List<String> kept = new ArrayList<>();
             List<DataStore.StoredFile> fetched = new ArrayList<>();
             List<String> notes = new ArrayList<>();

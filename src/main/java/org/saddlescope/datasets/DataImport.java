@@ -40,7 +40,7 @@ public final class DataImport {
     public static Result run(DataStore store, Catalog.Spec spec, List<Path> inputs, boolean allowUnverified, DataStore.Reporter r) {
         if (inputs.isEmpty()) throw new BadInputException("data import " + spec.name() + ": give the files, a folder or an archive");
         for (Path p : inputs) if (!Files.exists(p)) throw new DataFileException(p, "no such file or folder");
-        try (DataStore.Lock lock = store.lock(spec)) {
+        try (DataStore.Lock lock = store.lock(spec, "data import")) {
             Staging st = new Staging(spec, lock, r);
             try {
                 for (Path p : inputs) st.add(p);

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,7 +23,7 @@ import org.saddlescope.data.DataCheck;
 import org.saddlescope.data.DataFileException;
 import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.io.BadInputException;
-import org.saddlescope.runs.RunFolder;
+import org.saddlescope.io.FolderLock;
 import org.saddlescope.io.Json;
 import org.saddlescope.io.AtomicFiles;
 
@@ -272,32 +270,26 @@ public final class DataStore {
         }, "saddlescope-data-cleanup"));
     }
 
-    /** The set's folder locked against other saddlescope processes; stale temp files from killed runs removed. */
+    /** The set's folder locked against other saddlescope processes ({@link FolderLock}); stale temp files from killed runs removed. */
     public final class Lock implements AutoCloseable {
-        private final FileChannel channel;
-        private final FileLock lock;
+        private final FolderLock lock;
         final Catalog.Spec spec;
 
-        Lock(Catalog.Spec s) {
+        Lock(Catalog.Spec s, String command) {
             this.spec = s;
             try {
                 Files.createDirectories(filesFolder(s));
-                channel = FileChannel.open(folder(s).resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock l;
-                try {
-                    l = channel.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    l = null;
-                }
-                if (l == null) {
-                    channel.close();
-                    throw new BadInputException(folder(s) + ": another saddlescope data command is writing here; wait for it to finish");
-                }
-                lock = l;
+            } catch (IOException e) {
+                throw new DataFileException(folder(s), "cannot create the data folder: " + e.getMessage());
+            }
+            lock = FolderLock.acquire(folder(s), command, h -> new BadInputException(folder(s)
+                    + ": another saddlescope data command is writing here (" + h.describe() + "); wait for it to finish"));
+            try {
                 removeStaleParts(folder(s));
                 removeStaleParts(filesFolder(s));
-            } catch (IOException e) {
-                throw new DataFileException(folder(s), "cannot create or lock the data folder: " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                lock.close();
+                throw new DataFileException(folder(s), "cannot clean the data folder: " + e.getMessage());
             }
         }
 
@@ -360,17 +352,13 @@ public final class DataStore {
 
         @Override
         public void close() {
-            try {
-                lock.release();
-                channel.close();
-            } catch (IOException ignored) {
-                // closing the channel releases the lock anyway
-            }
+            lock.close();
         }
     }
 
-    public Lock lock(Catalog.Spec s) {
-        return new Lock(s);
+    /** The set's folder locked for {@code command} (fetch, import), or bad input naming the process that holds it. */
+    public Lock lock(Catalog.Spec s, String command) {
+        return new Lock(s, command);
     }
 
     /** A verified (or knowingly unverified) file waiting in its temp file. */

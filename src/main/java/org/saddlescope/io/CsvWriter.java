@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
-import org.saddlescope.runs.RunFolder;
 
 /**
  * Appends rows to a CSV file (metrics.csv, spectra.csv) and flushes after each row so a killed run keeps

@@ -22,6 +22,7 @@ import java.util.Map;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.io.Version;
 import org.saddlescope.io.AtomicFiles;
+import org.saddlescope.io.FolderLock;
 
 /**
  * A run folder (DESIGN.md, "Run folders and formats"): config.yaml, manifest.json, metrics.csv, spectra.csv,
@@ -34,10 +35,10 @@ public final class RunFolder implements AutoCloseable {
 
     private Path root;
     private final Path target;
-    private final RunLock lock;
+    private final FolderLock lock;
     private boolean published;
 
-    private RunFolder(Path root, Path target, RunLock lock, boolean published) {
+    private RunFolder(Path root, Path target, FolderLock lock, boolean published) {
         this.root = root;
         this.target = target;
         this.lock = lock;
@@ -59,12 +60,13 @@ public final class RunFolder implements AutoCloseable {
         Path parent = abs.getParent();
         String name = abs.getFileName().toString();
         Path staging = null;
-        RunLock lock = null;
+        FolderLock lock = null;
         try {
             Files.createDirectories(parent);
             removeStaleStaging(parent, name);
             staging = Files.createTempDirectory(parent, "." + name + ".staging-" + ProcessHandle.current().pid() + "-");
-            lock = RunLock.acquire(staging, command);
+            Path made = staging;
+            lock = FolderLock.acquire(made, command, h -> busy(made, h));
             Files.createDirectories(staging.resolve("figures"));
             Files.createDirectories(staging.resolve("weights"));
             return new RunFolder(staging, abs, lock, false);
@@ -83,11 +85,11 @@ public final class RunFolder implements AutoCloseable {
      */
     public static void checkNew(Path out) {
         if (out == null || out.toString().isBlank()) throw new BadInputException("--out is empty: give a folder for the run");
-        RunLock.Holder starting = liveStaging(out);
-        if (starting != null) throw RunLock.busy(out, starting);
+        FolderLock.Holder starting = liveStaging(out);
+        if (starting != null) throw busy(out, starting);
         if (!Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         if (!Files.isDirectory(out)) throw new BadInputException("--out " + out + " is a file, not a folder");
-        RunLock.Holder h = RunLock.liveHolder(out);
+        FolderLock.Holder h = FolderLock.liveHolder(out);
         if (isRun(out) || h != null) {
             throw new BadInputException("run folder " + out + " already holds a run"
                     + (h == null ? "; use --resume " + out + " or another --out" : ", in use by " + h.describe() + "; give another --out"));
@@ -99,6 +101,17 @@ public final class RunFolder implements AutoCloseable {
         } catch (IOException e) {
             throw new BadInputException("cannot read --out " + out + ": " + e.getMessage());
         }
+    }
+
+    /** A run folder that another writer holds, as bad input naming the holder. */
+    static BadInputException busy(Path folder, FolderLock.Holder h) {
+        return new BadInputException("run folder " + folder + " is in use by " + h.describe()
+                + "; wait for it to finish or stop it" + ("train".equals(h.command()) ? " (a stopped run resumes with --resume)" : ""));
+    }
+
+    /** The live writer of a run folder, or null. */
+    public static FolderLock.Holder liveHolder(Path dir) {
+        return FolderLock.liveHolder(dir);
     }
 
     /** Whether a folder holds a run (its config.yaml or manifest.json). */
@@ -127,7 +140,7 @@ public final class RunFolder implements AutoCloseable {
      */
     public static RunFolder openForWriting(Path dir, String command) {
         Path abs = requireRun(dir);
-        RunLock lock = RunLock.acquire(abs, command);
+        FolderLock lock = FolderLock.acquire(abs, command, h -> busy(abs, h));
         try {
             removeTempFiles(abs);
         } catch (RuntimeException e) {
@@ -176,13 +189,13 @@ public final class RunFolder implements AutoCloseable {
      * processes that start within the same instant may both pass this check; {@link #publish} then refuses the
      * second.
      */
-    private static RunLock.Holder liveStaging(Path out) {
+    private static FolderLock.Holder liveStaging(Path out) {
         Path abs = out.toAbsolutePath().normalize();
         Path parent = abs.getParent();
         if (parent == null || abs.getFileName() == null || !Files.isDirectory(parent)) return null;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, "." + abs.getFileName() + ".staging-*")) {
             for (Path p : ds) {
-                RunLock.Holder h = Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? RunLock.liveHolder(p) : null;
+                FolderLock.Holder h = Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? FolderLock.liveHolder(p) : null;
                 if (h != null) return h;
             }
         } catch (IOException e) {
@@ -194,7 +207,7 @@ public final class RunFolder implements AutoCloseable {
     private static void removeStaleStaging(Path parent, String name) throws IOException {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, "." + name + ".staging-*")) {
             for (Path p : ds) {
-                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && RunLock.liveHolder(p) == null) AtomicFiles.deleteTree(p);
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && FolderLock.liveHolder(p) == null) AtomicFiles.deleteTree(p);
             }
         }
     }

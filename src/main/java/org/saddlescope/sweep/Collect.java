@@ -30,7 +30,14 @@ public final class Collect {
     /** The axis that counts repetitions: aggregates are taken over it. */
     public static final String SEED = "seed";
 
+    /** results.csv, aggregates.csv, summary.md and figures/, written holding the sweep folder's lock. */
     public static Summary run(SweepFolder f, SweepSpec spec, Kind kind) {
+        try (org.saddlescope.io.FolderLock held = f.lock("sweep collect")) {
+            return collect(f, spec, kind);
+        }
+    }
+
+    private static Summary collect(SweepFolder f, SweepSpec spec, Kind kind) {
         List<SweepFolder.Entry> entries = f.entries();
         List<String> axes = new ArrayList<>();
         for (Axis a : spec.axes) axes.addAll(a.names());

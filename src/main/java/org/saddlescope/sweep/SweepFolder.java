@@ -3,12 +3,8 @@ package org.saddlescope.sweep;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.config.Configs;
-import org.saddlescope.runs.RunFolder;
+import org.saddlescope.io.FolderLock;
 import org.saddlescope.io.Json;
 import org.saddlescope.io.AtomicFiles;
 
@@ -81,6 +77,10 @@ public final class SweepFolder {
                 throw new UncheckedIOException(e);
             }
         }
+        checkPoints(dir, points);
+    }
+
+    private static void checkPoints(Path dir, List<Point> points) {
         for (Point p : points) {
             Path c = dir.resolve("configs").resolve(p.name() + ".yaml");
             if (!Files.exists(c)) continue;
@@ -92,7 +92,16 @@ public final class SweepFolder {
         }
     }
 
-    /** Writes sweep.yaml, plan.json and configs/ (after {@link #checkCompatible}). */
+    /**
+     * The sweep folder's own lock ({@link FolderLock}), held while its plan or its collected results are written, so
+     * that two commands never write them at once (the points have locks of their own, {@link #tryLock}).
+     */
+    public FolderLock lock(String command) {
+        return FolderLock.acquire(root, command, h -> new BadInputException("sweep " + root + " is being written by " + h.describe()
+                + "; wait for it to finish"));
+    }
+
+    /** Writes sweep.yaml, plan.json and configs/ (after {@link #checkCompatible}), holding the folder's lock. */
     public static SweepFolder create(Path dir, SweepSpec spec, List<Point> points) {
         checkCompatible(dir, points);
         SweepFolder f = new SweepFolder(dir);
@@ -101,6 +110,16 @@ public final class SweepFolder {
         } catch (IOException e) {
             throw new BadInputException("cannot create sweep folder " + dir + ": " + e.getMessage());
         }
+        try (FolderLock held = f.lock("sweep")) {
+            checkPoints(dir, points); // again, now that no other command can write the plan
+            f.writePlan(spec, points);
+        }
+        return f;
+    }
+
+    private void writePlan(SweepSpec spec, List<Point> points) {
+        Path dir = root;
+        SweepFolder f = this;
         AtomicFiles.writeAtomically(dir.resolve("sweep.yaml"), yaml(spec.stored));
         List<Map<String, Object>> plan = new ArrayList<>();
         for (Point p : points) {
@@ -117,7 +136,6 @@ public final class SweepFolder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return f;
     }
 
     /** The points of the plan, with the configs they run. */
@@ -176,37 +194,19 @@ public final class SweepFolder {
         return out;
     }
 
-    /** Whether some process holds the point's lock (a worker is running it). */
+    /** Whether some process holds the point's lock (a worker is running it); a lock held here is not probed ({@link FolderLock}). */
     public boolean locked(String name) {
-        Path f = lockFile(name);
-        if (!Files.exists(f)) return false;
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-            FileLock l = ch.tryLock();
-            if (l == null) return true;
-            l.release();
-            return false;
-        } catch (OverlappingFileLockException e) {
-            return true; // held by this very process
-        } catch (IOException e) {
-            return false;
-        }
+        return FolderLock.liveHolderOfFile(lockFile(name)) != null;
     }
 
-    /** The point's lock if no one holds it, else null. Close the returned channel to release it. */
-    public FileChannel tryLock(String name) {
+    /** The point's lock if no one holds it (no other process, no other worker thread here), else null. Close it to release. */
+    public FolderLock tryLock(String name) {
         try {
             Files.createDirectories(lockFile(name).getParent());
-            FileChannel ch = FileChannel.open(lockFile(name), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                if (ch.tryLock() != null) return ch;
-            } catch (OverlappingFileLockException e) {
-                // held by another worker thread of this process
-            }
-            ch.close();
-            return null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return FolderLock.tryAcquireFile(lockFile(name), "sweep point " + name);
     }
 
     static byte[] yaml(Object o) {

@@ -11,7 +11,6 @@ import java.util.Set;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.config.Configs;
 import org.saddlescope.config.Presets;
-import org.saddlescope.runs.RunFolder;
 import org.saddlescope.io.Json;
 
 /**

@@ -4,15 +4,14 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.saddlescope.runs.RunFolder;
 import org.saddlescope.io.AtomicFiles;
+import org.saddlescope.io.FolderLock;
 
 /**
  * A worker process's loop: for each point it is given, in order, skip it if it is done or failed or another worker
@@ -45,7 +44,7 @@ public final class Worker {
     public static Outcome run(SweepFolder f, Kind kind, List<Point> points, int threads, Identity who, Runner runner) {
         int ran = 0, failed = 0, skipped = 0;
         for (Point p : points) {
-            FileChannel lock = f.tryLock(p.name());
+            FolderLock lock = f.tryLock(p.name());
             if (lock == null) {
                 skipped++;
                 continue;
@@ -60,8 +59,6 @@ public final class Worker {
                 int exit = runOne(f, kind, p, before, threads, who, runner);
                 if (PointState.interrupted(exit)) break; // a signal stops the worker too: its JVM is shutting down
                 if (exit != 0) failed++;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
         return new Outcome(ran, failed, skipped);

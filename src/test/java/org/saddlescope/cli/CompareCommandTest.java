@@ -34,5 +34,12 @@ class CompareCommandTest {
         assertEquals(Main.BAD_INPUT, Main.execute("compare", a.toString(), tmp.resolve("nope").toString(), "--out", out.toString()));
         assertEquals(Main.BAD_INPUT, Main.execute("compare", a.toString(), b.toString(), "--labels", "x", "--out", out.toString()));
         assertEquals(Main.BAD_INPUT, Main.execute("compare", a.toString(), b.toString(), "--out", a.resolve("inside").toString()));
+        // issue 22: --out is made as a run folder is (new or empty, staged, locked): a folder holding anything is left alone
+        String before = Files.readString(out.resolve("compare.csv"));
+        CommandLineTest.assertOneLineBadInput(CommandLineTest.run("compare", a.toString(), b.toString(), "--out", out.toString()), "not empty");
+        assertEquals(before, Files.readString(out.resolve("compare.csv")));
+        try (var left = Files.list(tmp)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".cmp.staging")), "a staging folder was left");
+        }
     }
 }

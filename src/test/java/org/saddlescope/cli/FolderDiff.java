@@ -61,7 +61,7 @@ final class FolderDiff {
         try (Stream<Path> s = Files.walk(root)) {
             // .lock names the last process that held the folder (pid, time): not part of what a run computed
             return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
-                    .filter(n -> !n.endsWith(org.saddlescope.runs.RunLock.FILE)).toList();
+                    .filter(n -> !n.endsWith(org.saddlescope.io.FolderLock.FILE)).toList();
         }
     }
 

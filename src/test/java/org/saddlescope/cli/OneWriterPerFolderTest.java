@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.saddlescope.runs.RunLock;
+import org.saddlescope.io.FolderLock;
 
 /**
  * Issue 11, items 1 and 3 for the commands that write a run folder and never resume (escape, reproduce example1,
@@ -52,7 +52,7 @@ class OneWriterPerFolderTest {
         try {
             ProcessSafetyTest.await(first, v -> liveStaging(tmp) != null);
             assertTrue(first.isAlive(), "the first writer ended:\n" + Files.readString(log));
-            assertEquals(first.pid(), RunLock.liveHolder(liveStaging(tmp)).pid());
+            assertEquals(first.pid(), FolderLock.liveHolder(liveStaging(tmp)).pid());
 
             CommandLineTest.assertOneLineBadInput(CommandLineTest.run(ProcessSafetyTest.with(a[1], "--out", out.toString())), "pid " + first.pid());
             assertFalse(Files.exists(out), "the second writer made the folder");
@@ -71,7 +71,11 @@ class OneWriterPerFolderTest {
     }
 
     private static Path liveStaging(Path dir) {
-        for (Path p : stagingFolders(dir)) if (RunLock.liveHolder(p) != null) return p;
+        // held, and its holder line written (a lock taken this instant counts as held, by an unknown holder)
+        for (Path p : stagingFolders(dir)) {
+            FolderLock.Holder h = FolderLock.liveHolder(p);
+            if (h != null && h.pid() > 0) return p;
+        }
         return null;
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.config.TrainConfig;
 import org.saddlescope.io.BadInputException;
+import org.saddlescope.io.FolderLock;
 import org.saddlescope.trainrun.RunAddon;
 import org.saddlescope.trainrun.SpectraAddon;
 import org.saddlescope.trainrun.TrainRun;
@@ -41,15 +42,15 @@ class RunFolderLockTest {
         Path run = tmp.resolve("run");
         TrainRun.start(small(30), run, 1, ProgressListener.NONE, ADDONS);
         String pid = "pid " + ProcessHandle.current().pid();
-        try (RunLock held = RunLock.acquire(run, "train")) {
+        try (FolderLock held = FolderLock.acquire(run, "train", h -> RunFolder.busy(run, h))) {
             BadInputException e = assertThrows(BadInputException.class, () -> TrainRun.resume(run, 60L, null, 1, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS));
             assertTrue(e.getMessage().contains(pid) && e.getMessage().contains("saddlescope train"), e.getMessage());
-            assertEquals(ProcessHandle.current().pid(), RunLock.liveHolder(run).pid());
+            assertEquals(ProcessHandle.current().pid(), FolderLock.liveHolder(run).pid());
             // a probe from this process must not drop the lock it holds (POSIX locks belong to the process)
-            assertThrows(BadInputException.class, () -> RunLock.acquire(run, "report"));
+            assertThrows(BadInputException.class, () -> FolderLock.acquire(run, "report", h -> RunFolder.busy(run, h)));
             assertTrue(held.file().toFile().exists());
         }
-        assertNull(RunLock.liveHolder(run), "released on close");
+        assertNull(FolderLock.liveHolder(run), "released on close");
         TrainRun.resume(run, 60L, null, 1, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS);
     }
 
@@ -77,7 +78,7 @@ class RunFolderLockTest {
         // A staging folder of a killed start (its lock file holds no OS lock) is removed by the next start.
         Path stale = Files.createDirectories(tmp.resolve(".run.staging-999999-1"));
         Files.writeString(stale.resolve("config.yaml"), "steps: 5\n");
-        Files.writeString(stale.resolve(RunLock.FILE), "{\"pid\": 999999}\n");
+        Files.writeString(stale.resolve(FolderLock.FILE), "{\"pid\": 999999}\n");
         // A command that fails after its staging folder exists (its files half written) leaves neither folder.
         try (RunFolder f = RunFolder.create(run, "train")) {
             f.writeText("config.yaml", "steps: 5\n");

@@ -91,7 +91,7 @@ class WorkerTest {
     @Test
     void aLockedPointIsLeftToItsWorker(@TempDir Path tmp) throws Exception {
         SweepFolder f = CollectTest.sweep(tmp.resolve("s"), "{kind: fake, axes: {x: [1, 2]}}");
-        try (FileChannel held = f.tryLock("x=1")) {
+        try (org.saddlescope.io.FolderLock held = f.tryLock("x=1")) {
             assertTrue(held != null);
             assertTrue(f.locked("x=1"));
             assertNull(f.tryLock("x=1"));

@@ -23,7 +23,7 @@ import org.saddlescope.config.TrainConfig;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.runs.Checkpoints;
 import org.saddlescope.runs.RunFolder;
-import org.saddlescope.runs.RunLock;
+import org.saddlescope.io.FolderLock;
 import org.saddlescope.io.Json;
 
 /**
@@ -181,7 +181,7 @@ public class ResumeIdentityTest {
     static Map<String, byte[]> contents(Path root) throws IOException {
         Map<String, byte[]> m = new TreeMap<>();
         for (Map.Entry<String, Path> e : files(root).entrySet()) {
-            if (!e.getKey().equals(RunLock.FILE)) m.put(e.getKey(), Files.readAllBytes(e.getValue()));
+            if (!e.getKey().equals(FolderLock.FILE)) m.put(e.getKey(), Files.readAllBytes(e.getValue()));
         }
         return m;
     }
@@ -194,7 +194,7 @@ public class ResumeIdentityTest {
     /** Every file of two runs byte for byte, but for time_s in metrics.csv and files that record times. */
     public static void assertSameRun(Path a, Path b, String... alsoSkip) throws Exception {
         Map<String, Path> fa = files(a), fb = files(b);
-        List<String> skip = new ArrayList<>(List.of("manifest.json", RunLock.FILE, "report.html"));
+        List<String> skip = new ArrayList<>(List.of("manifest.json", FolderLock.FILE, "report.html"));
         skip.addAll(List.of(alsoSkip));
         fa.keySet().removeIf(k -> skip.contains(k) || k.startsWith("checkpoints/"));
         fb.keySet().removeIf(k -> skip.contains(k) || k.startsWith("checkpoints/"));
