@@ -53,6 +53,7 @@ public final class Main implements Runnable {
         cl.addSubcommand("predict", new CommandLine(PredictCommand.spec()));
         cl.addSubcommand("check-theory", new CommandLine(new CheckTheoryCommand()));
         cl.addSubcommand("hessian", new CommandLine(new HessianCommand()));
+        cl.addSubcommand("serve", new CommandLine(new ServeCommand()));
 
         cl.registerConverter(Activation.class, s -> parsed(() -> Activation.parse(s)));
         cl.registerConverter(DType.class, s -> parsed(() -> DType.parse(s)));

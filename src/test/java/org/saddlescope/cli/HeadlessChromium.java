@@ -45,7 +45,7 @@ final class HeadlessChromium implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
-    private final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> loaded = new CompletableFuture<>();
 
     static boolean available() {
         return Files.isExecutable(BINARY);
@@ -152,10 +152,37 @@ final class HeadlessChromium implements AutoCloseable {
         return reply.path("result");
     }
 
+    /** Opens {@code url} and waits for its load event. */
+    void navigate(String url) throws Exception {
+        loaded = new CompletableFuture<>();
+        call("Page.navigate", JSON.createObjectNode().put("url", url));
+        loaded.get(60, TimeUnit.SECONDS);
+    }
+
+    /** The value of a JavaScript expression in the page (JSON-serialisable values only). */
+    JsonNode eval(String expression) throws Exception {
+        JsonNode r = call("Runtime.evaluate", JSON.createObjectNode().put("expression", expression).put("returnByValue", true));
+        if (r.has("exceptionDetails")) throw new IOException("page threw: " + r.get("exceptionDetails"));
+        return r.path("result").path("value");
+    }
+
+    /** Console errors, uncaught exceptions and failed loads so far. */
+    List<String> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** A PNG of the page as laid out at {@code width} × {@code height} CSS pixels (the full page when height is 0). */
+    byte[] screenshot(int width, int height) throws Exception {
+        int h = height > 0 ? height : eval("Math.ceil(document.documentElement.scrollHeight)").asInt();
+        call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", width).put("height", h).put("deviceScaleFactor", 1).put("mobile", false));
+        Thread.sleep(300); // a resize redraws the charts
+        JsonNode r = call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"));
+        return java.util.Base64.getDecoder().decode(r.path("data").asText());
+    }
+
     /** Opens {@code file}, waits for its load event and a moment for late errors, and checks every image. */
     PageCheck check(Path file) throws Exception {
-        call("Page.navigate", JSON.createObjectNode().put("url", file.toUri().toString()));
-        loaded.get(60, TimeUnit.SECONDS);
+        navigate(file.toUri().toString());
         Thread.sleep(500);
         String js = "JSON.stringify({imgs: Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth]),"
                 + " h2: Array.from(document.querySelectorAll('h2')).map(h => h.textContent)})";
