@@ -39,6 +39,10 @@ public final class StepProbe {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("interleaved")) {
+            interleavedMain(args);
+            return;
+        }
         int batch = Integer.parseInt(args[0]);
         Precision p = Precision.parse(args[1]);
         int steps = Integer.parseInt(args[2]);
@@ -58,6 +62,60 @@ public final class StepProbe {
         new Trainer(net, new CrossEntropy(), d, null, s, TrainingSink.NONE, ProgressListener.NONE, List.of(clock))
                 .run(TrainState.initial(net.normSquared()));
         return new Times(clock.medianWall(), clock.medianCpu());
+    }
+
+    /**
+     * {@code interleaved BATCH THREADS ROUNDS DTYPE...}: blocks of steps of each arithmetic in turn, ROUNDS times, in
+     * one process (the load of a shared machine weighs on all of them alike); medians over all timed steps, and each
+     * one's ratio to the first.
+     */
+    static void interleavedMain(String[] args) {
+        int batch = Integer.parseInt(args[1]);
+        int threads = Integer.parseInt(args[2]);
+        int rounds = Integer.parseInt(args[3]);
+        Blas.init(threads);
+        int k = args.length - 4;
+        Precision[] ps = new Precision[k];
+        for (int i = 0; i < k; i++) ps[i] = Precision.parse(args[4 + i]);
+        Times[] t = interleaved(batch, threads, rounds, ps);
+        for (int i = 0; i < k; i++) {
+            System.out.printf(Locale.ROOT, "interleaved batch %d threads %d core %s %-8s %s | ratio to %s: wall %.3f cpu %.3f%n", batch, threads,
+                    Blas.core(), ps[i].label(), t[i].format(), ps[0].label(), t[i].wall() / t[0].wall(), t[i].cpu() / t[0].cpu());
+        }
+    }
+
+    /** Medians over {@code rounds} alternating blocks of steps (≥ 0.3 s or 5 steps a block, the first two not timed). */
+    public static Times[] interleaved(int batch, int threads, int rounds, Precision... ps) {
+        int k = ps.length;
+        Network[] nets = new Network[k];
+        Dataset[] data = new Dataset[k];
+        List<List<Double>> wall = new java.util.ArrayList<>(), cpu = new java.util.ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            nets[i] = paperNetwork(ps[i], 0);
+            data[i] = randomInputs(batch, ps[i].compute(), 0);
+            wall.add(new java.util.ArrayList<>());
+            cpu.add(new java.util.ArrayList<>());
+        }
+        int steps = Math.max(5, (int) Math.ceil(0.3 / (Benchmark.flopsPerStep(Benchmark.PAPER_WIDTHS, batch) / 3e10)));
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < k; i++) {
+                StepClock clock = new StepClock(2, threads == 1);
+                Trainer.Settings s = new Trainer.Settings(batch, new LearningRate(10, 4), steps + 2, 0, 0, 0, 0, 0, batch, 0);
+                new Trainer(nets[i], new CrossEntropy(), data[i], null, s, TrainingSink.NONE, ProgressListener.NONE, List.of(clock))
+                        .run(TrainState.initial(nets[i].normSquared()));
+                if (r == 0) continue; // the JIT's first round
+                for (double w : clock.wallTimes()) wall.get(i).add(w);
+                for (double c : clock.cpuTimes()) cpu.get(i).add(c);
+            }
+        }
+        Times[] out = new Times[k];
+        for (int i = 0; i < k; i++) out[i] = new Times(median(wall.get(i)), median(cpu.get(i)));
+        return out;
+    }
+
+    private static double median(List<Double> v) {
+        double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+        return StepClock.median(a, a.length);
     }
 
     /** The paper's network (784-1000×5-10, ReLU, N(0, 1e-3²)) in a precision, from the seed's init stream. */

@@ -66,6 +66,9 @@ public final class StepClock implements TrainingObserver {
     /** Wall seconds of the timed steps in order (a copy). */
     public double[] wallTimes() { return Arrays.copyOf(wall, n); }
 
+    /** CPU seconds of the timed steps in order (a copy). */
+    public double[] cpuTimes() { return Arrays.copyOf(cpu, n); }
+
     public static double median(double[] v, int n) {
         if (n == 0) return Double.NaN;
         double[] c = Arrays.copyOf(v, n);
