@@ -185,6 +185,18 @@ public final class Network implements AutoCloseable {
         }
     }
 
+    /**
+     * The weights as the forward pass reads them (the float32 high parts under mixed precision) copied into
+     * {@code into}, a network of the compute dtype (made when null or of another shape): a snapshot whose forward
+     * passes give the same bits as this network's.
+     */
+    public Network forwardSnapshot(Network into) {
+        Network n = into != null && Arrays.equals(into.widths, widths) && into.dtype == dtype && into.low == null && into.activation == activation
+                ? into : new Network(widths, activation, Precision.of(dtype));
+        for (int l = 0; l < weights.length; l++) n.weights[l].copyFrom(weights[l]);
+        return n;
+    }
+
     /** Frees the weights' native memory now rather than at garbage collection; the network is unusable after. */
     @Override
     public void close() {

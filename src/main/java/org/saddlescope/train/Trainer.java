@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.saddlescope.data.Dataset;
 import org.saddlescope.data.Subsets;
+import org.saddlescope.linalg.Blas;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.Cost;
 import org.saddlescope.loss.LocalizedLoss;
@@ -73,6 +74,8 @@ public final class Trainer {
     private final PrecisionMonitor monitor;
     private final int monitorAt; // first metrics column of the monitor
     private final Divergence divergence;
+    private MetricRows rows;  // this run's metrics rows, in order (evaluations maybe on a second core)
+    private Network snapshot; // the weights an evaluation on the second core reads
 
     /** Plain gradient descent ({@link Sgd}, the fused fast path). */
     public Trainer(Network net, Cost cost, Dataset train, Dataset test, Settings settings, TrainingSink sink,
@@ -142,6 +145,7 @@ public final class Trainer {
         StepRecord record = new StepRecord(net.depth());
 
         sink.metricsHeader(columns());
+        rows = new MetricRows(sink, backgroundEvaluation());
         for (TrainingObserver o : observers) o.onStart(net, step, stepsPerEpoch);
         if (step == 0) log(0, 0, norm2, Double.NaN, Double.NaN, elapsedBefore, null, warnings);
 
@@ -215,7 +219,9 @@ public final class Trainer {
                 // that logged and evaluated because it was the last, and goes on with the bits of the longer run
                 boolean due = s.checkpointEvery() > 0 && step % s.checkpointEvery() == 0
                         || checkpointNanos > 0 && now - nextCheckpoint >= 0 || interrupted || step == total - 1;
+                rows.flushReady();
                 if (due && step < total && stop == Stop.BUDGET) {
+                    rows.drain(); // metrics.csv whole up to the checkpoint's step
                     sink.checkpoint(net, optimizer, new TrainState(step, epoch, b, norm2, windowSum, windowSteps, elapsed, monitor.state()));
                     nextCheckpoint = now + checkpointNanos;
                     if (interrupted) {
@@ -224,7 +230,9 @@ public final class Trainer {
                     }
                 }
             }
+            rows.drain();
         } finally {
+            rows.close();
             if (!fullBatch()) { xb.close(); tb.close(); }
             dy.close();
         }
@@ -268,36 +276,55 @@ public final class Trainer {
         for (int i = before; i < warnings.size(); i++) progress.warning(warnings.get(i));
         for (int l = 1; l <= net.depth(); l++) row[c++] = Math.sqrt(layerNorms[l - 1]);
         boolean eval = step == 0 || (s.evalEvery() > 0 && step % s.evalEvery() == 0) || step == totalSteps();
-        if (eval) {
-            Evaluation tr = evaluate(evalSet);
-            row[c] = tr.loss;
-            row[c + 1] = tr.accuracy;
-            if (test != null) {
-                Evaluation te = evaluate(test);
-                row[c + 2] = te.loss;
-                row[c + 3] = te.accuracy;
-            }
-            // Speed of θ's direction: s_unit on the unit sphere and s on the √L sphere (Definition 2.1).
-            int L = net.depth();
-            double sUnit = EscapeSpeed.unitSpeedOfDirection(tr.localized, norm2, L);
-            if (!net.activation().positivelyHomogeneous()) sUnit = Double.NaN; // L0 is not homogeneous: no speed
-            row[c + 4] = EscapeSpeed.sphereSpeed(sUnit, L);
-            row[c + 5] = sUnit;
+        if (!eval) {
+            rows.add(row, null);
+            return;
         }
-        sink.metrics(row);
+        if (rows.background() && rows.evaluating()) rows.drain(); // the snapshot is still being read
+        Network at = rows.background() ? (snapshot = net.forwardSnapshot(snapshot)) : net;
+        int from = c;
+        rows.add(row, () -> evaluateInto(at, row, from, norm2));
+    }
+
+    /** The evaluation columns of a row: losses, accuracies and the direction's speed, from {@code at}'s outputs. */
+    private void evaluateInto(Network at, double[] row, int c, double norm2) {
+        Evaluation tr = evaluate(at, evalSet);
+        row[c] = tr.loss;
+        row[c + 1] = tr.accuracy;
+        if (test != null) {
+            Evaluation te = evaluate(at, test);
+            row[c + 2] = te.loss;
+            row[c + 3] = te.accuracy;
+        }
+        // Speed of θ's direction: s_unit on the unit sphere and s on the √L sphere (Definition 2.1).
+        int L = at.depth();
+        double sUnit = EscapeSpeed.unitSpeedOfDirection(tr.localized, norm2, L);
+        if (!at.activation().positivelyHomogeneous()) sUnit = Double.NaN; // L0 is not homogeneous: no speed
+        row[c + 4] = EscapeSpeed.sphereSpeed(sUnit, L);
+        row[c + 5] = sUnit;
+    }
+
+    /**
+     * Evaluations run on a second core when the step runs on one BLAS thread and another core is there (issue 21:
+     * where a second thread cannot speed a batch-32 step, it does the run's other work). Same bits either way; the
+     * property {@code saddlescope.evaluation=foreground} keeps them on the training thread (tests compare the two).
+     */
+    static boolean backgroundEvaluation() {
+        return !"foreground".equals(System.getProperty("saddlescope.evaluation")) && Blas.threads() == 1
+                && Runtime.getRuntime().availableProcessors() > 1;
     }
 
     private record Evaluation(double loss, double accuracy, double localized) { }
 
     /** Mean cost, accuracy and L0 = Tr[GᵀY] over a dataset, in chunks of at most 1024 samples. */
-    private Evaluation evaluate(Dataset d) {
+    private Evaluation evaluate(Network at, Dataset d) {
         int n = d.size();
         int chunk = Math.min(1024, n);
         double lossSum = 0, correct = 0, l0 = 0;
         for (int from = 0; from < n; from += chunk) {
             int m = Math.min(chunk, n - from);
-            Network.Workspace ws = evalWorkspaces.computeIfAbsent(m, net::workspace);
-            Matrix y = net.forward(d.x().columns(from, m), ws);
+            Network.Workspace ws = evalWorkspaces.computeIfAbsent(m, at::workspace); // one evaluating thread at a time
+            Matrix y = at.forward(d.x().columns(from, m), ws);
             Matrix t = d.targets().columns(from, m);
             lossSum += cost.value(y, t) * m;
             if (d.hasLabels()) correct += Dataset.accuracy(y, d.labels(), from) * m;

@@ -56,9 +56,15 @@ public final class TrainDryRun {
     /** Measured durations (seconds) and the counts of the whole run they multiply. */
     public record Timing(double loadSeconds, int timedSteps, int warmupSteps, double stepSeconds, double evalSeconds,
                          double spectraSeconds, long steps, long evaluations, long spectraPasses, long checkpoints,
-                         int threads, double flopsPerStep, String stopped, ThreadChoice.Choice threadChoice) {
+                         int threads, double flopsPerStep, String stopped, ThreadChoice.Choice threadChoice, boolean evalInBackground) {
+        /**
+         * On one BLAS thread with a core free, evaluations run on that core while training goes on (train.MetricRows):
+         * they add to the total only where one takes longer than the steps between two of them.
+         */
         public double totalSeconds() {
-            return loadSeconds + steps * stepSeconds + evaluations * evalSeconds + spectraPasses * spectraSeconds;
+            double eval = evaluations * evalSeconds;
+            if (evalInBackground) eval = Math.max(0, eval - steps * stepSeconds);
+            return loadSeconds + steps * stepSeconds + eval + spectraPasses * spectraSeconds;
         }
     }
 
@@ -93,7 +99,7 @@ public final class TrainDryRun {
                             + (t.threads() == 1 ? "" : "s") + String.format(Locale.ROOT, ", %.1f GFLOP/s", t.flopsPerStep() / t.stepSeconds() / 1e9));
             row(sb, "threads", t.threadChoice().describe(), t.threadChoice().measured() ? "a copy of theta0, alternating counts; the run uses this count" : "");
             row(sb, "evaluation", duration(t.evalSeconds()) + " x " + count(t.evaluations()) + " = " + duration(t.evalSeconds() * t.evaluations()),
-                    "train probe samples + test set");
+                    "train probe samples + test set" + (t.evalInBackground() ? ", on the second core while training goes on" : ""));
             if (t.spectraPasses() > 0) {
                 row(sb, "spectra pass", duration(t.spectraSeconds()) + " x " + count(t.spectraPasses()) + " = "
                         + duration(t.spectraSeconds() * t.spectraPasses()), "top " + config.top_k + " of every layer, warm-started");
@@ -204,7 +210,7 @@ public final class TrainDryRun {
         Runtime rt = Runtime.getRuntime();
         Memory mem = new Memory(b1 - b0, b2 - b1, stepWorkspace, evalWorkspaces, evalSubset, rest, spectraBytes, rt.totalMemory() - rt.freeMemory());
         Timing timing = new Timing(load, done, warm, stepSeconds, evalSeconds, spectraSeconds, totalSteps, evaluations, passes, checkpoints,
-                threads, flopsPerStep, stopped, choice);
+                threads, flopsPerStep, stopped, choice, threads == 1 && Runtime.getRuntime().availableProcessors() > 1);
         ws.hashCode();
         evalWs.hashCode(); // kept alive until here so their memory counted once
 
