@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.saddlescope.runs.RunFiles;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.report.Comparison;
 import org.saddlescope.runs.RunFolder;
@@ -37,7 +38,7 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         for (Path r : runs) {
             if (!Files.isDirectory(r)) throw new BadInputException("no run folder at " + r);
-            if (!Files.isRegularFile(r.resolve("metrics.csv"))) throw new BadInputException(r + " has no metrics.csv: not a training run");
+            if (!Files.isRegularFile(r.resolve(RunFiles.METRICS))) throw new BadInputException(r + " has no metrics.csv: not a training run");
         }
         if (labels != null && labels.size() != runs.size()) {
             throw new BadInputException("--labels gives " + labels.size() + " labels for " + runs.size() + " runs");

@@ -1,20 +1,13 @@
 package org.saddlescope.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.runs.RunFolder;
 import org.saddlescope.io.FolderLock;
-import org.saddlescope.report.HtmlReport;
-import org.saddlescope.report.RunReport;
+import org.saddlescope.report.FolderReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -73,63 +66,9 @@ public final class ReportCommand implements Callable<Integer> {
         try (RunFolder writing = out == null ? RunFolder.openForWriting(run, "report") : null;
              FolderLock held = out == null ? null : FolderLock.acquire(out, "report",
                      h -> new BadInputException("--out " + out + " is being written by " + h.describe() + "; wait for it or give another --out"))) {
-            String heading = title != null ? title : "saddlescope " + command(run) + ": " + run.toAbsolutePath().normalize().getFileName();
-            String banner = finished(run) ? null
-                    : "This run has not finished (its manifest records no end): the figures show the data written so far.";
-            Path written;
-            if (isTraining(run)) {
-                written = RunReport.write(run, target, heading, banner, List.of(), rows);
-            } else {
-                if (!target.equals(run)) copyFigures(run, target);
-                HtmlReport r = new HtmlReport(run).into(target).maxRows(rows).title(heading);
-                if (banner != null) r.banner(banner);
-                written = r.write();
-            }
+            Path written = FolderReport.write(run, target, title, rows);
             if (!quiet) System.out.println("wrote " + written);
         }
         return CommandLine.ExitCode.OK;
-    }
-
-    /** A training run (train, reproduce mnist-quick) has a metrics.csv with a loss column: its figures can be redrawn. */
-    static boolean isTraining(Path run) {
-        Path m = run.resolve("metrics.csv");
-        if (!Files.isRegularFile(m)) return false;
-        try (Stream<String> lines = Files.lines(m)) {
-            return lines.findFirst().map(h -> List.of(h.split(",")).contains("loss") && h.startsWith("step")).orElse(false);
-        } catch (IOException | UncheckedIOException e) {
-            return false;
-        }
-    }
-
-    private static JsonNode manifest(Path run) {
-        try {
-            Path m = run.resolve("manifest.json");
-            return Files.isRegularFile(m) ? new ObjectMapper().readTree(m.toFile()) : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static boolean finished(Path run) {
-        JsonNode m = manifest(run);
-        return m == null || !m.has("end") || !m.get("end").isNull();
-    }
-
-    private static String command(Path run) {
-        JsonNode m = manifest(run);
-        return m != null && m.hasNonNull("command") ? m.get("command").asText() : "run";
-    }
-
-    private static void copyFigures(Path run, Path target) {
-        Path from = run.resolve("figures");
-        if (!Files.isDirectory(from)) return;
-        try (Stream<Path> files = Files.list(from)) {
-            Files.createDirectories(target.resolve("figures"));
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, target.resolve("figures").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import org.saddlescope.data.Catalog;
 import org.saddlescope.datasets.DataStore;
 import org.saddlescope.config.Presets;
-import org.saddlescope.trainrun.SpectraAddon;
 import org.saddlescope.config.TrainConfig;
 import org.saddlescope.trainrun.TrainRun;
 import org.saddlescope.report.RunReport;
@@ -82,7 +81,7 @@ public final class ReproduceFashionQuick implements Callable<Integer> {
         try {
             // One BLAS thread unless asked: this net's products (100×100 by 32 columns) are too small to split, and
             // on a busy 2-core machine OpenBLAS threads made it 14× slower (100 vs 1450 steps/s, measured).
-            o = TrainRun.start(cfg, out, common.threads != null ? common.threads : 1, progress, List.of(new SpectraAddon(), new org.saddlescope.theorycheck.TheoryAddon()));
+            o = TrainRun.start(cfg, out, common.threads != null ? common.threads : 1, progress, TrainCommand.addons());
         } finally {
             progress.close();
         }

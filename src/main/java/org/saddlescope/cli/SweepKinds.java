@@ -15,6 +15,7 @@ import org.saddlescope.config.FlowConfig;
 import org.saddlescope.config.TrainConfig;
 import org.saddlescope.sweep.Kind;
 import org.saddlescope.sweep.Kinds;
+import org.saddlescope.runs.Manifest;
 import org.saddlescope.runs.RunFiles;
 import picocli.CommandLine;
 
@@ -83,26 +84,25 @@ final class SweepKinds {
 
         @Override
         public boolean resumable(Path folder) {
-            return Files.exists(folder.resolve("config.yaml"))
-                    && (Files.exists(folder.resolve("checkpoints/state.json")) || Files.exists(folder.resolve("weights/initial.npz")));
+            return Files.exists(folder.resolve(RunFiles.CONFIG))
+                    && (Files.exists(folder.resolve(RunFiles.CHECKPOINT_STATE)) || Files.exists(folder.resolve(RunFiles.WEIGHTS).resolve(RunFiles.INITIAL_WEIGHTS)));
         }
 
         @Override
         public long resumeStep(Path folder) {
-            JsonNode s = RunFiles.json(folder.resolve("checkpoints/state.json"));
+            JsonNode s = RunFiles.json(folder.resolve(RunFiles.CHECKPOINT_STATE));
             return s.isMissingNode() ? 0 : s.path("step").asLong();
         }
 
         @Override
         public Map<String, Object> results(Path folder) {
             Map<String, Object> r = new LinkedHashMap<>();
-            JsonNode m = RunFiles.json(folder.resolve("manifest.json"));
-            r.put("stop", m.path("stop").asText(""));
-            r.put("steps", m.path("steps").asLong());
-            List<Map<String, String>> metrics = RunFiles.rows(folder.resolve("metrics.csv"));
-            Map<String, String> last = metrics.isEmpty() ? Map.of() : metrics.get(metrics.size() - 1);
+            Manifest m = Manifest.readIfThere(folder);
+            r.put("stop", m == null ? "" : m.stop());
+            r.put("steps", m == null ? 0L : m.steps());
+            Map<String, String> last = RunFiles.lastRow(folder.resolve(RunFiles.METRICS));
             for (String k : List.of("loss", "norm", "train_loss", "train_acc", "test_loss", "test_acc")) r.put(k, RunFiles.number(last.get(k)));
-            JsonNode s = RunFiles.json(folder.resolve("saddles.json"));
+            JsonNode s = RunFiles.json(folder.resolve(RunFiles.SADDLES));
             r.put("plateaus", s.path("plateaus").asInt());
             r.put("escapes", s.path("escapes").asInt());
             tails(r, "tail_ratio_after_first_escape", s.path("after_first_escape").path("tail_ratio_by_layer"));
@@ -156,8 +156,8 @@ final class SweepKinds {
         @Override
         public Map<String, Object> results(Path folder) {
             Map<String, Object> r = new LinkedHashMap<>();
-            JsonNode s = RunFiles.json(folder.resolve("summary.json"));
-            Map<String, Object> cfg = Files.exists(folder.resolve("config.yaml")) ? Configs.readYaml(folder.resolve("config.yaml")) : Map.of();
+            JsonNode s = RunFiles.json(folder.resolve(RunFiles.SUMMARY));
+            Map<String, Object> cfg = Files.exists(folder.resolve(RunFiles.CONFIG)) ? Configs.readYaml(folder.resolve(RunFiles.CONFIG)) : Map.of();
             r.put("depth", s.path("depth").asInt());
             Object small = cfg.get("small_layers");
             r.put("r", small instanceof List<?> l && !l.isEmpty() ? l.size() : cfg.get("bottleneck"));
@@ -199,13 +199,13 @@ final class SweepKinds {
         public Map<String, Object> results(Path folder) {
             Map<String, Object> r = new LinkedHashMap<>();
             double speed = Double.NaN, solver = Double.NaN;
-            List<Map<String, String>> rows = RunFiles.rows(folder.resolve("restarts.csv"));
+            List<Map<String, String>> rows = RunFiles.rows(folder.resolve(RunFiles.RESTARTS));
             for (Map<String, String> row : rows) {
                 double s = RunFiles.number(row.get("speed")), so = RunFiles.number(row.get("speed_solver"));
                 if (!(s <= speed)) speed = s;
                 if (!(so <= solver)) solver = so;
             }
-            JsonNode s = RunFiles.json(folder.resolve("summary.json"));
+            JsonNode s = RunFiles.json(folder.resolve(RunFiles.SUMMARY));
             r.put("speed", speed);
             r.put("speed_solver", solver);
             r.put("speed_unit", RunFiles.number(s.path("best_speed_unit")));

@@ -148,7 +148,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** What every train run records besides its metrics: the spectra and saddle analysis, and the theory's snapshots. */
-    private static List<org.saddlescope.trainrun.RunAddon> addons() {
+    static List<org.saddlescope.trainrun.RunAddon> addons() {
         return List.of(new SpectraAddon(), new org.saddlescope.theorycheck.TheoryAddon());
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.saddlescope.runs.RunFiles;
 import org.saddlescope.data.Dataset;
 import org.saddlescope.data.Subsets;
 import org.saddlescope.escape.DepthSweep;
@@ -80,7 +81,7 @@ public final class EscapeRun {
         }
 
         try (RunFolder folder = RunFolder.create(out, "escape")) { // staging, published when whole: a killed search leaves no folder
-            folder.writeYaml("config.yaml", cfg);
+            folder.writeYaml(RunFiles.CONFIG, cfg);
             progress.info(String.format(Locale.ROOT, "escape: %s, N=%d, widths %s, %d parameters, %s path, %d starts",
                     ds.name(), ds.size(), Arrays.toString(w), params, kernelPath ? "kernel" : "blas", cfg.restarts));
 
@@ -90,7 +91,7 @@ public final class EscapeRun {
                 SmallNetKernel k = new SmallNetKernel(w, cfg.activation, x.toDoubleArray(), g.toDoubleArray(), ds.size());
                 SphereSearch.Options o = new SphereSearch.Options(solver, cfg.iterations, cfg.lr, cfg.tolerance, cfg.prune, cfg.polish, 60, 0);
                 List<SphereSearch.Result> rs = SphereSearch.restarts(k, cfg.restarts, streams, o, threads, progress);
-                try (CsvWriter csv = new CsvWriter(folder.path("restarts.csv"), new String[] {"restart", "speed", "speed_unit",
+                try (CsvWriter csv = new CsvWriter(folder.path(RunFiles.RESTARTS), new String[] {"restart", "speed", "speed_unit",
                         "residual", "kink_residual", "kinks", "speed_solver", "iterations", "pruned_units", "seconds"}, false)) {
                     for (SphereSearch.Result r : rs) {
                         csv.row(r.index(), r.speed(), r.speedUnit(), r.residual(), r.kinkResidual(), r.kinks(), r.speedSolver(),
@@ -103,7 +104,7 @@ public final class EscapeRun {
                 NetworkSearch.Options o = new NetworkSearch.Options(cfg.iterations, cfg.lr, cfg.tolerance, cfg.prune);
                 List<NetworkSearch.Result> rs = NetworkSearch.restarts(w, cfg.activation, x, g, cfg.restarts, streams, o, progress);
                 NetworkSearch.Result b = null;
-                try (CsvWriter csv = new CsvWriter(folder.path("restarts.csv"), new String[] {"restart", "speed", "speed_unit",
+                try (CsvWriter csv = new CsvWriter(folder.path(RunFiles.RESTARTS), new String[] {"restart", "speed", "speed_unit",
                         "residual", "iterations", "pruned_units", "seconds"}, false)) {
                     for (NetworkSearch.Result r : rs) {
                         csv.row(r.index(), r.speed(), r.speedUnit(), r.residual(), r.iterations(), r.prunedUnits(), r.nanos() / 1e9);
@@ -116,7 +117,7 @@ public final class EscapeRun {
                 }
                 best = b.direction();
             }
-            Weights.save(best, folder.weights().resolve("best.npz"), Weights.provenance("escape", cfg.seed, cfg, loaded.info()));
+            Weights.save(best, folder.weights().resolve(RunFiles.BEST_WEIGHTS), Weights.provenance("escape", cfg.seed, cfg, loaded.info()));
             Diagnostics.Report rep = Diagnostics.analyse(best, x, g, cfg.top_k);
             writeDiagnostics(folder, rep);
             figures(folder, rep, speeds);
@@ -138,7 +139,7 @@ public final class EscapeRun {
             summary.put("c", rep.c());
             summary.put("note", rep.note());
             if (sweep != null) summary.put("depth_sweep", sweep);
-            folder.writeJson("summary.json", summary);
+            folder.writeJson(RunFiles.SUMMARY, summary);
             folder.writeManifest("escape", cfg.seed, start, Instant.now(), Map.of("data", loaded.info()));
             new HtmlReport(folder.root()).title("saddlescope escape: " + ds.name()).note(rep.note()).write();
             folder.publish();

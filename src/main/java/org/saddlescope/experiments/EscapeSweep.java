@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.saddlescope.runs.RunFiles;
 import org.saddlescope.linalg.Blas;
 import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.report.Figures;
@@ -111,7 +112,7 @@ public final class EscapeSweep {
 
     private static Outcome run(SweepConfig s, RunFolder folder, List<FlowConfig> grid, DataSource.Loaded data, Instant start,
                                ProgressListener progress) {
-        folder.writeYaml("config.yaml", s);
+        folder.writeYaml(RunFiles.CONFIG, s);
         int threads = s.threads > 0 ? s.threads : Runtime.getRuntime().availableProcessors();
         Blas.init(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.saddlescope.runs.RunFiles;
 import org.saddlescope.data.Dataset;
 import org.saddlescope.data.Synthetic;
 import org.saddlescope.linalg.Blas;
@@ -79,7 +80,7 @@ public final class EscapeTimesExperiment {
         s.escape_output = 1.0; // ≈ 9% of ‖Y*‖_F = 11.3: outputs still small, L0 still describes the loss
         s.rtol = 1e-8;
         s.threads = threads;
-        folder.writeYaml("config.yaml", Map.of("experiment", "escape-times", "quick", quick, "threads", threads, "seed", seed, "sweep", s));
+        folder.writeYaml(RunFiles.CONFIG, Map.of("experiment", "escape-times", "quick", quick, "threads", threads, "seed", seed, "sweep", s));
         EscapeSweep.Outcome sweep = EscapeSweep.run(s, folder.path("scaling"), progress);
         EscapeSweep.figure(sweep.points(), sweep.fits(), s.escape, folder.figures(), "tau_vs_epsilon");
         md.append("## 1. Scaling of τ with ε (He-normal, layers 1..r scaled by ε; r = L: all layers small)\n\n");

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.saddlescope.runs.RunFiles;
 import org.saddlescope.escape.Example1;
 import org.saddlescope.escape.Example1Experiment;
 import org.saddlescope.escape.SphereSearch;
@@ -57,7 +58,7 @@ public final class Example1Run {
     private static Outcome run(Example1Config cfg, RunFolder folder, Instant start, int threads, ProgressListener progress) {
         int runs = cfg.runs, steps = cfg.steps, curvePoints = cfg.curve_points, compareRuns = cfg.compare_runs;
         long seed = cfg.seed;
-        folder.writeYaml("config.yaml", cfg);
+        folder.writeYaml(RunFiles.CONFIG, cfg);
         int[] ws = cfg.widths.stream().mapToInt(Integer::intValue).toArray();
         Example1Experiment.Settings s = new Example1Experiment.Settings(ws, runs, steps, cfg.lr, seed, threads, curvePoints,
                 cfg.compare_width, compareRuns, cfg.compare_iterations);
@@ -121,7 +122,7 @@ public final class Example1Run {
         }
         if (overallBest != null) {
             Weights.save(Example1.kernel(overallWidth).toNetwork(overallBest.theta(), org.saddlescope.net.Activation.RELU,
-                    org.saddlescope.linalg.DType.F64), folder.weights().resolve("best.npz"), provenance);
+                    org.saddlescope.linalg.DType.F64), folder.weights().resolve(RunFiles.BEST_WEIGHTS), provenance);
         }
         sweepFigures(folder, sweep, runs, steps);
 
@@ -137,7 +138,7 @@ public final class Example1Run {
         summary.put("half_tolerance", Example1Experiment.HALF_TOLERANCE);
         summary.put("conjecture", conjecture(overallBest == null ? Double.NaN : overallBest.speed(), sweep));
         summary.put("speed_normalisation", "sqrt(L)-sphere (||theta||^2 = 3); unit-sphere speed = s * 3^(-3/2)");
-        folder.writeJson("summary.json", summary);
+        folder.writeJson(RunFiles.SUMMARY, summary);
         folder.writeManifest("reproduce example1", seed, start, Instant.now(), null);
 
         List<String> lines = new ArrayList<>();

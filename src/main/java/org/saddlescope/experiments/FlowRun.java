@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.saddlescope.runs.RunFiles;
 import org.saddlescope.data.Dataset;
 import org.saddlescope.linalg.Blas;
 import org.saddlescope.linalg.DType;
@@ -160,14 +161,14 @@ public final class FlowRun {
 
     /** metrics.csv, summary.json, weights, figures (unless skipped), config.yaml. */
     public static void write(RunFolder folder, Outcome o, boolean figures) {
-        folder.writeYaml("config.yaml", o.config());
+        folder.writeYaml(RunFiles.CONFIG, o.config());
         Map<String, Object> provenance = Weights.provenance("flow", o.config().seed, o.config(), Map.of("spec", o.config().dataset));
-        Weights.save(o.initial(), folder.weights().resolve("initial.npz"), provenance);
-        Weights.save(o.result().finalNetwork(), folder.weights().resolve("final.npz"), provenance);
+        Weights.save(o.initial(), folder.weights().resolve(RunFiles.INITIAL_WEIGHTS), provenance);
+        Weights.save(o.result().finalNetwork(), folder.weights().resolve(RunFiles.FINAL_WEIGHTS), provenance);
         List<String> header = new ArrayList<>(List.of("t", "q", "loss", "norm", "output_norm"));
         for (int l = 1; l < o.depth(); l++) header.add("D_" + l);
         for (int l = 1; l < o.depth(); l++) header.add("dD_" + l + "_dt");
-        try (CsvWriter w = new CsvWriter(folder.path("metrics.csv"), header.toArray(new String[0]), false)) {
+        try (CsvWriter w = new CsvWriter(folder.path(RunFiles.METRICS), header.toArray(new String[0]), false)) {
             for (GradientFlow.Probe p : o.result().probes()) {
                 Object[] row = new Object[header.size()];
                 int c = 0;
@@ -177,7 +178,7 @@ public final class FlowRun {
                 w.row(row);
             }
         }
-        folder.writeJson("summary.json", o.summary());
+        folder.writeJson(RunFiles.SUMMARY, o.summary());
         if (!figures || o.result().probes().isEmpty()) return;
         List<GradientFlow.Probe> ps = o.result().probes();
         double[] t = ps.stream().mapToDouble(GradientFlow.Probe::t).toArray();
@@ -211,7 +212,7 @@ public final class FlowRun {
         // writer of this --out is refused, naming this pid), then the folder is written and published.
         try (RunFolder folder = RunFolder.create(out, "flow")) {
             Outcome o = execute(cfg, data, progress);
-            folder.writeYaml("config.yaml", cfg);
+            folder.writeYaml(RunFiles.CONFIG, cfg);
             write(folder, o, true);
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("dataset", data.info());

@@ -55,6 +55,32 @@ public final class CsvWriter implements AutoCloseable {
         return v.toString();
     }
 
+    /** Bad input unless {@code file} is there with at least {@code length} bytes (what a checkpoint recorded). */
+    public static void checkLength(Path file, long length) {
+        try {
+            long size = Files.size(file);
+            if (size < length) {
+                throw new BadInputException(file + " is shorter (" + size + " bytes) than at the last checkpoint (" + length
+                        + "): it was changed after the run wrote it");
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BadInputException(file + " is missing, but the last checkpoint says it had " + length + " bytes");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Cuts an appended file back to {@code length} bytes, as it was at a checkpoint ({@link #checkLength} first). */
+    public static void truncateTo(Path file, long length) {
+        checkLength(file, length);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(length);
+            ch.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Keeps the header and the rows whose first column (a step) is ≤ lastStep. */
     public static void truncateAfter(Path file, long lastStep) {
         if (!Files.exists(file)) return;

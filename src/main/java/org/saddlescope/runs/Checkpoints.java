@@ -32,7 +32,7 @@ import org.saddlescope.io.AtomicFiles;
 public final class Checkpoints {
     private Checkpoints() {}
 
-    public static final String STATE = "checkpoints/state.json";
+    public static final String STATE = RunFiles.CHECKPOINT_STATE;
 
     /**
      * A checkpoint: its weights file, the trainer state, the BLAS thread count the run used, the probes' extra
@@ -49,7 +49,7 @@ public final class Checkpoints {
     public static void save(RunFolder folder, Network net, Optimizer optimizer, TrainState state, int threads,
                             Map<String, Object> extra, Map<String, Matrix> probeArrays) {
         Path dir = folder.checkpoints();
-        String name = String.format("ckpt-%010d.npz", state.step());
+        String name = RunFiles.checkpointWeights(state.step());
         Map<String, Matrix> arrays = arrays(net);
         for (Map.Entry<String, Matrix> e : optimizer.state().entrySet()) {
             if (arrays.put(e.getKey(), e.getValue()) != null) throw new IllegalStateException("optimiser state name " + e.getKey() + " clashes");
@@ -57,7 +57,7 @@ public final class Checkpoints {
         AtomicFiles.writeAtomically(dir.resolve(name), Npz.encode(arrays));
         String arraysName = null;
         if (!probeArrays.isEmpty()) {
-            arraysName = String.format("ckpt-%010d.state.npz", state.step());
+            arraysName = RunFiles.checkpointArrays(state.step());
             AtomicFiles.writeAtomically(dir.resolve(arraysName), Npz.encode(probeArrays));
         }
         Map<String, Object> m = new LinkedHashMap<>();
@@ -82,7 +82,7 @@ public final class Checkpoints {
         m.put("extra", extra);
         folder.writeJson(STATE, m);
         java.util.Set<String> keep = arraysName == null ? java.util.Set.of(name) : java.util.Set.of(name, arraysName);
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "ckpt-*.npz")) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, RunFiles.CHECKPOINT_GLOB)) {
             for (Path p : ds) if (!keep.contains(p.getFileName().toString())) Files.deleteIfExists(p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -138,7 +138,7 @@ public final class Checkpoints {
         } catch (IOException e) {
             throw new BadInputException("cannot read " + state + ": " + e.getMessage());
         }
-        return parse(bytes, state, folder.path("checkpoints"));
+        return parse(bytes, state, folder.path(RunFiles.CHECKPOINTS));
     }
 
     /** state.json's bytes into a checkpoint whose files are in {@code dir}; every defect is bad input naming {@code file}. */
@@ -183,7 +183,7 @@ public final class Checkpoints {
         JsonNode v = n.get(field);
         if (v == null || !v.isTextual()) throw new BadInputException(file + ": missing or non-text field '" + field + "'");
         String s = v.asText();
-        if (!s.matches("ckpt-[0-9]+(\\.state)?\\.npz")) throw new BadInputException(file + ": field '" + field + "' is not a checkpoint file name: '" + s + "'");
+        if (!s.matches(RunFiles.CHECKPOINT_PATTERN)) throw new BadInputException(file + ": field '" + field + "' is not a checkpoint file name: '" + s + "'");
         return s;
     }
 

@@ -14,9 +14,67 @@ import java.util.List;
 import java.util.Map;
 import org.saddlescope.io.Json;
 
-/** Reading a finished point's files back (JSON and CSV, as its command wrote them) for its results. */
+/**
+ * The files of a run folder, named in this one place (docs/design.md, "Run folders and formats"), and reading them back
+ * (JSON and CSV, as their command wrote them). Every command writes {@link #CONFIG}, {@link #MANIFEST} and
+ * {@link #REPORT}; a training run also the others below; the outputs that only one command writes and nothing
+ * else reads (Example 1's speeds.csv, say) are named where they are written.
+ */
 public final class RunFiles {
     private RunFiles() {}
+
+    /** Everything needed to rerun: the command's config object. */
+    public static final String CONFIG = "config.yaml";
+    /** Version, command, seed, start and end, machine; a training run adds how it stopped ({@link Manifest}). */
+    public static final String MANIFEST = "manifest.json";
+    /** One row per logged step (train) or probe (flow). */
+    public static final String METRICS = "metrics.csv";
+    /** step, layer, index, singular value: the tracked top singular values of every layer. */
+    public static final String SPECTRA = "spectra.csv";
+    /** The saddle analysis of a training run: its escapes, plateaus and their layers, the smoothed loss, low rank by depth. */
+    public static final String ESCAPES = "escapes.csv";
+    public static final String PLATEAUS = "plateaus.csv";
+    public static final String PLATEAU_LAYERS = "plateau_layers.csv";
+    public static final String LOSS_SMOOTHED = "loss_smoothed.csv";
+    public static final String LOW_RANK_BY_DEPTH = "low_rank_by_depth.csv";
+    public static final String SADDLES = "saddles.json";
+    /** The theory's snapshots along a training run (theorycheck.TheoryAddon). */
+    public static final String THEORY_SNAPSHOTS = "theory_snapshots.json";
+    /** A run's result in one object (flow, escape, example1), as sweeps collect it. */
+    public static final String SUMMARY = "summary.json";
+    /** One row per random start of an escape search. */
+    public static final String RESTARTS = "restarts.csv";
+    /** The page that shows the run. */
+    public static final String REPORT = "report.html";
+    /** Subfolders: figures/*.png|svg|pdf, weights/*.npz (NumPy reads them), checkpoints/ ({@link Checkpoints}). */
+    public static final String FIGURES = "figures";
+    public static final String WEIGHTS = "weights";
+    public static final String CHECKPOINTS = "checkpoints";
+    /** weights/ of a training or flow run: θ0 and the weights it ended with; of an escape search its best direction. */
+    public static final String INITIAL_WEIGHTS = "initial.npz";
+    public static final String FINAL_WEIGHTS = "final.npz";
+    public static final String BEST_WEIGHTS = "best.npz";
+    /** checkpoints/: the state that names the latest checkpoint's files. */
+    public static final String CHECKPOINT_STATE = CHECKPOINTS + "/state.json";
+    /** The marker of a sweep's folder (its spec). */
+    public static final String SWEEP = "sweep.yaml";
+
+    /** The weights file of the checkpoint at {@code step} in checkpoints/. */
+    public static String checkpointWeights(long step) {
+        return String.format("ckpt-%010d.npz", step);
+    }
+
+    /** The probes' arrays file of the checkpoint at {@code step} in checkpoints/. */
+    public static String checkpointArrays(long step) {
+        return String.format("ckpt-%010d.state.npz", step);
+    }
+
+    /** Files of every checkpoint, for a directory listing. */
+    public static final String CHECKPOINT_GLOB = "ckpt-*.npz";
+    /** What a checkpoint file name looks like ({@link #checkpointWeights}, {@link #checkpointArrays}). */
+    public static final String CHECKPOINT_PATTERN = "ckpt-[0-9]+(\\.state)?\\.npz";
+    /** checkpoints/: the steps the spectral tracker fired at, appended (trainrun.SpectraAddon). */
+    public static final String STEP_LOG = CHECKPOINTS + "/steps.bin";
 
     /** The JSON file, or a missing node if it is absent or unreadable. */
     public static JsonNode json(Path file) {
@@ -30,14 +88,32 @@ public final class RunFiles {
 
     /** Rows of a CSV file with a header, as column → text; empty if absent. */
     public static List<Map<String, String>> rows(Path csv) {
-        List<Map<String, String>> out = new ArrayList<>();
-        if (!Files.isRegularFile(csv)) return out;
-        CsvMapper mapper = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY);
-        List<String[]> lines = new ArrayList<>();
-        try (MappingIterator<String[]> it = mapper.readerFor(String[].class).with(CsvSchema.emptySchema()).readValues(csv.toFile())) {
-            while (it.hasNext()) lines.add(it.next());
+        if (!Files.isRegularFile(csv)) return new ArrayList<>();
+        try {
+            return table(reader().readValues(csv.toFile()));
         } catch (IOException e) {
-            return out;
+            return new ArrayList<>();
+        }
+    }
+
+    /** Rows of CSV text with a header. */
+    static List<Map<String, String>> rows(String text) {
+        try {
+            return table(reader().readValues(text));
+        } catch (IOException e) {
+            return new ArrayList<>();
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.ObjectReader reader() {
+        return new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY).readerFor(String[].class).with(CsvSchema.emptySchema());
+    }
+
+    private static List<Map<String, String>> table(MappingIterator<String[]> it) throws IOException {
+        List<Map<String, String>> out = new ArrayList<>();
+        List<String[]> lines = new ArrayList<>();
+        try (it) {
+            while (it.hasNext()) lines.add(it.next());
         }
         if (lines.isEmpty()) return out;
         String[] header = lines.get(0);
@@ -47,6 +123,37 @@ public final class RunFiles {
             out.add(m);
         }
         return out;
+    }
+
+    /**
+     * The last row of a CSV file with a header, as column → text (empty if the file is absent or has no row), read from
+     * the file's two ends: a long run's metrics.csv is not read whole for its last line.
+     */
+    public static Map<String, String> lastRow(Path csv) {
+        if (!Files.isRegularFile(csv)) return Map.of();
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(csv.toFile(), "r")) {
+            String header = f.readLine();
+            long end = f.length();
+            while (end > 0 && isNewline(f, end - 1)) end--;
+            long start = end;
+            while (start > 0 && !isNewline(f, start - 1)) start--;
+            if (header == null || start <= 0 || end <= start) return Map.of();
+            byte[] line = new byte[(int) (end - start)];
+            f.seek(start);
+            f.readFully(line);
+            String text = new String(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), java.nio.charset.StandardCharsets.UTF_8)
+                    + "\n" + new String(line, java.nio.charset.StandardCharsets.UTF_8) + "\n";
+            List<Map<String, String>> rows = rows(text);
+            return rows.isEmpty() ? Map.of() : rows.get(0);
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    private static boolean isNewline(java.io.RandomAccessFile f, long at) throws IOException {
+        f.seek(at);
+        int b = f.read();
+        return b == '\n' || b == '\r';
     }
 
     /** A JSON number as a double (NaN when absent, null or written as the text "NaN"). */

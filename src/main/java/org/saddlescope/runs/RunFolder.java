@@ -31,7 +31,7 @@ import org.saddlescope.io.FolderLock;
  */
 public final class RunFolder implements AutoCloseable {
     /** Files whose presence makes a folder a run folder (a sweep's folder has sweep.yaml). */
-    static final List<String> MARKERS = List.of("manifest.json", "config.yaml", "sweep.yaml");
+    static final List<String> MARKERS = List.of(RunFiles.MANIFEST, RunFiles.CONFIG, RunFiles.SWEEP);
 
     private Path root;
     private final Path target;
@@ -67,8 +67,8 @@ public final class RunFolder implements AutoCloseable {
             staging = Files.createTempDirectory(parent, "." + name + ".staging-" + ProcessHandle.current().pid() + "-");
             Path made = staging;
             lock = FolderLock.acquire(made, command, h -> busy(made, h));
-            Files.createDirectories(staging.resolve("figures"));
-            Files.createDirectories(staging.resolve("weights"));
+            Files.createDirectories(staging.resolve(RunFiles.FIGURES));
+            Files.createDirectories(staging.resolve(RunFiles.WEIGHTS));
             return new RunFolder(staging, abs, lock, false);
         } catch (IOException | RuntimeException e) {
             if (lock != null) lock.close();
@@ -166,8 +166,8 @@ public final class RunFolder implements AutoCloseable {
     public RunFolder child(String relative) {
         Path p = root.resolve(relative);
         try {
-            Files.createDirectories(p.resolve("figures"));
-            Files.createDirectories(p.resolve("weights"));
+            Files.createDirectories(p.resolve(RunFiles.FIGURES));
+            Files.createDirectories(p.resolve(RunFiles.WEIGHTS));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -228,14 +228,14 @@ public final class RunFolder implements AutoCloseable {
 
     public Path root() { return root; }
     public Path path(String relative) { return root.resolve(relative); }
-    public Path figures() { return root.resolve("figures"); }
-    public Path weights() { return root.resolve("weights"); }
+    public Path figures() { return root.resolve(RunFiles.FIGURES); }
+    public Path weights() { return root.resolve(RunFiles.WEIGHTS); }
 
     /** The folder the run has (or will have once published). */
     public Path target() { return target; }
 
     public Path checkpoints() {
-        Path p = root.resolve("checkpoints");
+        Path p = root.resolve(RunFiles.CHECKPOINTS);
         try {
             Files.createDirectories(p);
         } catch (IOException e) {
@@ -279,6 +279,6 @@ public final class RunFolder implements AutoCloseable {
         m.put("end", end == null ? null : end.toString());
         m.put("machine", Machine.describe());
         if (extra != null) m.putAll(extra);
-        writeJson("manifest.json", m);
+        writeJson(RunFiles.MANIFEST, m);
     }
 }

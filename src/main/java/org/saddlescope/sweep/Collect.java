@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.saddlescope.runs.RunFiles;
 import org.saddlescope.io.CsvWriter;
 import org.saddlescope.experiments.EscapeSweep;
 import org.saddlescope.runs.RunFolder;
@@ -106,7 +107,7 @@ public final class Collect {
         md.append(String.format(Locale.ROOT, "# Sweep %s (kind %s)%n%n%d of %d points done, %d failed. results.csv: one row per point; "
                 + "aggregates.csv: every result over the seeds of each grid point (%.0f%% t-intervals for means, Wilson for fractions).%n%n",
                 spec.name, spec.kind, done, entries.size(), failed, 100 * conf));
-        Path figures = f.root().resolve("figures");
+        Path figures = f.root().resolve(RunFiles.FIGURES);
         if (axes.contains("width") && resultColumns.contains("success")) md.append(successByWidth(groups, groupAxes, conf, figures));
         if (spec.kind.equals("flow") && resultColumns.contains("loss_escape_t")) md.append(escapeTimes(f, spec, entries, results));
         if (axes.contains("depth") && resultColumns.contains("plateaus")) md.append(byDepth(groups, groupAxes, conf, figures));

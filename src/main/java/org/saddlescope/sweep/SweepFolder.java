@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.saddlescope.runs.RunFiles;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.config.Configs;
 import org.saddlescope.io.FolderLock;
@@ -50,7 +51,7 @@ public final class SweepFolder {
     public Path slurmDir() { return root.resolve("slurm"); }
 
     public static boolean isSweep(Path dir) {
-        return Files.isRegularFile(dir.resolve("sweep.yaml")) && Files.isRegularFile(dir.resolve("plan.json"));
+        return Files.isRegularFile(dir.resolve(RunFiles.SWEEP)) && Files.isRegularFile(dir.resolve("plan.json"));
     }
 
     /** Opens an existing sweep folder; bad input if {@code dir} is not one. */
@@ -61,8 +62,8 @@ public final class SweepFolder {
 
     /** The stored spec. */
     public SweepSpec spec(Kinds kinds) {
-        return SweepSpec.parse(Configs.readYaml(root.resolve("sweep.yaml")), root, root.getFileName().toString(), kinds,
-                root.resolve("sweep.yaml").toString());
+        return SweepSpec.parse(Configs.readYaml(root.resolve(RunFiles.SWEEP)), root, root.getFileName().toString(), kinds,
+                root.resolve(RunFiles.SWEEP).toString());
     }
 
     /**
@@ -120,7 +121,7 @@ public final class SweepFolder {
     private void writePlan(SweepSpec spec, List<Point> points) {
         Path dir = root;
         SweepFolder f = this;
-        AtomicFiles.writeAtomically(dir.resolve("sweep.yaml"), yaml(spec.stored));
+        AtomicFiles.writeAtomically(dir.resolve(RunFiles.SWEEP), yaml(spec.stored));
         List<Map<String, Object>> plan = new ArrayList<>();
         for (Point p : points) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.saddlescope.runs.RunFiles;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
@@ -57,7 +58,7 @@ public final class SpectraAddon implements RunAddon {
     public static final String[] SPECTRA_HEADER = {"step", "layer", "index", "singular_value", "layer_frobenius_norm"};
 
     /** Every step's StepInfo, for the replay of a resumed run. */
-    static final String STEP_LOG = "checkpoints/steps.bin";
+    static final String STEP_LOG = RunFiles.STEP_LOG;
     /** epoch (8), epochEnd (1), loss, ‖θ‖², learning rate (8 each); the step is the record's index + 1. */
     static final int RECORD = 33;
 
@@ -133,10 +134,10 @@ public final class SpectraAddon implements RunAddon {
         CsvWriter csv = null;
         if (cfg.top_k > 0) {
             Cadence cadence = cadence(cfg);
-            Path file = folder.path("spectra.csv");
+            Path file = folder.path(RunFiles.SPECTRA);
             List<SpectrumSnapshot> earlier = List.of();
             if (step > 0) {
-                if (lengths != null && lengths.has("spectra.csv")) TrainRun.truncate(file, lengths.get("spectra.csv").asLong());
+                if (lengths != null && lengths.has(RunFiles.SPECTRA)) CsvWriter.truncateTo(file, lengths.get(RunFiles.SPECTRA).asLong());
                 else CsvWriter.truncateAfter(file, step); // checkpoints of older versions
                 earlier = readSpectra(file);
             } else {
@@ -176,14 +177,14 @@ public final class SpectraAddon implements RunAddon {
         if (!Files.exists(logFile)) {
             throw new BadInputException(logFile + " is missing; the run cannot resume its saddle analysis from step " + step);
         }
-        TrainRun.checkLength(logFile, want);
+        CsvWriter.checkLength(logFile, want);
     }
 
     /** steps.bin cut back to the checkpoint's {@code step} records and fed, step by step, to {@code replay}. */
     private static void replay(Path logFile, long step, JsonNode lengths, TrainingObserver replay) {
         checkStepLog(logFile, step, lengths);
         long want = step * RECORD;
-        TrainRun.truncate(logFile, want);
+        CsvWriter.truncateTo(logFile, want);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(logFile), 1 << 16))) {
             for (long t = 1; t <= step; t++) {
                 long epoch = in.readLong();
@@ -214,7 +215,7 @@ public final class SpectraAddon implements RunAddon {
         try {
             s.log.flush();
             files.put(STEP_LOG, Files.size(folder.path(STEP_LOG)));
-            if (s.csv != null) files.put("spectra.csv", Files.size(folder.path("spectra.csv")));
+            if (s.csv != null) files.put(RunFiles.SPECTRA, Files.size(folder.path(RunFiles.SPECTRA)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -233,7 +234,7 @@ public final class SpectraAddon implements RunAddon {
         s.closeFiles();
         SaddleTracker t = s.tracker;
         // The snapshots as spectra.csv holds them, whether this process took them or read them back on resume.
-        List<SpectrumSnapshot> snaps = t.spectra() == null ? List.of() : readSpectra(folder.path("spectra.csv"));
+        List<SpectrumSnapshot> snaps = t.spectra() == null ? List.of() : readSpectra(folder.path(RunFiles.SPECTRA));
         analyse(folder, t.detector(), t.history().logBinned(), snaps, t.spectra() == null ? 0 : t.spectra().seconds(),
                 result.state().elapsedSeconds(), t.spectra() == null ? 0 : t.spectra().k());
         if (t.spectra() != null) t.spectra().close();
@@ -282,7 +283,7 @@ public final class SpectraAddon implements RunAddon {
     public static void writeAnalysis(RunFolder folder, SaddleAnalysis a, PlateauDetector.Settings settings,
                                      double spectraSeconds, double trainSeconds, int trackedK) {
         PlateauDetector.Result det = a.detection();
-        try (CsvWriter w = new CsvWriter(folder.path("escapes.csv"), new String[] {"escape", "start_step", "middle_step", "end_step",
+        try (CsvWriter w = new CsvWriter(folder.path(RunFiles.ESCAPES), new String[] {"escape", "start_step", "middle_step", "end_step",
                 "loss_before", "loss_after", "theta_norm_before", "theta_norm_after", "from_plateau", "to_plateau",
                 "spectral_rise", "direction", "spectral_middle_step"}, false)) {
             for (PlateauDetector.Escape e : det.escapes()) {
@@ -292,9 +293,9 @@ public final class SpectraAddon implements RunAddon {
                         Double.isNaN(e.spectralMiddleStep()) ? null : round(e.spectralMiddleStep()));
             }
         }
-        try (CsvWriter w = new CsvWriter(folder.path("plateaus.csv"), new String[] {"plateau", "start_step", "end_step", "loss",
+        try (CsvWriter w = new CsvWriter(folder.path(RunFiles.PLATEAUS), new String[] {"plateau", "start_step", "end_step", "loss",
                 "theta_norm", "snapshot_step", "bottleneck_rank", "rank_at_least", "layer_ranks"}, false);
-             CsvWriter lw = new CsvWriter(folder.path("plateau_layers.csv"), new String[] {"plateau", "snapshot_step", "layer",
+             CsvWriter lw = new CsvWriter(folder.path(RunFiles.PLATEAU_LAYERS), new String[] {"plateau", "snapshot_step", "layer",
                      "numerical_rank", "tail_ratio", "effective_rank", "sigma_1", "sigma_2"}, false)) {
             for (PlateauDetector.Plateau p : det.plateaus()) {
                 SaddleAnalysis.PlateauRanks pr = null;
@@ -313,12 +314,12 @@ public final class SpectraAddon implements RunAddon {
                         censored ? trackedK : null, ranks.toString());
             }
         }
-        try (CsvWriter w = new CsvWriter(folder.path("loss_smoothed.csv"), new String[] {"step", "smoothed_loss", "log_slope"}, false)) {
+        try (CsvWriter w = new CsvWriter(folder.path(RunFiles.LOSS_SMOOTHED), new String[] {"step", "smoothed_loss", "log_slope"}, false)) {
             for (int j = 0; j < det.gridStep().length; j++) w.row(det.gridStep()[j], det.smoothedLoss()[j], det.slope()[j]);
         }
         SaddleAnalysis.DepthProfile first = a.afterFirstEscape(), end = a.atEnd();
         if (end != null) {
-            try (CsvWriter w = new CsvWriter(folder.path("low_rank_by_depth.csv"), new String[] {"layer",
+            try (CsvWriter w = new CsvWriter(folder.path(RunFiles.LOW_RANK_BY_DEPTH), new String[] {"layer",
                     "tail_ratio_after_first_escape", "sigma2_over_sigma1_after_first_escape", "tail_ratio_end", "sigma2_over_sigma1_end"}, false)) {
                 for (int i = 0; i < end.layers().size(); i++) {
                     SaddleAnalysis.LayerRank e = end.layers().get(i);
@@ -354,7 +355,7 @@ public final class SpectraAddon implements RunAddon {
         m.put("spectra_seconds", spectraSeconds);
         m.put("train_seconds", Double.isNaN(trainSeconds) ? null : trainSeconds); // NaN: a live refresh
         m.put("spectra_fraction_of_training", trainSeconds > 0 ? spectraSeconds / trainSeconds : null);
-        folder.writeJson("saddles.json", m);
+        folder.writeJson(RunFiles.SADDLES, m);
     }
 
     private static Map<String, Object> profileMap(SaddleAnalysis.DepthProfile p) {

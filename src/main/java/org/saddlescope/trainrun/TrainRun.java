@@ -37,6 +37,8 @@ import org.saddlescope.datasets.DataSource;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.io.CsvWriter;
 import org.saddlescope.runs.Checkpoints;
+import org.saddlescope.runs.Manifest;
+import org.saddlescope.runs.RunFiles;
 import org.saddlescope.runs.RunFolder;
 import org.saddlescope.runs.Weights;
 import org.saddlescope.io.Json;
@@ -96,9 +98,9 @@ public final class TrainRun {
         }
         try (RunFolder folder = RunFolder.create(out, "train")) {
             Instant start = Instant.now();
-            folder.writeYaml("config.yaml", cfg.toMap());
+            folder.writeYaml(RunFiles.CONFIG, cfg.toMap());
             folder.writeManifest("train", cfg.seed, start, null, manifestExtra(cfg, net, setup, threads, null));
-            Weights.save(net, folder.weights().resolve("initial.npz"), provenance(cfg, setup));
+            Weights.save(net, folder.weights().resolve(RunFiles.INITIAL_WEIGHTS), provenance(cfg, setup));
             folder.publish();
             return train(cfg, folder, net, optimizer(cfg), setup, null, start, threads, progress, hooks, "", addons);
         }
@@ -126,24 +128,25 @@ public final class TrainRun {
                                  List<RunAddon> addons) {
         if (threadsOrNull != null && threadsOrNull < 1) throw new BadInputException("--threads must be ≥ 1, got " + threadsOrNull);
         try (RunFolder folder = RunFolder.openForWriting(dir, "train")) {
-            Path cfgFile = folder.path("config.yaml");
-            TrainConfig own = TrainConfig.merge(List.of(TrainConfig.readYaml(cfgFile)), cfgFile.toString());
-            TrainConfig cfg = TrainConfig.merge(List.of(TrainConfig.readYaml(cfgFile)), cfgFile.toString());
+            Path cfgFile = folder.path(RunFiles.CONFIG);
+            Map<String, Object> yaml = TrainConfig.readYaml(cfgFile);
+            TrainConfig own = TrainConfig.merge(List.of(yaml), cfgFile.toString());
+            TrainConfig cfg = TrainConfig.merge(List.of(yaml), cfgFile.toString());
             if (steps != null) cfg.steps = steps;
             if (epochs != null) cfg.epochs = epochs;
             if (steps != null || epochs != null) {
                 Configs.check(cfg, "--resume");
                 cfg.validate("--resume");
             }
-            JsonNode manifest = readManifest(folder);
-            String ended = manifest.path("stop").asText("");
-            long done = manifest.path("steps").asLong(0);
+            Manifest manifest = Manifest.read(folder.root());
+            String ended = manifest.stop();
+            long done = manifest.steps();
             if (ended.equals("diverged")) {
-                throw new BadInputException(dir + " diverged (" + manifest.path("message").asText() + "); a resume would repeat the same steps: "
+                throw new BadInputException(dir + " diverged (" + manifest.message() + "); a resume would repeat the same steps: "
                         + "start a new run with another --lr or --lr-power");
             }
             Checkpoints.Saved saved = Checkpoints.latest(folder);
-            int threads = threadsOrNull != null ? threadsOrNull : saved != null ? saved.threads() : manifest.path("threads").asInt(1);
+            int threads = threadsOrNull != null ? threadsOrNull : saved != null ? saved.threads() : manifest.threads();
             Blas.init(threads);
             Setup setup = setup(cfg);
             MemoryEstimate.check(cfg, setup.data);
@@ -151,7 +154,7 @@ public final class TrainRun {
             long total = trainer(cfg, net, optimizer(cfg), setup, hooks).totalSteps();
             long ownTotal = trainer(own, net, optimizer(own), setup, hooks).totalSteps();
             long from = saved == null ? 0 : saved.state().step();
-            boolean finished = (ended.equals("budget") || ended.equals("loss_target")) && Files.exists(folder.weights().resolve("final.npz"));
+            boolean finished = (ended.equals("budget") || ended.equals("loss_target")) && Files.exists(folder.weights().resolve(RunFiles.FINAL_WEIGHTS));
             if (from > ownTotal || (finished && from >= done)) {
                 throw new BadInputException(folder.path(Checkpoints.STATE) + " is at step " + from + ", past the budget of " + ownTotal
                         + " steps in " + cfgFile + (finished ? " (the run finished at step " + done + ")" : "")
@@ -160,7 +163,7 @@ public final class TrainRun {
             if (finished && (ended.equals("loss_target") || total <= done)) return alreadyFinished(folder, manifest, done, steps, epochs, total, hooks);
             Optimizer optimizer = optimizer(cfg);
             restoreState(folder, saved, net, optimizer, setup, addons); // reads and checks only
-            if (steps != null || epochs != null) folder.writeYaml("config.yaml", cfg.toMap());
+            if (steps != null || epochs != null) folder.writeYaml(RunFiles.CONFIG, cfg.toMap());
             restoreFiles(folder, saved);
             String note = (saved == null ? " (resumed from θ0 in weights/initial.npz: the run had written no checkpoint)"
                     : " (resumed from the checkpoint at step " + from + ")") + threadsNote(saved, threads);
@@ -169,12 +172,12 @@ public final class TrainRun {
     }
 
     /** A finished run resumed without a larger budget: nothing to do (its figures drawn if a kill left them undrawn). */
-    private static Outcome alreadyFinished(RunFolder folder, JsonNode manifest, long done, Long steps, Long epochs, long total, Hooks hooks) {
+    private static Outcome alreadyFinished(RunFolder folder, Manifest manifest, long done, Long steps, Long epochs, long total, Hooks hooks) {
         if (steps != null || epochs != null) {
             throw new BadInputException(folder.root() + " already finished " + done + " steps; a new budget must be larger (got "
                     + (steps != null ? "--steps " + steps : "--epochs " + epochs) + ", " + total + " steps)");
         }
-        TrainState end = new TrainState(done, manifest.path("epochs").asLong(0), 0, Double.NaN, 0, 0, manifest.path("train_seconds").asDouble(), null);
+        TrainState end = new TrainState(done, manifest.epochs(), 0, Double.NaN, 0, 0, manifest.trainSeconds(), null);
         Outcome o = new Outcome(folder.root(), Trainer.Stop.BUDGET, end, "already finished " + done + " steps; nothing to do (extend it with --steps N)",
                 List.of());
         // stopped (SIGTERM, SIGKILL) after its manifest while its figures were drawn: draw them and the report now
@@ -191,31 +194,16 @@ public final class TrainRun {
         if (saved == null) {
             // Killed before the first checkpoint: start over from the recorded θ0. Under mixed precision the
             // rebuilt θ0 is exact and initial.npz (float64, high + low rounded) may not be, so keep the rebuilt one.
-            if (setup.precision != Precision.MIXED) Weights.load(folder.weights().resolve("initial.npz"), net);
+            if (setup.precision != Precision.MIXED) Weights.load(folder.weights().resolve(RunFiles.INITIAL_WEIGHTS), net);
             return;
         }
         Checkpoints.restore(saved, net, optimizer);
         var lengths = saved.extra().path("files").fields();
         while (lengths.hasNext()) {
             var e = lengths.next();
-            checkLength(folder.path(e.getKey()), e.getValue().asLong());
+            CsvWriter.checkLength(folder.path(e.getKey()), e.getValue().asLong());
         }
         for (RunAddon a : addons) a.checkResume(folder, saved);
-    }
-
-    /** Bad input unless {@code file} is there with at least {@code length} bytes (what a checkpoint recorded). */
-    static void checkLength(Path file, long length) {
-        try {
-            long size = Files.size(file);
-            if (size < length) {
-                throw new BadInputException(file + " is shorter (" + size + " bytes) than at the last checkpoint (" + length
-                        + "): it was changed after the run wrote it");
-            }
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new BadInputException(file + " is missing, but the last checkpoint says it had " + length + " bytes");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String threadsNote(Checkpoints.Saved saved, int threads) {
@@ -226,40 +214,14 @@ public final class TrainRun {
 
     /** The appended files cut back to the checkpoint (their lengths then), or removed when there is none. */
     private static void restoreFiles(RunFolder folder, Checkpoints.Saved saved) {
-        Path metrics = folder.path("metrics.csv");
+        Path metrics = folder.path(RunFiles.METRICS);
         if (saved == null) {
             deleteQuietly(metrics);
             return;
         }
         JsonNode lengths = saved.extra().path("files");
-        if (lengths.has("metrics.csv")) truncate(metrics, lengths.get("metrics.csv").asLong());
+        if (lengths.has(RunFiles.METRICS)) CsvWriter.truncateTo(metrics, lengths.get(RunFiles.METRICS).asLong());
         else CsvWriter.truncateAfter(metrics, saved.state().step()); // checkpoints of older versions
-    }
-
-    /** Cuts an appended file back to {@code length} bytes, as it was at a checkpoint. */
-    static void truncate(Path file, long length) {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
-            if (ch.size() < length) {
-                throw new BadInputException(file + " is shorter (" + ch.size() + " bytes) than at the last checkpoint (" + length
-                        + "): it was changed after the run wrote it");
-            }
-            ch.truncate(length);
-            ch.force(true);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new BadInputException(file + " is missing, but the last checkpoint says it had " + length + " bytes");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static JsonNode readManifest(RunFolder folder) {
-        Path m = folder.path("manifest.json");
-        try {
-            JsonNode n = Json.JSON.readTree(m.toFile());
-            return n == null ? Json.JSON.createObjectNode() : n;
-        } catch (IOException e) {
-            throw new BadInputException(m + ": unreadable (" + BadInputException.firstLine(e.getMessage()) + ")");
-        }
     }
 
     private static Trainer.Settings settings(TrainConfig cfg, Hooks hooks) {
@@ -301,7 +263,7 @@ public final class TrainRun {
                 message += (sink.lastCheckpoint != null ? "; checkpoint " + sink.lastCheckpoint + " (step " + r.state().step() + ")"
                         : "; nothing new to save") + "; continue with: saddlescope train --resume " + folder.root();
             } else {
-                Weights.save(net, folder.weights().resolve("final.npz"), provenance(cfg, setup));
+                Weights.save(net, folder.weights().resolve(RunFiles.FINAL_WEIGHTS), provenance(cfg, setup));
             }
             for (RunAddon a : addons) {
                 if (r.stop() != Trainer.Stop.INTERRUPTED) a.finish(cfg, folder, net, r);
@@ -318,7 +280,7 @@ public final class TrainRun {
     /** Whether the run's report.html is there and is not a live report of the run in progress ({@link LiveReport}). */
     private static boolean finalReport(RunFolder folder) {
         try {
-            Path p = folder.path("report.html");
+            Path p = folder.path(RunFiles.REPORT);
             return Files.exists(p) && !Files.readString(p).contains(LiveReport.LIVE);
         } catch (java.io.IOException e) {
             return false;
@@ -449,7 +411,7 @@ public final class TrainRun {
 
         @Override
         public void metricsHeader(List<String> columns) {
-            if (metrics == null) metrics = new CsvWriter(folder.path("metrics.csv"), columns.toArray(new String[0]), append);
+            if (metrics == null) metrics = new CsvWriter(folder.path(RunFiles.METRICS), columns.toArray(new String[0]), append);
         }
 
         @Override
@@ -465,7 +427,7 @@ public final class TrainRun {
         public void checkpoint(Network net, Optimizer optimizer, TrainState state) {
             Map<String, Object> fields = new LinkedHashMap<>();
             Map<String, Object> files = new LinkedHashMap<>();
-            files.put("metrics.csv", size(folder.path("metrics.csv")));
+            files.put(RunFiles.METRICS, size(folder.path(RunFiles.METRICS)));
             fields.put("files", files);
             Map<String, Matrix> arrays = new LinkedHashMap<>();
             try {
@@ -474,7 +436,7 @@ public final class TrainRun {
             } finally {
                 for (Matrix m : arrays.values()) m.close();
             }
-            lastCheckpoint = folder.checkpoints().resolve(String.format("ckpt-%010d.npz", state.step()));
+            lastCheckpoint = folder.checkpoints().resolve(RunFiles.checkpointWeights(state.step()));
             lastCheckpointStep = state.step();
         }
 
@@ -487,7 +449,7 @@ public final class TrainRun {
             if (earlier != null) {
                 return "last good checkpoint " + earlier.weights() + " (step " + earlier.state().step() + "); weights/final.npz not written";
             }
-            return "no checkpoint was written; θ0 is in " + f.weights().resolve("initial.npz") + "; weights/final.npz not written";
+            return "no checkpoint was written; θ0 is in " + f.weights().resolve(RunFiles.INITIAL_WEIGHTS) + "; weights/final.npz not written";
         }
 
         private static long size(Path p) {
