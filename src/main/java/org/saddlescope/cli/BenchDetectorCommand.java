@@ -35,8 +35,19 @@ public final class BenchDetectorCommand implements java.util.concurrent.Callable
     @Option(names = "--no-sgd", description = "Full-batch runs only.")
     boolean noSgd;
 
+    @Option(names = "--runs", arity = "1..*", paramLabel = "RUN", description = "Score on these real train run folders instead "
+            + "(labels from their outputs.csv; the detector rerun on their step logs); group = folder name without -sN.")
+    List<java.nio.file.Path> runs;
+
+    @Option(names = "--tune-seeds", split = ",", paramLabel = "S,S,...", description = "With --runs: seeds the rules were tuned on (the others are reported as held out; default: ${DEFAULT-VALUE}).")
+    List<Long> tuneSeeds = List.of(0L, 1L, 2L);
+
+    @Option(names = "--detector", split = ",", paramLabel = "NAME=VALUE", description = "With --runs: detector thresholds to override (e.g. enter=0.5).")
+    java.util.Map<String, Double> detector = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() throws InterruptedException {
+        if (runs != null) return real();
         for (int d : depths) if (d < 3 || d > 6) throw new IllegalArgumentException("--depths must lie in 3..6, got " + d);
         if (seeds < 1 || steps < 100) throw new IllegalArgumentException("--seeds must be ≥ 1 and --steps ≥ 100");
         List<DetectorBenchmark.Case> cases = DetectorBenchmark.grid(depths, seeds, !noSgd, steps);
@@ -48,6 +59,36 @@ public final class BenchDetectorCommand implements java.util.concurrent.Callable
             folder.publish();
             System.out.println(DetectorBenchmark.score(results).line());
             System.out.println("run folder: " + folder.root());
+        }
+        return CommandLine.ExitCode.OK;
+    }
+
+    /** bench-detector --runs: the real-run benchmark (no training). */
+    private Integer real() {
+        for (java.nio.file.Path r : runs) {
+            if (!java.nio.file.Files.isRegularFile(r.resolve("config.yaml"))) throw new org.saddlescope.io.BadInputException(r + " is not a train run folder");
+        }
+        org.saddlescope.spectra.PlateauDetector.Settings settings;
+        try {
+            settings = org.saddlescope.spectra.PlateauDetector.Settings.defaults().with(detector);
+        } catch (IllegalArgumentException e) {
+            throw new org.saddlescope.io.BadInputException("--detector: " + e.getMessage());
+        }
+        List<org.saddlescope.experiments.RealRunBenchmark.Result> results = new ArrayList<>();
+        try (RunFolder folder = RunFolder.create(common.outOr("bench-detector"), "bench-detector");
+             ConsoleProgress progress = new ConsoleProgress("bench-detector", common.quiet)) {
+            List<org.saddlescope.experiments.RealRunBenchmark.Case> cases = org.saddlescope.experiments.RealRunBenchmark.cases(runs,
+                    new java.util.HashSet<>(tuneSeeds), true);
+            for (org.saddlescope.experiments.RealRunBenchmark.Case c : cases) {
+                progress.progress(results.size(), cases.size(), c.name());
+                results.add(org.saddlescope.experiments.RealRunBenchmark.score(c, settings));
+            }
+            org.saddlescope.experiments.RealRunBenchmarkReport.write(folder, results, settings);
+            folder.publish();
+            System.out.print(java.nio.file.Files.readString(folder.root().resolve("real_score.md")));
+            System.out.println("run folder: " + folder.root());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         return CommandLine.ExitCode.OK;
     }

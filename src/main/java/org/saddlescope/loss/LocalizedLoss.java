@@ -8,9 +8,19 @@ import org.saddlescope.linalg.Matrix;
  */
 public final class LocalizedLoss implements Cost {
     private final Matrix g;
+    private final double offset;
 
     public LocalizedLoss(Matrix g) {
+        this(g, 0);
+    }
+
+    /**
+     * C(0) + Tr[GᵀY] with {@code offset} = C(0): the first-order Taylor model of a cost around zero output (paper,
+     * equation 1), whose value reads as a loss and falls below C(0) as the localized model escapes.
+     */
+    public LocalizedLoss(Matrix g, double offset) {
         this.g = g;
+        this.offset = offset;
     }
 
     /** G = ∇C(0) of the given cost at the given targets. */
@@ -22,9 +32,9 @@ public final class LocalizedLoss implements Cost {
 
     @Override public String name() { return "localized"; }
 
-    /** L0 = Tr[GᵀY] of outputs Y. */
+    /** offset + Tr[GᵀY] of outputs Y (L0 = Tr[GᵀY] for the default offset 0). */
     public double value(Matrix y) {
-        return g.dot(y);
+        return offset + g.dot(y);
     }
 
     /** Tr[GᵀY]; the targets are ignored (G already holds them). */
@@ -36,7 +46,7 @@ public final class LocalizedLoss implements Cost {
     @Override
     public double gradient(Matrix y, Matrix targetsIgnored, Matrix out) {
         out.copyFrom(g);
-        return g.dot(y);
+        return offset + g.dot(y);
     }
 
     /** Linear in Y: the Hessian is zero. */

@@ -153,7 +153,14 @@ public final class SpectraFigures {
         Table escapes = readTable(run.resolve("escapes.csv")), plateaus = readTable(run.resolve("plateaus.csv"));
         int ne = escapes == null ? 0 : escapes.rows();
         StringBuilder sb = new StringBuilder();
-        sb.append(ne == 0 ? "No escape detected" : ne == 1 ? "1 escape" : ne + " escapes");
+        double from = s.path("loss_start").asDouble(Double.NaN), to = s.path("loss_end").asDouble(Double.NaN);
+        if (ne == 0 && Double.isFinite(from) && org.saddlescope.spectra.EscapeDefinition.reached(to, from)) {
+            sb.append(String.format(Locale.ROOT, "No escape detected, although the smoothed loss fell from %s to %s (%.1f%%): no fall passed "
+                    + "the detector's tests (a sharp fall after a plateau, a singular value rising across it)", HtmlReport.round(from),
+                    HtmlReport.round(to), 100 * (to - from) / from));
+        } else {
+            sb.append(ne == 0 ? "No escape detected" : ne == 1 ? "1 escape" : ne + " escapes");
+        }
         for (int i = 0; i < ne; i++) {
             sb.append(i == 0 ? ": " : "; ").append(String.format(Locale.ROOT, "E%d at step %s (loss %s → %s",
                     (int) escapes.column("escape")[i], HtmlReport.round(escapes.column("middle_step")[i]),

@@ -45,8 +45,11 @@ import org.saddlescope.io.Json;
  * </ul>
  */
 public final class TheoryAddon implements RunAddon {
-    /** Loss drops (fractions of C0) at which θ is saved. */
-    public static final double[] DROPS = {0.01, 0.1, 0.5};
+    /**
+     * Loss drops (fractions of C0) at which θ is saved: the first is the onset of the first escape
+     * ({@link org.saddlescope.spectra.EscapeDefinition#ONSET_DROP}), the others how far it has got.
+     */
+    public static final double[] DROPS = {org.saddlescope.spectra.EscapeDefinition.ONSET_DROP, 0.1, 0.5};
 
     private final Map<Path, Watch> sessions = new ConcurrentHashMap<>();
 

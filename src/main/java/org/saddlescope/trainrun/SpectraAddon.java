@@ -197,6 +197,29 @@ public final class SpectraAddon implements RunAddon {
         }
     }
 
+    /**
+     * The loss history a finished or stopped run's detector saw: its checkpoints/steps.bin replayed into a fresh
+     * {@link LossHistory} (every step, or the first {@code upTo} when positive: the run as it stood then).
+     */
+    public static LossHistory readHistory(Path run, long upTo) {
+        Path logFile = run.resolve(STEP_LOG);
+        LossHistory h = new LossHistory();
+        if (!Files.exists(logFile)) throw new BadInputException(logFile + " is missing: no step log to read the loss history from");
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(logFile), 1 << 16))) {
+            long n = Files.size(logFile) / RECORD;
+            if (upTo > 0) n = Math.min(n, upTo);
+            for (long t = 1; t <= n; t++) {
+                long epoch = in.readLong();
+                boolean epochEnd = in.readBoolean();
+                double loss = in.readDouble(), norm2 = in.readDouble(), lr = in.readDouble();
+                h.afterStep(null, new TrainingObserver.StepInfo(t, epoch, epochEnd, loss, norm2, lr));
+            }
+        } catch (IOException e) {
+            throw new BadInputException(logFile + ": unreadable (" + e.getMessage() + ")");
+        }
+        return h;
+    }
+
     private static Map<Integer, Matrix> bases(Checkpoints.Saved resumed) {
         Map<Integer, Matrix> out = new TreeMap<>();
         for (Map.Entry<String, Matrix> e : resumed.readArrays().entrySet()) {
@@ -285,12 +308,12 @@ public final class SpectraAddon implements RunAddon {
         PlateauDetector.Result det = a.detection();
         try (CsvWriter w = new CsvWriter(folder.path(RunFiles.ESCAPES), new String[] {"escape", "start_step", "middle_step", "end_step",
                 "loss_before", "loss_after", "theta_norm_before", "theta_norm_after", "from_plateau", "to_plateau",
-                "spectral_rise", "direction", "spectral_middle_step"}, false)) {
+                "spectral_rise", "direction", "spectral_middle_step", "onset_step"}, false)) {
             for (PlateauDetector.Escape e : det.escapes()) {
                 w.row(e.number(), round(e.startStep()), round(e.middleStep()), round(e.endStep()), e.lossBefore(), e.lossAfter(),
                         Math.sqrt(e.normSquaredBefore()), Math.sqrt(e.normSquaredAfter()), e.fromPlateau(), e.toPlateau(),
                         Double.isNaN(e.spectralRise()) ? null : e.spectralRise(), e.direction() > 0 ? e.direction() : null,
-                        Double.isNaN(e.spectralMiddleStep()) ? null : round(e.spectralMiddleStep()));
+                        Double.isNaN(e.spectralMiddleStep()) ? null : round(e.spectralMiddleStep()), round(e.onsetStep()));
             }
         }
         try (CsvWriter w = new CsvWriter(folder.path(RunFiles.PLATEAUS), new String[] {"plateau", "start_step", "end_step", "loss",
@@ -334,6 +357,14 @@ public final class SpectraAddon implements RunAddon {
         m.put("plateaus", det.plateaus().size());
         m.put("ends_on_plateau", det.endsOnPlateau());
         m.put("status_at_end", det.finalStatus());
+        if (det.smoothedLoss().length > 0) {
+            // the smoothed loss at the first and last grid points: a summary must not say "no escape" of a run whose
+            // loss fell without a fall the detector accepted, without saying that it fell
+            m.put("loss_start", det.smoothedLoss()[0]);
+            m.put("loss_end", det.smoothedLoss()[det.smoothedLoss().length - 1]);
+        }
+        m.put("escape_definition", "escape = a fall the detector accepts; its onset = first step with the loss "
+                + org.saddlescope.spectra.EscapeDefinition.ONSET_DROP + " below the plateau it leaves; middle = half its log-loss fall");
         List<Map<String, Object>> ps = new ArrayList<>();
         for (SaddleAnalysis.PlateauRanks pr : a.plateaus()) {
             Map<String, Object> q = new LinkedHashMap<>();

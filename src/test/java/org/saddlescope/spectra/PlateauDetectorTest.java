@@ -117,6 +117,32 @@ class PlateauDetectorTest {
         return h;
     }
 
+    /**
+     * The miss of issue 20: fashion-quick on MNIST leaves a plateau flat to 1e-7 with a fall of only 13% of the loss
+     * (2.3026 → 1.99, cross-entropy, a first escape to a rank-one saddle) at step ~9500, whose log-time slope peaks near
+     * 0.7, below the old entry threshold of 1. Here the fall is a logistic of width 0.05 in ln t (peak slope
+     * ln(2.3026/1.99)/(4·0.05) = 0.73) with 2% noise: one escape, its middle within 0.05 decades of 9500, its onset
+     * (loss 1% below the plateau's) before the middle.
+     */
+    @Test
+    void aShallowSharpFallAfterAFlatPlateauIsAnEscape() {
+        LossHistory h = curve(20000, new double[] {2.3026, 1.99}, new double[] {9500}, 0.02, 7);
+        PlateauDetector.Result r = new PlateauDetector().detect(h);
+        assertEquals(1, r.escapes().size(), r.toString());
+        PlateauDetector.Escape e = r.escapes().get(0);
+        assertEquals(Math.log10(9500), Math.log10(e.middleStep()), 0.05, e.toString());
+        assertTrue(e.onsetStep() < e.middleStep() && e.onsetStep() >= e.startStep(), e.toString());
+        assertEquals(0, e.fromPlateau());
+    }
+
+    /** The onset rule on a plain series: the first loss at least 1% below the level. */
+    @Test
+    void onsetIsTheFirstLossOnePercentBelowThePlateau() {
+        double[] step = {10, 20, 30, 40}, loss = {2.0, 1.985, 1.979, 1.5};
+        assertEquals(30, EscapeDefinition.onset(step, loss, 2.0));
+        assertTrue(Double.isNaN(EscapeDefinition.onset(step, new double[] {2, 2, 2, 1.99}, 2.0)));
+    }
+
     @Test
     void constructedCurveWithNoiseGivesTheEscapesWhereTheyAre() {
         // 30% multiplicative noise per step (like batch-32 CE): log-binning and smoothing must take it out.

@@ -8,7 +8,6 @@ import org.apache.commons.math3.exception.MaxCountExceededException;
 import org.apache.commons.math3.ode.FirstOrderDifferentialEquations;
 import org.apache.commons.math3.ode.events.EventHandler;
 import org.apache.commons.math3.exception.NumberIsTooSmallException;
-import org.apache.commons.math3.ode.nonstiff.ClassicalRungeKuttaIntegrator;
 import org.apache.commons.math3.ode.nonstiff.DormandPrince853Integrator;
 import org.apache.commons.math3.ode.sampling.StepHandler;
 import org.apache.commons.math3.ode.sampling.StepInterpolator;
@@ -109,38 +108,18 @@ public final class GradientFlow {
 
     public int parameterCount() { return P; }
 
-    /** θ packed as the flow's state (without the clock component). */
+    /** θ packed as the flow's state (without the clock component): {@link org.saddlescope.net.Parameters#pack}. */
     public static double[] pack(Network n) {
-        double[] y = new double[(int) n.parameterCount()];
-        int off = 0;
-        for (int l = 1; l <= n.depth(); l++) {
-            Matrix w = n.weight(l);
-            double[] a = w.toDoubleArray();
-            System.arraycopy(a, 0, y, off, a.length);
-            off += a.length;
-        }
-        return y;
+        return org.saddlescope.net.Parameters.pack(n);
     }
 
     /** Writes the first P entries of y into the network's weights. */
     public static void unpack(double[] y, Network n) {
-        int off = 0;
-        for (int l = 1; l <= n.depth(); l++) {
-            Matrix w = n.weight(l);
-            int size = w.size();
-            if (n.dtype() == DType.F64) {
-                w.doubleBuffer().put(0, y, off, size);
-            } else {
-                for (int k = 0; k < size; k++) w.setFlat(k, y[off + k]);
-            }
-            off += size;
-        }
+        org.saddlescope.net.Parameters.unpack(y, n);
     }
 
     private static double norm2(double[] y, int p) {
-        double s = 0;
-        for (int k = 0; k < p; k++) s += y[k] * y[k];
-        return s;
+        return FlowSupport.norm2(y, p);
     }
 
     /** Loss at the state y (forward pass only). */
@@ -230,156 +209,169 @@ public final class GradientFlow {
 
     public Result run(Options o, ProgressListener progress) {
         evaluations = 0;
+        forcedSteps = 0;
         double[] theta0 = pack(net);
         final double[] y0 = Arrays.copyOf(theta0, P + 1);
         double maxAbs = 0;
         for (int k = 0; k < P; k++) maxAbs = Math.max(maxAbs, Math.abs(theta0[k]));
         final double absTol = Double.isNaN(o.absTol()) ? Math.max(1e-300, 1e-6 * o.relTol() * maxAbs) : o.absTol();
-        final double initialLoss = loss(y0);
-        final Clock clock = o.clock();
-        final Time[] escapes = {Time.NONE, Time.NONE};
-        final Stop[] stop = {Stop.END_OF_TIME};
-        boolean wantOut = !Double.isNaN(o.escapeOutput());
-        boolean wantLoss = !Double.isNaN(o.lossDrop());
-
-        List<Event> events = new ArrayList<>();
-        if (wantOut) {
-            events.add(new Event(y -> outputNorm(y) - o.escapeOutput(), (t, y) -> {
-                escapes[0] = times(clock, t, y);
-                if (o.stopAtEscape() && (!wantLoss || escapes[1].reached())) { stop[0] = Stop.OUTPUT_ESCAPE; return true; }
-                return false;
-            }));
-        }
-        if (wantLoss) {
-            double level = (1 - o.lossDrop()) * initialLoss;
-            events.add(new Event(y -> loss(y) - level, (t, y) -> {
-                escapes[1] = times(clock, t, y);
-                if (o.stopAtEscape() && (!wantOut || escapes[0].reached())) { stop[0] = Stop.LOSS_ESCAPE; return true; }
-                return false;
-            }));
-        }
-        if (Double.isFinite(o.blowUpNorm())) {
-            double b2 = o.blowUpNorm() * o.blowUpNorm();
-            events.add(new Event(y -> Math.log(norm2(y, P) / b2), (t, y) -> {
-                stop[0] = Stop.BLOW_UP;
-                return true;
-            }));
-        }
-
-        final List<Probe> probes = new ArrayList<>();
-        final double[] lastAccepted = {0.0};
-        final double[] lastState = y0.clone();
-        final double[] probeTimes = o.probeTimes();
-        final int[] nextProbe = {0};
-        StepHandler handler = new StepHandler() {
-            @Override public void init(double t0, double[] y, double t) { }
-            @Override
-            public void handleStep(StepInterpolator interp, boolean isLast) {
-                double cur = interp.getCurrentTime();
-                while (nextProbe[0] < probeTimes.length && probeTimes[nextProbe[0]] <= cur) {
-                    interp.setInterpolatedTime(probeTimes[nextProbe[0]]);
-                    probes.add(probe(probeTimes[nextProbe[0]], interp.getInterpolatedState().clone(), clock));
-                    nextProbe[0]++;
-                }
-                lastAccepted[0] = cur;
-                interp.setInterpolatedTime(cur);
-                System.arraycopy(interp.getInterpolatedState(), 0, lastState, 0, P + 1);
-                progress.progress(Math.round(1000 * Math.min(1, cur / o.maxTime())), 1000, null);
-            }
-        };
-
-        Equations equations = new Equations(clock);
-        double[] y = y0.clone();
-        double endTime = 0;
-        double from = 0;
-        double[] fromState = y0.clone();
-        forcedSteps = 0;
-        while (true) {
-            // Integrate decade by decade of the clock: the event finder's convergence is absolute, so it is set
-            // per segment to a few ulps of the segment's end (one value for [0, 1e13] would be 0.016, and the
-            // finder ignores roots closer than that to a step start: short steps would never see the event).
-            double segmentEnd = segmentEnd(from, o.maxTime());
-            DormandPrince853Integrator integrator = new DormandPrince853Integrator(o.minStep(), Math.abs(o.maxTime()), absTol, o.relTol());
-            integrator.setMaxEvaluations(Math.max(1, o.maxEvaluations() - evaluations));
-            for (Event e : events) integrator.addEventHandler(e, Double.MAX_VALUE, eventTolerance(segmentEnd), 200);
-            integrator.addStepHandler(handler);
-            try {
-                endTime = integrator.integrate(equations, from, fromState, segmentEnd, y);
-                if (stop[0] != Stop.END_OF_TIME || endTime >= o.maxTime()) break;
-                from = endTime;
-                fromState = y.clone();
-                continue;
-            } catch (NonFinite e) {
-                stop[0] = Stop.NON_FINITE;
-            } catch (MaxCountExceededException e) {
-                stop[0] = Stop.MAX_EVALUATIONS;
-            } catch (NumberIsTooSmallException e) {
-                // The error control wants a step below minStep: a kink of a non-smooth σ (ReLU), possibly a sliding
-                // mode where the exact flow is only defined in Filippov's sense. Take one classical RK4 step of
-                // length minStep from the last accepted state (local error O(minStep·jump)) and restart.
-                // A window of FORCED_WINDOW such steps lets a sliding mode pass without restarting every step.
-                boolean halt = false, done = false;
-                double t1 = lastAccepted[0];
-                double[] next = lastState.clone();
-                for (int w = 0; w < FORCED_WINDOW && !halt && !done; w++) {
-                    double t0f = t1;
-                    double[] prev = next;
-                    t1 = Math.min(t0f + o.minStep(), o.maxTime());
-                    next = RK4.singleStep(equations, t0f, prev.clone(), t1);
-                    forcedSteps++;
-                    for (Event ev : events) {
-                        if (!ev.fired && Math.signum(ev.g(0, prev)) != Math.signum(ev.g(0, next))) {
-                            halt |= ev.eventOccurred(t1, next, true) == EventHandler.Action.STOP;
-                        }
-                    }
-                    while (nextProbe[0] < probeTimes.length && probeTimes[nextProbe[0]] <= t1) {
-                        probes.add(probe(probeTimes[nextProbe[0]], next.clone(), clock));
-                        nextProbe[0]++;
-                    }
-                    done = t1 >= o.maxTime() || evaluations >= o.maxEvaluations();
-                }
-                progress.progress(Math.round(1000 * Math.min(1, t1 / o.maxTime())), 1000, null);
-                lastAccepted[0] = t1;
-                System.arraycopy(next, 0, lastState, 0, P + 1);
-                if (halt || done) {
-                    if (!halt && t1 < o.maxTime()) stop[0] = Stop.MAX_EVALUATIONS;
-                    endTime = t1;
-                    y = next;
-                    break;
-                }
-                from = t1;
-                fromState = next;
-                continue;
-            }
-            endTime = lastAccepted[0];
-            y = lastState;
-            break;
-        }
+        Run r = new Run(o, loss(y0), progress);
+        double[] y = r.integrate(y0, absTol);
         Network last = net.copy();
         unpack(y, last);
-        Time end = times(clock, endTime, y);
-        return new Result(probes, escapes[0], escapes[1], end, stop[0], initialLoss, evaluations, forcedSteps, last);
+        return new Result(r.probes, r.escapes[0], r.escapes[1], times(o.clock(), r.endTime, y), r.stop, r.initialLoss, evaluations,
+                forcedSteps, last);
+    }
+
+    /** One integration: its events, probes and the state of the decade-by-decade loop. */
+    private final class Run implements StepHandler {
+        final Options o;
+        final double initialLoss;
+        final ProgressListener progress;
+        final Time[] escapes = {Time.NONE, Time.NONE};
+        final List<Event> events = new ArrayList<>();
+        final List<Probe> probes = new ArrayList<>();
+        final double[] lastState;
+        double lastAccepted, endTime;
+        int nextProbe;
+        Stop stop = Stop.END_OF_TIME;
+
+        Run(Options o, double initialLoss, ProgressListener progress) {
+            this.o = o;
+            this.initialLoss = initialLoss;
+            this.progress = progress;
+            this.lastState = new double[P + 1];
+            addEvents();
+        }
+
+        /** Output escape, loss escape (stopping at the later of the two requested) and blow-up. */
+        private void addEvents() {
+            boolean wantOut = !Double.isNaN(o.escapeOutput()), wantLoss = !Double.isNaN(o.lossDrop());
+            Clock clock = o.clock();
+            if (wantOut) {
+                events.add(new Event(y -> outputNorm(y) - o.escapeOutput(), (t, y) -> {
+                    escapes[0] = times(clock, t, y);
+                    if (o.stopAtEscape() && (!wantLoss || escapes[1].reached())) { stop = Stop.OUTPUT_ESCAPE; return true; }
+                    return false;
+                }));
+            }
+            if (wantLoss) {
+                double level = (1 - o.lossDrop()) * initialLoss;
+                events.add(new Event(y -> loss(y) - level, (t, y) -> {
+                    escapes[1] = times(clock, t, y);
+                    if (o.stopAtEscape() && (!wantOut || escapes[0].reached())) { stop = Stop.LOSS_ESCAPE; return true; }
+                    return false;
+                }));
+            }
+            if (Double.isFinite(o.blowUpNorm())) {
+                double b2 = o.blowUpNorm() * o.blowUpNorm();
+                events.add(new Event(y -> Math.log(norm2(y, P) / b2), (t, y) -> {
+                    stop = Stop.BLOW_UP;
+                    return true;
+                }));
+            }
+        }
+
+        @Override public void init(double t0, double[] y, double t) { }
+
+        @Override
+        public void handleStep(StepInterpolator interp, boolean isLast) {
+            double cur = interp.getCurrentTime();
+            double[] times = o.probeTimes();
+            while (nextProbe < times.length && times[nextProbe] <= cur) {
+                interp.setInterpolatedTime(times[nextProbe]);
+                probes.add(probe(times[nextProbe], interp.getInterpolatedState().clone(), o.clock()));
+                nextProbe++;
+            }
+            lastAccepted = cur;
+            interp.setInterpolatedTime(cur);
+            System.arraycopy(interp.getInterpolatedState(), 0, lastState, 0, P + 1);
+            progress.progress(Math.round(1000 * Math.min(1, cur / o.maxTime())), 1000, null);
+        }
+
+        /**
+         * Decade by decade of the clock: the event finder's convergence is absolute, so it is set per segment to a few
+         * ulps of the segment's end (one value for [0, 1e13] would be 0.016, and the finder ignores roots closer than
+         * that to a step start: short steps would never see the event).
+         */
+        double[] integrate(double[] y0, double absTol) {
+            Equations equations = new Equations(o.clock());
+            double[] y = y0.clone(), fromState = y0.clone();
+            System.arraycopy(y0, 0, lastState, 0, P + 1);
+            double from = 0;
+            while (true) {
+                double segmentEnd = FlowSupport.segmentEnd(from, o.maxTime());
+                DormandPrince853Integrator integrator = new DormandPrince853Integrator(o.minStep(), Math.abs(o.maxTime()), absTol, o.relTol());
+                integrator.setMaxEvaluations(Math.max(1, o.maxEvaluations() - evaluations));
+                for (Event e : events) integrator.addEventHandler(e, Double.MAX_VALUE, FlowSupport.eventTolerance(segmentEnd), 200);
+                integrator.addStepHandler(this);
+                try {
+                    endTime = integrator.integrate(equations, from, fromState, segmentEnd, y);
+                    if (stop != Stop.END_OF_TIME || endTime >= o.maxTime()) return y;
+                    from = endTime;
+                    fromState = y.clone();
+                    continue;
+                } catch (NonFinite e) {
+                    stop = Stop.NON_FINITE;
+                } catch (MaxCountExceededException e) {
+                    stop = Stop.MAX_EVALUATIONS;
+                } catch (NumberIsTooSmallException e) {
+                    double[] next = forcedWindow(equations);
+                    if (next == null) {
+                        from = lastAccepted;
+                        fromState = lastState.clone();
+                        continue;
+                    }
+                    return next;
+                }
+                endTime = lastAccepted;
+                return lastState.clone();
+            }
+        }
+
+        /**
+         * The error control wants a step below minStep: a kink of a non-smooth σ (ReLU), possibly a sliding mode where the
+         * exact flow is only defined in Filippov's sense. Up to FORCED_WINDOW classical RK4 steps of length minStep from
+         * the last accepted state (local error O(minStep·jump)), so a sliding mode passes without a restart every step.
+         * Returns the final state when the integration ends here (an event stops it, the time or the evaluations run
+         * out), else null after moving the last accepted state forward.
+         */
+        private double[] forcedWindow(Equations equations) {
+            boolean halt = false, done = false;
+            double t1 = lastAccepted;
+            double[] next = lastState.clone();
+            double[] times = o.probeTimes();
+            for (int w = 0; w < FORCED_WINDOW && !halt && !done; w++) {
+                double t0f = t1;
+                double[] prev = next;
+                t1 = Math.min(t0f + o.minStep(), o.maxTime());
+                next = FlowSupport.RK4.singleStep(equations, t0f, prev.clone(), t1);
+                forcedSteps++;
+                for (Event ev : events) {
+                    if (!ev.fired && Math.signum(ev.g(0, prev)) != Math.signum(ev.g(0, next))) {
+                        halt |= ev.eventOccurred(t1, next, true) == EventHandler.Action.STOP;
+                    }
+                }
+                while (nextProbe < times.length && times[nextProbe] <= t1) {
+                    probes.add(probe(times[nextProbe], next.clone(), o.clock()));
+                    nextProbe++;
+                }
+                done = t1 >= o.maxTime() || evaluations >= o.maxEvaluations();
+            }
+            progress.progress(Math.round(1000 * Math.min(1, t1 / o.maxTime())), 1000, null);
+            lastAccepted = t1;
+            System.arraycopy(next, 0, lastState, 0, P + 1);
+            if (halt || done) {
+                if (!halt && t1 < o.maxTime()) stop = Stop.MAX_EVALUATIONS;
+                endTime = t1;
+                return next;
+            }
+            return null;
+        }
     }
 
     private int forcedSteps;
     private static final int FORCED_WINDOW = 50;
-    private static final ClassicalRungeKuttaIntegrator RK4 = new ClassicalRungeKuttaIntegrator(1.0);
-
-    /**
-     * Absolute convergence of the event finder, a few ulps of the clock: commons-math skips a root closer than this
-     * to the step start, and steps before a blow-up get that short.
-     */
-    /** End of the integration segment that starts at {@code from}: the next power of ten, first 1e-12·maxTime. */
-    static double segmentEnd(double from, double maxTime) {
-        if (!(from > 0)) return Math.min(maxTime, Math.max(1e-12 * maxTime, Double.MIN_NORMAL));
-        double next = Math.pow(10, Math.floor(Math.log10(from)) + 1);
-        if (next <= from) next = from * 10; // rounding of log10 at exact powers
-        return Math.min(maxTime, next);
-    }
-
-    private static double eventTolerance(double maxTime) {
-        return Math.max(1e-300, 8 * Math.ulp(Math.abs(maxTime)));
-    }
 
     private Time times(Clock clock, double time, double[] y) {
         return clock == Clock.REAL ? new Time(time, y[P]) : new Time(y[P], time);

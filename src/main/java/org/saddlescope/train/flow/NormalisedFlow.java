@@ -7,7 +7,6 @@ import org.apache.commons.math3.exception.MaxCountExceededException;
 import org.apache.commons.math3.exception.NumberIsTooSmallException;
 import org.apache.commons.math3.ode.FirstOrderDifferentialEquations;
 import org.apache.commons.math3.ode.events.EventHandler;
-import org.apache.commons.math3.ode.nonstiff.ClassicalRungeKuttaIntegrator;
 import org.apache.commons.math3.ode.nonstiff.DormandPrince54Integrator;
 import org.apache.commons.math3.ode.sampling.StepHandler;
 import org.apache.commons.math3.ode.sampling.StepInterpolator;
@@ -49,27 +48,34 @@ public final class NormalisedFlow {
      * @param stopAtLast  stop once every event has fired
      */
     public record Options(double maxQ, double tolerance, double[] lossDrops, double[] outputRms, double lrConstant,
-                          double lrPower, int maxEvaluations, boolean stopAtLast, double eulerAngle) {
+                          double lrPower, int maxEvaluations, boolean stopAtLast, double eulerAngle, double[] taylorRatios,
+                          Cost taylorCost) {
         public static Options of(double maxQ, double lrConstant, double lrPower) {
             return new Options(maxQ, 1e-5, new double[] {0.01, 0.1, 0.5}, new double[] {0.01, 0.1, 1.0}, lrConstant, lrPower,
-                    200_000, true, 0);
+                    200_000, true, 0, new double[0], null);
         }
-        public Options withTolerance(double t) { return new Options(maxQ, t, lossDrops, outputRms, lrConstant, lrPower, maxEvaluations, stopAtLast, eulerAngle); }
-        public Options withEvents(double[] drops, double[] rms) { return new Options(maxQ, tolerance, drops.clone(), rms.clone(), lrConstant, lrPower, maxEvaluations, stopAtLast, eulerAngle); }
-        public Options withMaxEvaluations(int n) { return new Options(maxQ, tolerance, lossDrops, outputRms, lrConstant, lrPower, n, stopAtLast, eulerAngle); }
+        public Options withTolerance(double t) { return new Options(maxQ, t, lossDrops, outputRms, lrConstant, lrPower, maxEvaluations, stopAtLast, eulerAngle, taylorRatios, taylorCost); }
+        public Options withEvents(double[] drops, double[] rms) { return new Options(maxQ, tolerance, drops.clone(), rms.clone(), lrConstant, lrPower, maxEvaluations, stopAtLast, eulerAngle, taylorRatios, taylorCost); }
+        public Options withMaxEvaluations(int n) { return new Options(maxQ, tolerance, lossDrops, outputRms, lrConstant, lrPower, n, stopAtLast, eulerAngle, taylorRatios, taylorCost); }
+        /**
+         * Events "taylor_ratio" at levels κ: where the second-order term of {@code cost}'s Taylor expansion at zero output,
+         * ½⟨Y, ∇²C(0)[Y]⟩, first reaches κ times the first-order term |Tr[GᵀY]|: where a localized (first-order) model of
+         * that cost stops holding. Y = R^L·Y_φ, so the ratio grows like R^L.
+         */
+        public Options withTaylor(double[] ratios, Cost cost) { return new Options(maxQ, tolerance, lossDrops, outputRms, lrConstant, lrPower, maxEvaluations, stopAtLast, eulerAngle, ratios.clone(), cost); }
         /**
          * Explicit Euler steps that turn φ by at most this angle (and change log‖θ‖ by at most as much) instead of
          * Dormand–Prince: a gradient descent in q with small adaptive steps, which passes ReLU kinks the way training
          * does. For few samples, where a kink is a jump of the vector field and the adaptive method stalls in the
          * sliding modes it makes; first order, so the error is of the order of the angle.
          */
-        public Options withEuler(double angle) { return new Options(maxQ, tolerance, lossDrops, outputRms, lrConstant, lrPower, maxEvaluations, stopAtLast, angle); }
+        public Options withEuler(double angle) { return new Options(maxQ, tolerance, lossDrops, outputRms, lrConstant, lrPower, maxEvaluations, stopAtLast, angle, taylorRatios, taylorCost); }
     }
 
     /** One accepted step: q, GD steps n, ‖θ‖, unit-sphere speed −L0(φ) = −⟨G, Y_φ⟩, loss, ‖Y_θ‖_F/√N. */
     public record Point(double q, double steps, double norm, double speedUnit, double loss, double outputRms) { }
 
-    /** kind: "loss_drop" (level f) or "output_rms" (level r). */
+    /** kind: "loss_drop" (level f), "output_rms" (level r) or "taylor_ratio" (level κ). */
     public record Event(String kind, double level, double q, double steps, double norm) { }
 
     public enum Stop { EVENTS, END_OF_TIME, MAX_EVALUATIONS, NON_FINITE }
@@ -147,39 +153,61 @@ public final class NormalisedFlow {
     }
 
     /**
-     * Loss, ‖Y_θ‖_F/√N and L0(φ) of the last forward pass, keyed by the state it was taken at: the event finder,
-     * the step handler and the FSAL stage all ask about the same states, and a pass is a third of an evaluation.
+     * Loss, ‖Y_θ‖_F/√N, L0(φ) and the second-order Taylor term ½⟨Y_φ, ∇²C(0)[Y_φ]⟩ of a forward pass, keyed by the state
+     * it was taken at. Two slots: the last derivative evaluation (the FSAL stage at a step's end, which the step handler
+     * asks about again through the interpolator, equal to 1e-12) and the last other pass (the event finder's), so that
+     * neither evicts the other and an accepted step costs no extra forward pass.
      */
-    private double[] cachedState;
-    private double cachedLoss, cachedRms, cachedL0;
+    private final Values stage = new Values(), other = new Values();
 
-    private boolean cached(double[] y) {
-        return cachedState != null && java.util.Arrays.equals(cachedState, y);
+    private final class Values {
+        double[] state;
+        double loss, rms, l0, quadratic;
+
+        void remember(double[] y, double lossValue, Matrix out) {
+            if (state == null) state = new double[P + 2];
+            System.arraycopy(y, 0, state, 0, P + 2);
+            loss = lossValue;
+            rms = scaled.frobeniusNorm() / Math.sqrt(N);
+            l0 = g.dot(out);
+            quadratic = taylorCost == null ? Double.NaN : quadratic(out);
+        }
     }
 
-    private void remember(double[] y, double loss, Matrix out) {
-        if (cachedState == null) cachedState = new double[P + 2];
-        System.arraycopy(y, 0, cachedState, 0, P + 2);
-        cachedLoss = loss;
-        cachedRms = scaled.frobeniusNorm() / Math.sqrt(N);
-        cachedL0 = g.dot(out);
+    private Cost taylorCost;
+    private Matrix zeroY, hY;
+
+    /** ½⟨Y_φ, ∇²C(0)[Y_φ]⟩ for the Taylor cost. */
+    private double quadratic(Matrix out) {
+        if (zeroY == null) {
+            zeroY = Matrix.zeros(out.dtype(), out.rows(), out.cols());
+            hY = Matrix.zeros(out.dtype(), out.rows(), out.cols());
+        }
+        taylorCost.hessianVector(zeroY, targets, out, hY);
+        return 0.5 * out.dot(hY);
     }
 
-    private void evaluate(double[] y) {
-        if (cached(y)) return;
+    private Values evaluate(double[] y) {
+        if (FlowSupport.same(stage.state, y, P + 1)) return stage;
+        if (FlowSupport.same(other.state, y, P + 1)) return other;
         Matrix out = forward(y);
-        remember(y, cost.value(scaled, targets), out);
+        other.remember(y, cost.value(scaled, targets), out);
+        return other;
+    }
+
+    /** The Taylor ratio e^(Lu)·½⟨Y_φ, ∇²C(0)Y_φ⟩ / |L0(φ)| at a state. */
+    private double taylorRatio(double[] y) {
+        Values v = evaluate(y);
+        return Math.exp(L * y[P]) * v.quadratic / Math.max(Math.abs(v.l0), Double.MIN_NORMAL);
     }
 
     /** Loss C(θ) at a state. */
     private double loss(double[] y) {
-        evaluate(y);
-        return cachedLoss;
+        return evaluate(y).loss;
     }
 
     private double outputRms(double[] y) {
-        evaluate(y);
-        return cachedRms;
+        return evaluate(y).rms;
     }
 
     private final class Equations implements FirstOrderDifferentialEquations {
@@ -189,7 +217,7 @@ public final class NormalisedFlow {
         @Override
         public void computeDerivatives(double q, double[] y, double[] yDot) {
             Matrix out = forward(y);
-            remember(y, cost.gradient(scaled, targets, dY), out);
+            stage.remember(y, cost.gradient(scaled, targets, dY), out);
             net.backward(ws, dY, grads);
             double inv = 1 / Math.sqrt(norm2(y));
             int off = 0;
@@ -223,10 +251,10 @@ public final class NormalisedFlow {
         NonFinite(double q) { super("non-finite derivative at q = " + q, null, false, false); }
     }
 
-    /** A point of the trajectory at a state (one forward pass). */
+    /** A point of the trajectory at a state (the cached pass of its stage, else one forward pass). */
     private Point point(double q, double[] y) {
-        evaluate(y);
-        return new Point(q, y[P + 1], Math.exp(y[P]), -cachedL0, cachedLoss, cachedRms);
+        Values v = evaluate(y);
+        return new Point(q, y[P + 1], Math.exp(y[P]), -v.l0, v.loss, v.rms);
     }
 
     public Result run(Options o, ProgressListener progress) {
@@ -236,105 +264,155 @@ public final class NormalisedFlow {
         evaluations = 0;
         double r0 = start.norm();
         if (!(r0 > 0)) throw new IllegalArgumentException("θ0 = 0 has no direction");
+        taylorCost = o.taylorCost();
         double[] y0 = new double[P + 2];
-        double[] theta = GradientFlow.pack(start);
+        double[] theta = org.saddlescope.net.Parameters.pack(start);
         for (int k = 0; k < P; k++) y0[k] = theta[k] / r0;
         y0[P] = Math.log(r0);
-        y0[P + 1] = 0;
         final double initialLoss = loss(y0);
         List<Event> events = new ArrayList<>();
+        List<Crossing> crossings = crossings(o, y0, initialLoss, events);
+        List<Point> trajectory = new ArrayList<>();
+        trajectory.add(point(0, y0));
+        Equations eq = new Equations(o.lrConstant(), o.lrPower());
+        if (o.eulerAngle() > 0) return euler(o, eq, y0, initialLoss, crossings, events, trajectory, progress);
+        Adaptive a = new Adaptive(o, eq, crossings, trajectory, progress);
+        double[] y = a.integrate(y0);
+        return new Result(trajectory, sorted(events), a.stop, a.from, evaluations, a.forced, initialLoss, direction(y));
+    }
+
+    /** The events of the options, those already past at θ0 fired at q = 0. */
+    private List<Crossing> crossings(Options o, double[] y0, double initialLoss, List<Event> events) {
         List<Crossing> crossings = new ArrayList<>();
         for (double f : o.lossDrops()) {
             double level = (1 - f) * initialLoss;
             crossings.add(new Crossing("loss_drop", f, y -> level - loss(y), events, crossings, o.stopAtLast()));
         }
         for (double r : o.outputRms()) crossings.add(new Crossing("output_rms", r, y -> outputRms(y) - r, events, crossings, o.stopAtLast()));
-        for (Crossing c : crossings) if (c.value.value(y0) >= 0) c.eventOccurred(0, y0, true); // already past at θ0
-        List<Point> trajectory = new ArrayList<>();
-        trajectory.add(point(0, y0));
-        final Stop[] stop = {Stop.END_OF_TIME};
-        final double[] lastQ = {0};
-        final double[] lastStep = {0};
-        final double[] lastY = y0.clone();
-        StepHandler handler = new StepHandler() {
-            @Override public void init(double t0, double[] y, double t) { }
-            @Override
-            public void handleStep(StepInterpolator interp, boolean isLast) {
-                double q = interp.getCurrentTime();
-                lastStep[0] = q - interp.getPreviousTime();
-                interp.setInterpolatedTime(q);
-                double[] y = interp.getInterpolatedState();
-                System.arraycopy(y, 0, lastY, 0, P + 2);
-                lastQ[0] = q;
-                Point pt = point(q, y);
-                trajectory.add(pt);
-                progress.progress(Math.round(1000 * Math.min(1, Math.log1p(q) / Math.log1p(o.maxQ()))), 1000,
-                        String.format(java.util.Locale.ROOT, "q %.4g s_unit %.3g loss %.6g", q, pt.speedUnit(), pt.loss()));
-            }
-        };
-        Equations eq = new Equations(o.lrConstant(), o.lrPower());
-        int dim = P + 2;
-        if (o.eulerAngle() > 0) {
-            return euler(o, eq, y0, initialLoss, crossings, events, trajectory, progress);
+        if (taylorCost != null) {
+            for (double k : o.taylorRatios()) crossings.add(new Crossing("taylor_ratio", k, y -> taylorRatio(y) - k, events, crossings, o.stopAtLast()));
         }
-        // commons-math accepts a step when sqrt(Σ_i (e_i/(abs_i + rel_i|y_i|))² / dim) ≤ 1: tolerances of tol/√dim
-        // bound the Euclidean error of φ, the absolute error of u and the relative error of n by about tol each
-        double[] abs = new double[dim], rel = new double[dim];
-        java.util.Arrays.fill(abs, o.tolerance() / Math.sqrt(dim));
-        abs[P + 1] = 1e-12 * abs[P];
-        rel[P + 1] = o.tolerance() / Math.sqrt(dim);
-        double from = 0;
-        double[] y = y0.clone();
-        int forced = 0;
-        // Segments of one decade of q each (the event finder's convergence is absolute, so it is set per segment);
-        // the first ends at 1e-3 of the time φ takes to turn by a radian at its initial rate, not at a fixed q,
-        // since that rate ranges over many decades (1e-9 at a random start of the appendix-B net).
-        double[] d0 = new double[dim];
-        eq.computeDerivatives(0, y0, d0);
-        double rate = 0;
-        for (int k = 0; k < P; k++) rate += d0[k] * d0[k];
-        double firstEnd = Math.min(o.maxQ(), 1e-3 / Math.max(Math.sqrt(rate), 1e-300));
-        while (stop[0] == Stop.END_OF_TIME && from < o.maxQ()) {
-            double segmentEnd = from == 0 ? firstEnd : GradientFlow.segmentEnd(from, o.maxQ());
-            double minStep = 1e-10 * segmentEnd;
-            DormandPrince54Integrator in = new DormandPrince54Integrator(minStep, o.maxQ(), abs, rel);
-            // commons-math's own first guess starts every segment near minStep and grows 10× a step
-            in.setInitialStepSize(from == 0 ? 0.1 * firstEnd : Math.max(minStep, Math.min(lastStep[0], segmentEnd - from)));
-            in.setMaxEvaluations(Math.max(1, o.maxEvaluations() - evaluations));
-            for (Crossing c : crossings) if (!c.fired) in.addEventHandler(c, Double.MAX_VALUE, Math.max(1e-300, 1e-9 * segmentEnd), 100);
-            in.addStepHandler(handler);
-            try {
-                double end = in.integrate(eq, from, y.clone(), segmentEnd, y);
-                from = end;
-                if (o.stopAtLast() && !crossings.isEmpty() && crossings.stream().allMatch(c -> c.fired)) stop[0] = Stop.EVENTS;
-            } catch (NumberIsTooSmallException e) {
-                // a kink: one RK4 step of minStep from the last accepted state, then carry on
-                double q1 = Math.min(lastQ[0] + minStep, o.maxQ());
-                double[] next = RK4.singleStep(eq, lastQ[0], lastY.clone(), q1);
-                forced++;
-                for (Crossing c : crossings) if (!c.fired && c.g(q1, next) >= 0) c.eventOccurred(q1, next, true);
-                System.arraycopy(next, 0, y, 0, P + 2);
-                System.arraycopy(next, 0, lastY, 0, P + 2);
-                lastQ[0] = q1;
-                from = q1;
-                trajectory.add(point(q1, next));
-                if (o.stopAtLast() && !crossings.isEmpty() && crossings.stream().allMatch(c -> c.fired)) stop[0] = Stop.EVENTS;
-            } catch (MaxCountExceededException e) {
-                stop[0] = Stop.MAX_EVALUATIONS;
-                y = lastY.clone();
-                from = lastQ[0];
-            } catch (NonFinite e) {
-                stop[0] = Stop.NON_FINITE;
-                y = lastY.clone();
-                from = lastQ[0];
-            }
-        }
+        for (Crossing c : crossings) if (c.value.value(y0) >= 0) c.eventOccurred(0, y0, true);
+        return crossings;
+    }
+
+    private static List<Event> sorted(List<Event> events) {
+        events.sort((a, b) -> Double.compare(a.q(), b.q()));
+        return events;
+    }
+
+    /** θ/‖θ‖ of a state, as a network. */
+    private Network direction(double[] y) {
         Network dir = start.copy();
         double n = Math.sqrt(norm2(y));
+        double[] theta = new double[P];
         for (int k = 0; k < P; k++) theta[k] = y[k] / n;
-        GradientFlow.unpack(theta, dir);
-        events.sort((a, b) -> Double.compare(a.q(), b.q()));
-        return new Result(trajectory, events, stop[0], from, evaluations, forced, initialLoss, dir);
+        org.saddlescope.net.Parameters.unpack(theta, dir);
+        return dir;
+    }
+
+    /**
+     * Dormand–Prince 5(4) decade by decade of q. commons-math accepts a step when sqrt(Σ_i (e_i/(abs_i + rel_i|y_i|))²
+     * / dim) ≤ 1: tolerances of tol/√dim bound the Euclidean error of φ, the absolute error of u and the relative error
+     * of n by about tol each. The first segment ends at 1e-3 of the time φ takes to turn by a radian at its initial rate
+     * (that rate ranges over many decades: 1e-9 at a random start of the appendix-B net); where the error control asks
+     * for a step below 1e-10 of the segment (a kink), one RK4 step of that length is taken.
+     */
+    private final class Adaptive implements StepHandler {
+        final Options o;
+        final Equations eq;
+        final List<Crossing> crossings;
+        final List<Point> trajectory;
+        final ProgressListener progress;
+        final double[] abs, rel, lastY;
+        double lastQ, lastStep, from;
+        Stop stop = Stop.END_OF_TIME;
+        int forced;
+
+        Adaptive(Options o, Equations eq, List<Crossing> crossings, List<Point> trajectory, ProgressListener progress) {
+            this.o = o;
+            this.eq = eq;
+            this.crossings = crossings;
+            this.trajectory = trajectory;
+            this.progress = progress;
+            int dim = P + 2;
+            abs = new double[dim];
+            rel = new double[dim];
+            java.util.Arrays.fill(abs, o.tolerance() / Math.sqrt(dim));
+            abs[P + 1] = 1e-12 * abs[P];
+            rel[P + 1] = o.tolerance() / Math.sqrt(dim);
+            lastY = new double[dim];
+        }
+
+        @Override public void init(double t0, double[] y, double t) { }
+
+        @Override
+        public void handleStep(StepInterpolator interp, boolean isLast) {
+            double q = interp.getCurrentTime();
+            lastStep = q - interp.getPreviousTime();
+            interp.setInterpolatedTime(q);
+            System.arraycopy(interp.getInterpolatedState(), 0, lastY, 0, P + 2);
+            lastQ = q;
+            report(q, lastY);
+        }
+
+        void report(double q, double[] y) {
+            Point pt = point(q, y);
+            trajectory.add(pt);
+            progress.progress(Math.round(1000 * Math.min(1, Math.log1p(q) / Math.log1p(o.maxQ()))), 1000,
+                    String.format(java.util.Locale.ROOT, "q %.4g s_unit %.3g loss %.6g", q, pt.speedUnit(), pt.loss()));
+        }
+
+        boolean allFired() {
+            return o.stopAtLast() && !crossings.isEmpty() && crossings.stream().allMatch(c -> c.fired);
+        }
+
+        double[] integrate(double[] y0) {
+            double[] y = y0.clone();
+            System.arraycopy(y0, 0, lastY, 0, P + 2);
+            double[] d0 = new double[P + 2];
+            eq.computeDerivatives(0, y0, d0);
+            double firstEnd = Math.min(o.maxQ(), 1e-3 / Math.max(Math.sqrt(FlowSupport.norm2(d0, P)), 1e-300));
+            while (stop == Stop.END_OF_TIME && from < o.maxQ()) {
+                double segmentEnd = from == 0 ? firstEnd : FlowSupport.segmentEnd(from, o.maxQ());
+                double minStep = 1e-10 * segmentEnd;
+                DormandPrince54Integrator in = new DormandPrince54Integrator(minStep, o.maxQ(), abs, rel);
+                // commons-math's own first guess starts every segment near minStep and grows 10× a step
+                in.setInitialStepSize(from == 0 ? 0.1 * firstEnd : Math.max(minStep, Math.min(lastStep, segmentEnd - from)));
+                in.setMaxEvaluations(Math.max(1, o.maxEvaluations() - evaluations));
+                for (Crossing c : crossings) if (!c.fired) in.addEventHandler(c, Double.MAX_VALUE, Math.max(1e-300, 1e-9 * segmentEnd), 100);
+                in.addStepHandler(this);
+                try {
+                    from = in.integrate(eq, from, y.clone(), segmentEnd, y);
+                    if (allFired()) stop = Stop.EVENTS;
+                } catch (NumberIsTooSmallException e) {
+                    y = forcedStep(minStep);
+                } catch (MaxCountExceededException e) {
+                    stop = Stop.MAX_EVALUATIONS;
+                    y = lastY.clone();
+                    from = lastQ;
+                } catch (NonFinite e) {
+                    stop = Stop.NON_FINITE;
+                    y = lastY.clone();
+                    from = lastQ;
+                }
+            }
+            return y;
+        }
+
+        /** A kink: one RK4 step of minStep from the last accepted state, then carry on. */
+        double[] forcedStep(double minStep) {
+            double q1 = Math.min(lastQ + minStep, o.maxQ());
+            double[] next = FlowSupport.RK4.singleStep(eq, lastQ, lastY.clone(), q1);
+            forced++;
+            for (Crossing c : crossings) if (!c.fired && c.g(q1, next) >= 0) c.eventOccurred(q1, next, true);
+            System.arraycopy(next, 0, lastY, 0, P + 2);
+            lastQ = q1;
+            from = q1;
+            report(q1, next);
+            if (allFired()) stop = Stop.EVENTS;
+            return next.clone();
+        }
     }
 
     /** {@link Options#withEuler}: Euler steps, events located by linear interpolation of their functions. */
@@ -389,16 +467,8 @@ public final class NormalisedFlow {
             }
             if (o.stopAtLast() && all) { stop = Stop.EVENTS; break; }
         }
-        Network dir = start.copy();
-        double n = Math.sqrt(norm2(y));
-        double[] theta = new double[P];
-        for (int k = 0; k < P; k++) theta[k] = y[k] / n;
-        GradientFlow.unpack(theta, dir);
-        events.sort((a, b) -> Double.compare(a.q(), b.q()));
-        return new Result(trajectory, events, stop, q, evaluations, 0, initialLoss, dir);
+        return new Result(trajectory, sorted(events), stop, q, evaluations, 0, initialLoss, direction(y));
     }
-
-    private static final ClassicalRungeKuttaIntegrator RK4 = new ClassicalRungeKuttaIntegrator(1.0);
 
     private interface Level { double value(double[] y); }
 
