@@ -13,6 +13,8 @@ import org.saddlescope.report.Table;
 import org.saddlescope.spectra.LossHistory;
 import org.saddlescope.spectra.PlateauDetector;
 import org.saddlescope.spectra.SpectrumSnapshot;
+import org.saddlescope.runs.RunFiles;
+import org.saddlescope.trainrun.SaddleFiles;
 import org.saddlescope.trainrun.SpectraAddon;
 
 /**
@@ -80,7 +82,7 @@ public final class RealRunBenchmark {
         LossHistory h = SpectraAddon.readHistory(run, upTo);
         List<SpectrumSnapshot> snaps = new ArrayList<>();
         if (Files.exists(run.resolve("spectra.csv"))) {
-            for (SpectrumSnapshot s : SpectraAddon.readSpectra(run.resolve("spectra.csv"))) if (upTo <= 0 || s.step() <= upTo) snaps.add(s);
+            for (SpectrumSnapshot s : SaddleFiles.readSpectra(run.resolve(RunFiles.SPECTRA))) if (upTo <= 0 || s.step() <= upTo) snaps.add(s);
         }
         return new PlateauDetector(settings).detect(h.logBinned(), snaps);
     }

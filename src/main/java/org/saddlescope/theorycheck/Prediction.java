@@ -36,7 +36,7 @@ import org.saddlescope.io.BadInputException;
 import org.saddlescope.io.CsvWriter;
 import org.saddlescope.runs.RunFolder;
 import org.saddlescope.runs.Weights;
-import org.saddlescope.trainrun.TrainRun;
+import org.saddlescope.trainrun.RunSetup;
 
 /**
  * The theory's prediction of the first escape of a training run, from its data, cost, architecture, θ0 and
@@ -101,7 +101,7 @@ public final class Prediction {
         boolean large = (long) data64.size() * data64.inputDim() > 2_000_000L;
         Dataset data = large ? data64.to(DType.F32) : data64;
         RandomStreams streams = RandomStreams.of(cfg.seed);
-        TrainRun.Setup setup = new TrainRun.Setup(loaded, cost, act, org.saddlescope.net.Precision.FLOAT64);
+        RunSetup setup = new RunSetup(loaded, cost, act, org.saddlescope.net.Precision.FLOAT64);
         Network theta0 = setup.buildNetwork(cfg);
         int[] widths = theta0.widths();
         int L = widths.length - 1;

@@ -72,7 +72,7 @@ final class LiveReport implements TrainingObserver, AutoCloseable {
 
     private void refresh(LossHistory.Series loss, List<SpectrumSnapshot> snaps, double spectraSeconds, int k, long step) {
         try {
-            SpectraAddon.analyse(folder, tracker.detector(), loss, snaps, spectraSeconds, Double.NaN, k);
+            SaddleFiles.write(folder, tracker.detector(), loss, snaps, spectraSeconds, Double.NaN, k);
             String budget = cfg.steps > 0 ? String.format(Locale.ROOT, " of %d", cfg.steps) : "";
             String at = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now());
             RunReport.write(folder.root(), folder.root(), "saddlescope train: " + folder.root().toAbsolutePath().normalize().getFileName(),

@@ -22,7 +22,7 @@ import org.saddlescope.train.TrainingSink;
  * {@link #MARGIN} one thread wins, leaving the other cores to other work. The real network is never touched, so the
  * choice changes the run only through the thread count, which the run records (manifest, checkpoints) and
  * {@code --threads} reproduces: OpenBLAS's sums depend on it (a few entries a layer differ in the last bit).
- * Networks whose largest product is below {@link TrainRun#MULTITHREAD_MIN_MACS} run on one thread unmeasured.
+ * Networks whose largest product is below {@link RunSetup#MULTITHREAD_MIN_MACS} run on one thread unmeasured.
  *
  * <p>Why measure: on a shared two-core machine the paper's batch-32 step ran 13.2 ms on one thread and 17.8 on two
  * (issue 21), the opposite of what its product sizes suggest; at batch 1024 two threads win.
@@ -61,16 +61,16 @@ public final class ThreadChoice {
     }
 
     /** Measures (or rules, for small products) and leaves BLAS set to the chosen count. */
-    public static Choice choose(TrainConfig cfg, TrainRun.Setup setup, Network net, int batch) {
+    public static Choice choose(TrainConfig cfg, RunSetup setup, Network net, int batch) {
         int cores = Runtime.getRuntime().availableProcessors();
         Choice c = choice(cfg, setup, net, batch, cores);
         Blas.init(c.threads());
         return c;
     }
 
-    private static Choice choice(TrainConfig cfg, TrainRun.Setup setup, Network net, int batch, int cores) {
+    private static Choice choice(TrainConfig cfg, RunSetup setup, Network net, int batch, int cores) {
         if (cores == 1) return Choice.unmeasured(1, "one core");
-        if (TrainRun.defaultThreads(net, batch) == 1) {
+        if (RunSetup.defaultThreads(net, batch) == 1) {
             return Choice.unmeasured(1, "small products: one thread is faster, measured on width-100 networks");
         }
         long weightBytes = net.parameterCount() * net.dtype().bytes * (net.low(1) != null ? 2 : 1);
@@ -96,12 +96,12 @@ public final class ThreadChoice {
     /** Runs blocks of steps of the run's trainer on the copy; each block's steps after its first two, in seconds. */
     private static final class StepTimer {
         private final TrainConfig cfg;
-        private final TrainRun.Setup setup;
+        private final RunSetup setup;
         private final Network copy;
         private final int batch;
         private double perStep = Double.NaN;
 
-        StepTimer(TrainConfig cfg, TrainRun.Setup setup, Network copy, int batch) {
+        StepTimer(TrainConfig cfg, RunSetup setup, Network copy, int batch) {
             this.cfg = cfg;
             this.setup = setup;
             this.copy = copy;
@@ -114,7 +114,7 @@ public final class ThreadChoice {
             Dataset train = setup.data().train();
             Trainer.Settings s = new Trainer.Settings(cfg.batch, new LearningRate(cfg.lr, cfg.lr_power), steps + 2, 0, 0, 0, 0, 0,
                     Math.min(batch, train.size()), cfg.seed);
-            new Trainer(copy, TrainRun.optimizer(cfg), setup.cost(), train, null, s, TrainingSink.NONE, ProgressListener.NONE, List.of(clock))
+            new Trainer(copy, cfg.optimizer.create(), setup.cost(), train, null, s, TrainingSink.NONE, ProgressListener.NONE, List.of(clock))
                     .run(TrainState.initial(copy.normSquared()));
             List<Double> out = new ArrayList<>();
             for (double w : clock.wallTimes()) out.add(w);

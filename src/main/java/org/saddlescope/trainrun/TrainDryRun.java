@@ -124,10 +124,10 @@ public final class TrainDryRun {
     }
 
     public static Report run(TrainConfig cfg, Path out, Integer threadsOrNull) {
-        TrainRun.checkStart(cfg, out);
+        RunSetup.checkStart(cfg, out);
         long b0 = Pointer.totalBytes();
         long t0 = System.nanoTime();
-        TrainRun.Setup setup = TrainRun.setup(cfg);
+        RunSetup setup = RunSetup.of(cfg);
         double load = (System.nanoTime() - t0) / 1e9;
         long b1 = Pointer.totalBytes();
         MemoryEstimate.check(cfg, setup.data()); // a network that cannot fit is bad input here too, not an OutOfMemoryError
@@ -165,7 +165,7 @@ public final class TrainDryRun {
                 : new SpectralTracker(cfg.top_k, cadence, SpectraSink.NONE, RandomStreams.of(cfg.seed));
         long bc = Pointer.totalBytes();
         Probe probe = new Probe(warm, k, tracker);
-        Trainer trainer = new Trainer(net, TrainRun.optimizer(cfg), setup.cost(), train, test, timed, TrainingSink.NONE, ProgressListener.NONE,
+        Trainer trainer = new Trainer(net, cfg.optimizer.create(), setup.cost(), train, test, timed, TrainingSink.NONE, ProgressListener.NONE,
                 List.of(probe));
         long evalSubset = Pointer.totalBytes() - bc;
         Trainer.Result result;

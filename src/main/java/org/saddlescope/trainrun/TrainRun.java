@@ -83,16 +83,16 @@ public final class TrainRun {
     public static Outcome start(TrainConfig cfg, Path out, Integer threadsOrNull, ProgressListener progress, Hooks hooks,
                                 List<RunAddon> addons) {
         if (threadsOrNull != null && threadsOrNull < 1) throw new BadInputException("--threads must be ≥ 1, got " + threadsOrNull);
-        checkStart(cfg, out);
-        Setup setup = setup(cfg);
-        MemoryEstimate.check(cfg, setup.data);
+        RunSetup.checkStart(cfg, out);
+        RunSetup setup = RunSetup.of(cfg);
+        MemoryEstimate.check(cfg, setup.data());
         Network net = setup.buildNetwork(cfg);
         int threads;
         if (threadsOrNull != null) {
             threads = threadsOrNull;
             Blas.init(threads);
         } else {
-            ThreadChoice.Choice choice = ThreadChoice.choose(cfg, setup, net, cfg.batch <= 0 ? setup.data.train().size() : cfg.batch);
+            ThreadChoice.Choice choice = ThreadChoice.choose(cfg, setup, net, cfg.batch <= 0 ? setup.data().train().size() : cfg.batch);
             progress.info("threads: " + choice.describe());
             threads = choice.threads();
         }
@@ -102,7 +102,7 @@ public final class TrainRun {
             folder.writeManifest("train", cfg.seed, start, null, manifestExtra(cfg, net, setup, threads, null));
             Weights.save(net, folder.weights().resolve(RunFiles.INITIAL_WEIGHTS), provenance(cfg, setup));
             folder.publish();
-            return train(cfg, folder, net, optimizer(cfg), setup, null, start, threads, progress, hooks, "", addons);
+            return train(cfg, folder, net, cfg.optimizer.create(), setup, null, start, threads, progress, hooks, "", addons);
         }
     }
 
@@ -148,11 +148,11 @@ public final class TrainRun {
             Checkpoints.Saved saved = Checkpoints.latest(folder);
             int threads = threadsOrNull != null ? threadsOrNull : saved != null ? saved.threads() : manifest.threads();
             Blas.init(threads);
-            Setup setup = setup(cfg);
-            MemoryEstimate.check(cfg, setup.data);
+            RunSetup setup = RunSetup.of(cfg);
+            MemoryEstimate.check(cfg, setup.data());
             Network net = setup.buildNetwork(cfg);
-            long total = trainer(cfg, net, optimizer(cfg), setup, hooks).totalSteps();
-            long ownTotal = trainer(own, net, optimizer(own), setup, hooks).totalSteps();
+            long total = trainer(cfg, net, cfg.optimizer.create(), setup, hooks).totalSteps();
+            long ownTotal = trainer(own, net, own.optimizer.create(), setup, hooks).totalSteps();
             long from = saved == null ? 0 : saved.state().step();
             boolean finished = (ended.equals("budget") || ended.equals("loss_target")) && Files.exists(folder.weights().resolve(RunFiles.FINAL_WEIGHTS));
             if (from > ownTotal || (finished && from >= done)) {
@@ -161,7 +161,7 @@ public final class TrainRun {
                         + ": the folder is damaged (changed after the run wrote it); nothing was changed");
             }
             if (finished && (ended.equals("loss_target") || total <= done)) return alreadyFinished(folder, manifest, done, steps, epochs, total, hooks);
-            Optimizer optimizer = optimizer(cfg);
+            Optimizer optimizer = cfg.optimizer.create();
             restoreState(folder, saved, net, optimizer, setup, addons); // reads and checks only
             if (steps != null || epochs != null) folder.writeYaml(RunFiles.CONFIG, cfg.toMap());
             restoreFiles(folder, saved);
@@ -189,12 +189,12 @@ public final class TrainRun {
      * The network and optimiser set to the checkpoint (θ0 when there is none), and every file the resume will cut
      * back checked to be there and long enough, before anything in the folder changes.
      */
-    private static void restoreState(RunFolder folder, Checkpoints.Saved saved, Network net, Optimizer optimizer, Setup setup,
+    private static void restoreState(RunFolder folder, Checkpoints.Saved saved, Network net, Optimizer optimizer, RunSetup setup,
                                      List<RunAddon> addons) {
         if (saved == null) {
             // Killed before the first checkpoint: start over from the recorded θ0. Under mixed precision the
             // rebuilt θ0 is exact and initial.npz (float64, high + low rounded) may not be, so keep the rebuilt one.
-            if (setup.precision != Precision.MIXED) Weights.load(folder.weights().resolve(RunFiles.INITIAL_WEIGHTS), net);
+            if (setup.precision() != Precision.MIXED) Weights.load(folder.weights().resolve(RunFiles.INITIAL_WEIGHTS), net);
             return;
         }
         Checkpoints.restore(saved, net, optimizer);
@@ -230,21 +230,16 @@ public final class TrainRun {
                 cfg.log_every, cfg.eval_every, cfg.checkpoint_every, cfg.eval_samples, cfg.seed, minutes * 60, hooks.stopRequested());
     }
 
-    private static Trainer trainer(TrainConfig cfg, Network net, Optimizer optimizer, Setup setup, Hooks hooks) {
+    private static Trainer trainer(TrainConfig cfg, Network net, Optimizer optimizer, RunSetup setup, Hooks hooks) {
         return trainer(cfg, net, optimizer, setup, hooks, TrainingSink.NONE, ProgressListener.NONE, List.of());
     }
 
-    private static Trainer trainer(TrainConfig cfg, Network net, Optimizer optimizer, Setup setup, Hooks hooks, TrainingSink sink,
+    private static Trainer trainer(TrainConfig cfg, Network net, Optimizer optimizer, RunSetup setup, Hooks hooks, TrainingSink sink,
                                    ProgressListener progress, List<TrainingObserver> observers) {
-        return new Trainer(net, optimizer, setup.cost, setup.data.train(), setup.data.test(), settings(cfg, hooks), sink, progress, observers);
+        return new Trainer(net, optimizer, setup.cost(), setup.data().train(), setup.data().test(), settings(cfg, hooks), sink, progress, observers);
     }
 
-    /** A fresh optimiser of the config's kind (its spec was checked when the config was read). */
-    static Optimizer optimizer(TrainConfig cfg) {
-        return cfg.optimizer.create();
-    }
-
-    private static Outcome train(TrainConfig cfg, RunFolder folder, Network net, Optimizer optimizer, Setup setup, Checkpoints.Saved saved,
+    private static Outcome train(TrainConfig cfg, RunFolder folder, Network net, Optimizer optimizer, RunSetup setup, Checkpoints.Saved saved,
                                  Instant start, int threads, ProgressListener progress, Hooks hooks, String note,
                                  List<RunAddon> addons) {
         TrainState state = saved == null ? TrainState.initial(net.normSquared()) : saved.state();
@@ -287,91 +282,19 @@ public final class TrainRun {
         }
     }
 
-    private static Map<String, Object> provenance(TrainConfig cfg, Setup setup) {
-        return Weights.provenance("train", cfg.seed, cfg.weightsFields(), setup.data.info());
+    private static Map<String, Object> provenance(TrainConfig cfg, RunSetup setup) {
+        return Weights.provenance("train", cfg.seed, cfg.weightsFields(), setup.data().info());
     }
 
-    /** Products below this many multiply-adds run faster on one BLAS thread (measured: width-100 nets at batch 32). */
-    static final double MULTITHREAD_MIN_MACS = 1e7;
-
-    /**
-     * All cores when the largest layer product (n_ℓ·n_{ℓ-1}·batch multiply-adds) is large, else one: on the
-     * quiet 2-core machine a 784-100×5-10 net at batch 32 ran 2986 steps/s on one thread and 2371 on two,
-     * while the paper's 1000-wide net ran 119 steps/s on two and 69 on one.
-     */
-    static int defaultThreads(Network net, int batch) {
-        double largest = 0;
-        for (int l = 1; l <= net.depth(); l++) largest = Math.max(largest, (double) net.width(l) * net.width(l - 1) * batch);
-        return largest >= MULTITHREAD_MIN_MACS ? Runtime.getRuntime().availableProcessors() : 1;
-    }
-
-    /** What {@link #start} checks before it reads data or writes a byte (a dry run checks the same). */
-    static void checkStart(TrainConfig cfg, Path out) {
-        Configs.check(cfg, "config");
-        cfg.validate("config");
-        RunFolder.checkNew(out);
-    }
-
-    /** Data and cost, built once per run (and again, identically, on resume). */
-    public record Setup(DataSource.Loaded data, Cost cost, Activation activation, Precision precision) {
-        DType dtype() { return precision.compute(); }
-
-        /**
-         * θ0 from the config. Mixed precision draws it exactly as a float64 run of the same seed does and keeps it
-         * to ≈ 48 bits, so the two runs start from the same point.
-         */
-        public Network buildNetwork(TrainConfig cfg) {
-            if (precision != Precision.MIXED) return build(cfg, precision.compute());
-            return build(cfg, DType.F64).to(Precision.MIXED);
-        }
-
-        private Network build(TrainConfig cfg, DType dtype) {
-            int[] widths = NetworkBuilder.widths(data.train(), cfg.hidden);
-            Network net = new Network(widths, activation, dtype);
-            if (!NetworkBuilder.draw(net, cfg.init, cfg.init_scale, new HashSet<>(cfg.small_layers), cfg.epsilon, RandomStreams.of(cfg.seed))) {
-                switch (cfg.init) {
-                    case NPZ: {
-                        if (cfg.init_file == null) throw new BadInputException("init=npz needs init_file");
-                        Weights.load(Path.of(cfg.init_file), net);
-                        break;
-                    }
-                    case ALIGNED: {
-                        // θ0 = α ρ/‖ρ‖ with ρ read from init_file (an escape direction, say) and α = init_norm.
-                        if (cfg.init_file == null || !(cfg.init_norm > 0)) {
-                            throw new BadInputException("init=aligned needs init_file (the direction) and init_norm > 0 (alpha)");
-                        }
-                        Network direction = new Network(widths, activation, dtype);
-                        Weights.load(Path.of(cfg.init_file), direction);
-                        Init.aligned(net, direction, cfg.init_norm);
-                        break;
-                    }
-                    default: throw new IllegalStateException("init " + cfg.init + " is neither drawn nor read");
-                }
-            }
-            if (cfg.init_norm > 0) Init.rescaleTo(net, cfg.init_norm);
-            return net;
-        }
-    }
-
-    static Setup setup(TrainConfig cfg) {
-        Precision precision = cfg.dtype;
-        DType dtype = precision.compute();
-        Activation act = cfg.activation;
-        Cost cost = Cost.parse(cfg.cost);
-        DataSource.Options o = DataSource.Options.defaults(dtype).withSubset(cfg.subset, cfg.test_subset);
-        o = new DataSource.Options(o.subset(), o.testSubset(), o.subsetKind(), cfg.standardize, dtype, cfg.seed);
-        return new Setup(DataSource.load(cfg.dataset, o), cost, act, precision);
-    }
-
-    private static Map<String, Object> manifestExtra(TrainConfig cfg, Network net, Setup setup, int threads, Trainer.Result r) {
+    private static Map<String, Object> manifestExtra(TrainConfig cfg, Network net, RunSetup setup, int threads, Trainer.Result r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("threads", threads);
         m.put("widths", net.widths());
         m.put("parameters", net.parameterCount());
-        m.put("train_samples", setup.data.train().size());
-        m.put("test_samples", setup.data.test() == null ? 0 : setup.data.test().size());
-        m.put("dataset", setup.data.train().name());
-        m.put("data", setup.data.info());
+        m.put("train_samples", setup.data().train().size());
+        m.put("test_samples", setup.data().test() == null ? 0 : setup.data().test().size());
+        m.put("dataset", setup.data().train().name());
+        m.put("data", setup.data().info());
         if (r != null) {
             m.put("stop", r.stop().name().toLowerCase(java.util.Locale.ROOT));
             m.put("message", r.message());

@@ -22,11 +22,11 @@ class DefaultThreadsTest {
     void smallProductsRunOnOneThreadLargeOnAllCores() {
         int cores = Runtime.getRuntime().availableProcessors();
         // 784·100·32 = 2.5e6 multiply-adds < 1e7: one thread
-        assertEquals(1, TrainRun.defaultThreads(new Network(new int[] {784, 100, 100, 10}, Activation.RELU, DType.F32), 32));
+        assertEquals(1, RunSetup.defaultThreads(new Network(new int[] {784, 100, 100, 10}, Activation.RELU, DType.F32), 32));
         // 1000·1000·32 = 3.2e7 ≥ 1e7: all cores (the paper's network)
-        assertEquals(cores, TrainRun.defaultThreads(new Network(new int[] {784, 1000, 1000, 10}, Activation.RELU, DType.F32), 32));
+        assertEquals(cores, RunSetup.defaultThreads(new Network(new int[] {784, 1000, 1000, 10}, Activation.RELU, DType.F32), 32));
         // the same small network at full batch 60000: 4.7e9, all cores
-        assertEquals(cores, TrainRun.defaultThreads(new Network(new int[] {784, 100, 10}, Activation.RELU, DType.F32), 60000));
+        assertEquals(cores, RunSetup.defaultThreads(new Network(new int[] {784, 100, 10}, Activation.RELU, DType.F32), 60000));
     }
 
     @Test

@@ -26,7 +26,7 @@ class InitFromFileTest {
         c.hidden = new ArrayList<>(List.of(5, 4));
         c.init = org.saddlescope.config.InitScheme.HE;
         c.seed = 3;
-        TrainRun.Setup setup = TrainRun.setup(c);
+        RunSetup setup = RunSetup.of(c);
         Network rho = setup.buildNetwork(c);
         Path file = tmp.resolve("rho.npz");
         Weights.save(rho, file);
@@ -50,7 +50,7 @@ class InitFromFileTest {
         assertThrows(BadInputException.class, () -> setup.buildNetwork(c));
         c.init_norm = 1;
         c.hidden = new ArrayList<>(List.of(7, 4));
-        TrainRun.Setup other = TrainRun.setup(c);
+        RunSetup other = RunSetup.of(c);
         assertThrows(RuntimeException.class, () -> other.buildNetwork(c)); // shapes in the file disagree
         assertEquals(DType.F64, setup.dtype());
         assertEquals(Activation.RELU, setup.activation());

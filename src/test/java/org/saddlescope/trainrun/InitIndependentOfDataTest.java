@@ -24,7 +24,7 @@ class InitIndependentOfDataTest {
             for (long seed : new long[] {0, 1}) {
                 TrainConfig c = TrainConfig.merge(List.of(Presets.get(preset)), "preset " + preset);
                 c.seed = seed;
-                TrainRun.Setup setup = TrainRun.setup(c);
+                RunSetup setup = RunSetup.of(c);
                 Network net = setup.buildNetwork(c);
                 double[] x = setup.data().train().x().toDoubleArray(); // the data stream's draws, in draw order
                 String what = preset + " seed " + seed;

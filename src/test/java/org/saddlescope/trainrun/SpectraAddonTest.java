@@ -62,7 +62,7 @@ class SpectraAddonTest {
 
         // spectra.csv reads back into the snapshots, with ‖W_ℓ‖_F so that tail ratios are recomputable:
         // tail ratio ∈ [0, 1], and a 16×16 layer tracked with k = 5 keeps σ_1 ≤ ‖W‖_F.
-        List<SpectrumSnapshot> snaps = SpectraAddon.readSpectra(out.resolve("spectra.csv"));
+        List<SpectrumSnapshot> snaps = SaddleFiles.readSpectra(out.resolve("spectra.csv"));
         assertEquals(spectra.rows() / 20, snaps.size());
         for (SpectrumSnapshot s : snaps) {
             for (int l = 1; l <= 4; l++) {

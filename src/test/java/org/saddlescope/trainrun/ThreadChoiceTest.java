@@ -22,7 +22,7 @@ class ThreadChoiceTest {
     @Test
     void smallProductsTakeOneThreadWithoutMeasuring() {
         TrainConfig c = ResumeTest.config(10);
-        TrainRun.Setup setup = TrainRun.setup(c);
+        RunSetup setup = RunSetup.of(c);
         ThreadChoice.Choice choice = ThreadChoice.choose(c, setup, setup.buildNetwork(c), c.batch);
         assertEquals(1, choice.threads());
         assertFalse(choice.measured());
@@ -36,7 +36,7 @@ class ThreadChoiceTest {
         c.dataset = "teacher:n=256,d=784,out=10,rank=2";
         c.hidden = new ArrayList<>(List.of(1000)); // 784·1000·32 multiply-adds: measured
         c.batch = 32;
-        TrainRun.Setup setup = TrainRun.setup(c);
+        RunSetup setup = RunSetup.of(c);
         Network net = setup.buildNetwork(c);
         float[] before = net.weight(1).toFloatArray();
         ThreadChoice.Choice choice = ThreadChoice.choose(c, setup, net, c.batch);
