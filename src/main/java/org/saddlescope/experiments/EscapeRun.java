@@ -196,7 +196,7 @@ public final class EscapeRun {
         }
         Figures.Panel p = Figures.panel("Rank structure of the best direction (Theorem 3.1; exact 0 drawn at 1e-16)", "layer ℓ", "ratio").logY()
                 .series("tail ratio W_ℓ", layer, tw, Figures.Style.LINE_MARKERS, null)
-                .series("tail ratio Z_ℓ^σ", layer, tz, Figures.Style.LINE_MARKERS, null)
+                .series("tail ratio σ(Z_ℓ)", layer, tz, Figures.Style.LINE_MARKERS, null)
                 .series("nonlinearity ‖Z^σ−Z‖²/‖Z‖²", layer, nl, Figures.Style.LINE_MARKERS, null);
         boolean anyBound = false;
         for (double b : bound) anyBound |= !Double.isNaN(b);

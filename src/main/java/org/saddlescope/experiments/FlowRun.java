@@ -191,7 +191,7 @@ public final class FlowRun {
         if (o.result().lossEscape().reached()) lp.vline(o.result().lossEscape().t(), "loss escape");
         if (o.result().outputEscape().reached()) lp.vline(o.result().outputEscape().t(), "output escape");
         Figures.save(lp, folder.figures(), "loss");
-        Figures.save(Figures.panel("Norms", "t", "norm").line("‖θ‖", t, norm).line("‖Y‖_F", t, out).logX().logY(), folder.figures(), "norms");
+        Figures.save(Figures.panel("Norms", "t", "norm").line("‖θ‖", t, norm).line("‖Y‖ (Frobenius)", t, out).logX().logY(), folder.figures(), "norms");
         if (o.depth() > 1) {
             Figures.Panel dp = Figures.panel("Imbalance D_ℓ = ‖W_{ℓ+1}‖² − ‖W_ℓ‖²", "t", "D_ℓ").logX();
             for (int l = 0; l < o.depth() - 1; l++) {

@@ -41,6 +41,20 @@ final class Ticks {
         return last == null ? List.of() : last.size() <= 2 ? last : List.of(last.get(0), last.get(last.size() - 1));
     }
 
+    /** Ticks at whole numbers only (an axis of depths, layers, indices): steps 1, 2, 5, 10, 20, 50, ... */
+    static List<Tick> integer(double lo, double hi, double lengthPx, ToDoubleFunction<String> size, double gapPx) {
+        List<Tick> last = null;
+        for (double mag = 1; mag < 1e15; mag *= 10) {
+            for (int m : new int[] {1, 2, 5}) {
+                List<Tick> t = linearAt(lo, hi, m * mag);
+                if (t.isEmpty()) return last == null ? t : last;
+                last = t;
+                if (t.size() <= 12 && fits(t, lo, hi, lengthPx, size, gapPx)) return t;
+            }
+        }
+        return last;
+    }
+
     private static List<Tick> linearAt(double lo, double hi, double step) {
         long first = (long) Math.ceil(lo / step - 1e-9), lastK = (long) Math.floor(hi / step + 1e-9);
         double maxAbs = Math.max(Math.abs(lo), Math.abs(hi));
@@ -120,13 +134,43 @@ final class Ticks {
         }
         for (int every : new int[] {1, 2, 3, 4, 5, 10, 20, 50}) {
             List<Tick> t = logAt(a, b, e0, e1, new int[] {1}, every, exponent, pxPerDecade);
-            if (labelled(t) >= 2 && fits(t, a, b, lengthPx, size, gapPx)) return t;
+            if (labelled(t) >= 2 && fits(t, a, b, lengthPx, size, gapPx)) return every == 1 ? ends(t, a, b, exponent, lengthPx, size, gapPx) : t;
         }
         // less than a factor that holds two 1..9×10ᵏ values: linear ticks inside the range, at log positions
         List<Tick> lin = linear(lo, hi, lengthPx * 0.6, size, gapPx);
         List<Tick> out = new ArrayList<>();
         for (Tick t : lin) if (t.at() > 0) out.add(new Tick(Math.log10(t.at()), t.label(), true));
         return out;
+    }
+
+    /**
+     * Decade labels that leave an end of the axis more than half a decade unlabelled get a label at that end too:
+     * the highest 2 or 5 × 10ᵏ below the top (the lowest above the bottom), where it fits.
+     */
+    private static List<Tick> ends(List<Tick> t, double a, double b, boolean exponent, double lengthPx, ToDoubleFunction<String> size, double gapPx) {
+        List<Tick> out = new ArrayList<>(t);
+        double top = Double.NEGATIVE_INFINITY, bottom = Double.POSITIVE_INFINITY;
+        for (Tick k : t) if (k.major()) { top = Math.max(top, k.at()); bottom = Math.min(bottom, k.at()); }
+        if (b - top > 0.5) addLabel(out, Math.floor(b), new int[] {5, 2}, a, b, exponent, lengthPx, size, gapPx);
+        if (bottom - a > 0.5) addLabel(out, Math.floor(a), new int[] {2, 5}, a, b, exponent, lengthPx, size, gapPx);
+        return out;
+    }
+
+    private static void addLabel(List<Tick> t, double decade, int[] mults, double a, double b, boolean exponent, double lengthPx,
+                                 ToDoubleFunction<String> size, double gapPx) {
+        for (int m : mults) {
+            double at = Math.log10(m) + decade;
+            if (at < a - 1e-9 || at > b + 1e-9) continue;
+            List<Tick> trial = new ArrayList<>();
+            for (Tick k : t) if (Math.abs(k.at() - at) > 1e-9) trial.add(k);
+            trial.add(new Tick(at, logLabel(m, (int) decade, exponent), true));
+            trial.sort((x, y) -> Double.compare(x.at(), y.at()));
+            if (fits(trial, a, b, lengthPx, size, gapPx)) {
+                t.clear();
+                t.addAll(trial);
+                return;
+            }
+        }
     }
 
     private static List<Tick> logAt(double a, double b, int e0, int e1, int[] mult, int every, boolean exponent, double pxPerDecade) {

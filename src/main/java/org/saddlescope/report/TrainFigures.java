@@ -36,7 +36,9 @@ public final class TrainFigures {
             if (c.startsWith("w_norm_")) addLine(norms, t, c, "‖W" + SpectraFigures.sub(Integer.parseInt(c.substring(7))) + "‖");
         }
         panels.add(norms);
-        Figures.Panel speed = Figures.panel("Escape speed −L0(θ/‖θ‖)", "step", "s (unit sphere)").logX();
+        // log y: on a plateau from small init the speed rises over decades (6e-8 to 3e-4 on MNIST), which a linear
+        // axis shows as zero, then a spike; values ≤ 0 (a direction that lowers nothing) are counted in the legend
+        Figures.Panel speed = Figures.panel("Escape speed −L_0(θ/‖θ‖)", "step", "s_unit (unit sphere)").log(true, true);
         addLine(speed, t, "speed_unit", "s_unit");
         panels.add(speed);
         if (t.has("test_acc") || t.has("train_acc")) {

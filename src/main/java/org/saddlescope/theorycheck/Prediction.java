@@ -352,7 +352,7 @@ public final class Prediction {
         org.saddlescope.report.Figures.Panel p = org.saddlescope.report.Figures.panel(
                 "Rank structure of the predicted direction (exact 0 drawn at 1e-16)", "layer ℓ", "ratio").logY()
                 .series("tail ratio W_ℓ", layer, tw, org.saddlescope.report.Figures.Style.LINE_MARKERS, null)
-                .series("tail ratio Z_ℓ^σ", layer, tz, org.saddlescope.report.Figures.Style.LINE_MARKERS, null)
+                .series("tail ratio σ(Z_ℓ)", layer, tz, org.saddlescope.report.Figures.Style.LINE_MARKERS, null)
                 .series("nonlinearity", layer, nl, org.saddlescope.report.Figures.Style.LINE_MARKERS, null);
         org.saddlescope.report.Figures.save(p, folder.figures(), "prediction_layers");
         if (o.flow() != null && o.flow().trajectory().size() > 1) {

@@ -88,10 +88,14 @@ class FiguresTest {
         }
         Figures.Saved s = Figures.grid("Top singular values", panels, 3, dir, "spectra");
         BufferedImage img = ImageIO.read(s.png().toFile());
-        // one legend for all panels, beside them: wider than the panels alone, as tall as the title band and two rows
-        assertTrue(img.getWidth() > Figures.PNG_SCALE * 3 * Figures.PANEL_WIDTH, "legend column: " + img.getWidth());
-        assertTrue(img.getWidth() < Figures.PNG_SCALE * (3 * Figures.PANEL_WIDTH + 150), "legend column: " + img.getWidth());
-        assertEquals(Figures.PNG_SCALE * (36 + 2 * Figures.PANEL_HEIGHT), img.getHeight());
+        // one legend for all panels, beside them; the whole as wide as the report's column (shown at 100%), panels
+        // shrunk to fit it with their proportions, under the title band in two rows
+        FigureFiles.Layout l = FigureFiles.layout("t", panels, 3, Figures.PANEL_WIDTH, Figures.PANEL_HEIGHT, true);
+        assertTrue(l.legendWidth() > 30 && l.pw() < Figures.PANEL_WIDTH && l.cols() == 3, l.toString());
+        assertEquals(Figures.PNG_SCALE * (3 * l.pw() + l.legendWidth()), img.getWidth());
+        assertTrue(img.getWidth() <= Figures.PNG_SCALE * Figures.MAX_WIDTH, "fits the report: " + img.getWidth());
+        assertEquals(Figures.PNG_SCALE * (36 + 2 * l.ph()), img.getHeight());
+        assertEquals((double) Figures.PANEL_HEIGHT / Figures.PANEL_WIDTH, (double) l.ph() / l.pw(), 0.01);
         String text = Files.readString(s.svg());
         assertEquals(10, text.split(">σ\\d+<", -1).length - 1, "each index once in the shared legend");
         assertTrue(Files.size(s.svg()) < 2_000_000, "SVG stays small: " + Files.size(s.svg()));
@@ -125,14 +129,14 @@ class FiguresTest {
         for (int i = 0; i < n; i++) y[i] = Math.sin(i / 1000.0);
         y[12345] = 50;
         y[77777] = -50;
-        double[][] t = Figures.thin(x, y, n);
-        assertTrue(t[0].length <= Figures.MAX_POINTS);
+        double[][] t = PanelChart.thin(x, y, n);
+        assertTrue(t[0].length <= PanelChart.MAX_POINTS);
         double max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY;
         for (int i = 0; i < t[1].length; i++) { max = Math.max(max, t[1][i]); min = Math.min(min, t[1][i]); }
         assertEquals(50, max, 0.0);
         assertEquals(-50, min, 0.0);
         for (int i = 1; i < t[0].length; i++) assertTrue(t[0][i] > t[0][i - 1], "x stays increasing");
-        double[][] small = Figures.thin(range(10), range(10), 10);
+        double[][] small = PanelChart.thin(range(10), range(10), 10);
         assertArrayEquals(range(10), small[1], 0.0);
     }
 
@@ -165,9 +169,55 @@ class FiguresTest {
 
     @Test
     void twoDecimalsIsShortAndExact() {
-        assertEquals("0", Figures.twoDecimals(0.001));
-        assertEquals("1.5", Figures.twoDecimals(1.4999));
-        assertEquals("-12.07", Figures.twoDecimals(-12.0712));
-        assertEquals("1234567.89", Figures.twoDecimals(1234567.891));
+        assertEquals("0", FigureFiles.twoDecimals(0.001));
+        assertEquals("1.5", FigureFiles.twoDecimals(1.4999));
+        assertEquals("-12.07", FigureFiles.twoDecimals(-12.0712));
+        assertEquals("1234567.89", FigureFiles.twoDecimals(1234567.891));
+    }
+
+    @Test
+    void gridsFitTheReportAndNoTextIsSmall() {
+        List<Figures.Panel> six = new ArrayList<>();
+        for (int k = 0; k < 6; k++) six.add(Figures.panel("p" + k, "x", "y").line("a", range(5)).line("b", range(5)));
+        for (int cols = 1; cols <= 6; cols++) {
+            FigureFiles.Layout l = FigureFiles.layout("t", six, cols, Figures.PANEL_WIDTH, Figures.PANEL_HEIGHT, true);
+            assertTrue(l.width() <= Figures.MAX_WIDTH && l.pw() >= Figures.MIN_PANEL_WIDTH, cols + " columns: " + l);
+        }
+        for (java.awt.Font f : List.of(Figures.TITLE_FONT, Figures.PANEL_TITLE_FONT, Figures.LABEL_FONT, Figures.TICK_FONT,
+                Figures.LEGEND_FONT, Figures.MARK_FONT)) {
+            assertTrue(f.getSize() >= Figures.SMALLEST_FONT, f.toString());
+        }
+        assertTrue(Figures.SMALLEST_FONT >= 11, "11 px at 100% zoom is the least a reader should get");
+        assertTrue(Figures.MAX_WIDTH <= 1180 - 2 * 16, "report.html's column is 1180 px wide with 1.5 em padding");
+    }
+
+    @Test
+    void aPanelWithSeveralSeriesAlwaysHasALegend() throws Exception {
+        // a one-panel grid whose panel gave its legend to the grid (as layer_spectra's with one snapshot): its own
+        Figures.Panel p = Figures.panel("End of training", "index i", "σ_i").logY().legend(false);
+        for (int l = 1; l <= 3; l++) p.series("W_" + l, new double[] {1, 2, 3}, new double[] {3.0 / l, 2.0 / l, 1.0 / l}, Figures.Style.LINE_MARKERS, null);
+        String text = Files.readString(Figures.grid("Singular values of every layer", List.of(p), 1, dir, "one").svg());
+        for (String w : List.of(">W₁<", ">W₂<", ">W₃<")) assertTrue(text.contains(w), w + " in the legend");
+    }
+
+    @Test
+    void integerAxesHaveWholeTicksAndMathIsRendered() throws Exception {
+        Figures.Panel p = Figures.panel("Tail ratio of W_ℓ, mean over layers", "depth L", "Σ_{i≥2} s_i² / Σ s_i²")
+                .series("W_ℓ", new double[] {3, 4, 5, 6}, new double[] {0.4, 0.3, 0.2, 0.1}, Figures.Style.LINE_MARKERS, null)
+                .series("σ(Z_ℓ)", new double[] {3, 4, 5, 6}, new double[] {0.3, 0.25, 0.2, 0.15}, Figures.Style.LINE_MARKERS, null);
+        String text = Files.readString(Figures.save(p, dir, "depth").svg());
+        for (String half : List.of(">3.5<", ">4.5<", ">3.2<", ">5.5<")) assertFalse(text.contains(half), "a fractional depth tick " + half);
+        for (String whole : List.of(">3<", ">4<", ">5<", ">6<")) assertTrue(text.contains(whole), whole);
+        assertFalse(text.contains("_{") || text.contains("s_i") || text.contains("W_ℓ"), "raw markup drawn");
+        assertTrue(text.contains(">Wₗ<") && text.contains(">σ(Zₗ)<"), "legend in Unicode subscripts");
+        assertTrue(text.contains(">Tail ratio of Wₗ, mean over layers<"), "a title Unicode can write stays text");
+    }
+
+    @Test
+    void aLogAxisSaysWhatItCannotShow() throws Exception {
+        Figures.Panel p = Figures.panel("speed", "step", "s").log(true, true)
+                .line("s_unit", new double[] {0, 1, 10, 100, 1000}, new double[] {-3e-8, -1e-8, 6e-8, 1e-5, 2.6e-4});
+        String text = Files.readString(Figures.save(p, dir, "speed").svg());
+        assertTrue(text.contains("sᵤₙᵢₜ (1 ≤ 0 not shown)"), "the negative speed at x > 0 is counted; x = 0 is off a log axis anyway");
     }
 }

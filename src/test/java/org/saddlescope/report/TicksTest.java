@@ -73,4 +73,23 @@ class TicksTest {
             assertEquals(l.size(), l.stream().distinct().count(), "distinct labels: " + what);
         }
     }
+
+    @Test
+    void integerTicksAreWholeNumbers() {
+        for (double[] r : new double[][] {{2.85, 6.15}, {0.9, 2.1}, {1, 40}, {-0.5, 3.5}, {0, 1000}}) {
+            for (Ticks.Tick t : Ticks.integer(r[0], r[1], 300, WIDTH, 24)) {
+                assertEquals(Math.rint(t.at()), t.at(), "whole: " + t);
+                assertFalse(t.label().contains("."), t.label());
+            }
+        }
+        assertEquals(List.of("3", "4", "5", "6"), labels(Ticks.integer(2.85, 6.15, 300, WIDTH, 24)));
+    }
+
+    @Test
+    void aLogAxisLabelsItsUnlabelledEnd() {
+        // 0.005 .. 5: decades 0.01, 0.1, 1 leave the top 0.7 decades bare; 2 or 5 labels it (the compare plot's ‖θ‖)
+        List<String> l = labels(Ticks.log(0.005, 5, 260, s -> 14, 14));
+        assertTrue(l.contains("0.01") && l.contains("1"), l.toString());
+        assertTrue(l.contains("5") || l.contains("2"), "the top end labelled: " + l);
+    }
 }
