@@ -26,7 +26,9 @@ import org.saddlescope.train.TrainingSink;
  * OpenBLAS runs in the caller; the process's otherwise), so that a step preempted by another developer's job
  * shows as an outlier the median leaves out. Run two builds alternately (docs/bench/ab.sh) and compare medians.
  *
- * <p>usage: {@code java -cp saddlescope.jar org.saddlescope.experiments.StepProbe BATCH DTYPE STEPS THREADS}
+ * <p>usage: {@code java -cp saddlescope.jar org.saddlescope.experiments.StepProbe BATCH DTYPE STEPS THREADS}, or
+ * {@code ... StepProbe interleaved BATCH THREADS ROUNDS DTYPE...}, or {@code ... StepProbe products ROUNDS}
+ * (docs/bench/run-bench.sh runs them).
  */
 public final class StepProbe {
     private StepProbe() {}
@@ -41,6 +43,11 @@ public final class StepProbe {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("interleaved")) {
             interleavedMain(args);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("products")) {
+            Blas.init(1);
+            for (String line : products(Integer.parseInt(args[1]))) System.out.println(line);
             return;
         }
         int batch = Integer.parseInt(args[0]);
@@ -111,6 +118,46 @@ public final class StepProbe {
         Times[] out = new Times[k];
         for (int i = 0; i < k; i++) out[i] = new Times(median(wall.get(i)), median(cpu.get(i)));
         return out;
+    }
+
+    /**
+     * The three float32 products of a 1000² layer's batch-32 step, one BLAS thread, against this process's n = 2048
+     * GEMM, in turn {@code rounds} times; the best (least preempted) CPU-timed rate of each, as GFLOP/s and % of the
+     * 2048³ rate: where a step loses to the GEMM peak.
+     */
+    static List<String> products(int rounds) {
+        SplittableRandom r = RandomStreams.of(0).stream("bench");
+        int n = 1000, b = 32;
+        Matrix w = gaussian(n, n, r), a = gaussian(n, b, r), d = gaussian(n, b, r);
+        Matrix zt = Matrix.zeros(DType.F32, b, n), z = Matrix.zeros(DType.F32, n, b), p = gaussian(2048, 2048, r), q = gaussian(2048, 2048, r);
+        Matrix c = Matrix.zeros(DType.F32, 2048, 2048);
+        String[] names = {"forward Zt = At Wt (32x1000, k 1000)", "backward Wt d (1000x32, k 1000)", "update W -= d At (1000x1000, k 32)", "GEMM 2048^3"};
+        Runnable[] calls = {() -> Blas.gemm(true, true, 1, a, w, 0, zt), () -> Blas.gemm(true, false, 1, w, d, 0, z),
+                () -> Blas.gemm(false, true, -1e-12, d, a, 1, w), () -> Blas.gemm(false, false, 1, p, q, 0, c)};
+        double[] flops = {2.0 * b * n * n, 2.0 * b * n * n, 2.0 * b * n * n, 2.0 * 2048 * 2048 * 2048};
+        double[] best = new double[4];
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < rounds + 2; i++) {
+            for (int v = 0; v < 4; v++) {
+                int reps = v == 3 ? 1 : 20;
+                long c0 = bean.getCurrentThreadCpuTime();
+                for (int k = 0; k < reps; k++) calls[v].run();
+                double rate = flops[v] * reps / ((bean.getCurrentThreadCpuTime() - c0) / 1e9) / 1e9;
+                if (i >= 2) best[v] = Math.max(best[v], rate);
+            }
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (int v = 0; v < 4; v++) {
+            out.add(String.format(Locale.ROOT, "product %-38s %6.1f GFLOP/s (%3.0f%% of the 2048^3 GEMM) core %s", names[v], best[v],
+                    100 * best[v] / best[3], Blas.core()));
+        }
+        return out;
+    }
+
+    private static Matrix gaussian(int rows, int cols, SplittableRandom r) {
+        Matrix m = Matrix.zeros(DType.F32, rows, cols);
+        for (int k = 0; k < m.size(); k++) m.setFlat(k, r.nextGaussian());
+        return m;
     }
 
     private static double median(List<Double> v) {
