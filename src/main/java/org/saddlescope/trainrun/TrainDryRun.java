@@ -187,7 +187,27 @@ public final class TrainDryRun {
         long passes = cadence == null ? 0 : spectraPasses(cadence, totalSteps, perEpoch);
         long peak = probe.maxBytes - b3;
 
-        // the parts of that peak, each allocated once more and measured
+        long[] parts = workspaceBytes(cfg, net, batch, train, test);
+        long stepWorkspace = parts[0], evalWorkspaces = parts[1];
+        long spectraBytes = probe.spectraBytes;
+        long rest = Math.max(0, peak - stepWorkspace - evalWorkspaces - evalSubset - spectraBytes);
+
+        long evaluations = 1 + (cfg.eval_every > 0 ? totalSteps / cfg.eval_every : 0)
+                + (cfg.eval_every <= 0 || totalSteps % cfg.eval_every != 0 ? 1 : 0);
+        long checkpoints = cfg.checkpoint_every > 0 ? (totalSteps - 1) / cfg.checkpoint_every : 0;
+        Runtime rt = Runtime.getRuntime();
+        Memory mem = new Memory(b1 - b0, b2 - b1, stepWorkspace, evalWorkspaces, evalSubset, rest, spectraBytes, rt.totalMemory() - rt.freeMemory());
+        Timing timing = new Timing(load, done, warm, stepSeconds, evalSeconds, spectraSeconds, totalSteps, evaluations, passes, checkpoints,
+                threads, flopsPerStep, stopped, choice, threads == 1 && Runtime.getRuntime().availableProcessors() > 1);
+        return new Report(cfg, describeNetwork(cfg, net), describeData(cfg, setup),
+                describeBudget(cfg, out, totalSteps, perEpoch, batch, train.size()), mem, timing);
+    }
+
+    /**
+     * Native bytes of the step's workspace and of the evaluation workspaces (chunks of ≤ 1024 samples), each allocated
+     * once more and measured; all kept alive until both are read, so each is counted once.
+     */
+    private static long[] workspaceBytes(TrainConfig cfg, Network net, int batch, Dataset train, Dataset test) {
         long before = Pointer.totalBytes();
         Network.Workspace ws = net.workspace(batch);
         long stepWorkspace = Pointer.totalBytes() - before;
@@ -201,34 +221,35 @@ public final class TrainDryRun {
         List<Network.Workspace> evalWs = new ArrayList<>();
         for (int c : chunks) evalWs.add(net.workspace(c));
         long evalWorkspaces = Pointer.totalBytes() - before;
-        long spectraBytes = probe.spectraBytes;
-        long rest = Math.max(0, peak - stepWorkspace - evalWorkspaces - evalSubset - spectraBytes);
-
-        long evaluations = 1 + (cfg.eval_every > 0 ? totalSteps / cfg.eval_every : 0)
-                + (cfg.eval_every <= 0 || totalSteps % cfg.eval_every != 0 ? 1 : 0);
-        long checkpoints = cfg.checkpoint_every > 0 ? (totalSteps - 1) / cfg.checkpoint_every : 0;
-        Runtime rt = Runtime.getRuntime();
-        Memory mem = new Memory(b1 - b0, b2 - b1, stepWorkspace, evalWorkspaces, evalSubset, rest, spectraBytes, rt.totalMemory() - rt.freeMemory());
-        Timing timing = new Timing(load, done, warm, stepSeconds, evalSeconds, spectraSeconds, totalSteps, evaluations, passes, checkpoints,
-                threads, flopsPerStep, stopped, choice, threads == 1 && Runtime.getRuntime().availableProcessors() > 1);
         ws.hashCode();
-        evalWs.hashCode(); // kept alive until here so their memory counted once
+        evalWs.hashCode();
+        return new long[] {stepWorkspace, evalWorkspaces};
+    }
 
+    private static String describeNetwork(TrainConfig cfg, Network net) {
         int[] w = net.widths();
         StringBuilder widths = new StringBuilder();
         for (int i = 0; i < w.length; i++) widths.append(i == 0 ? "" : "-").append(w[i]);
-        String network = String.format(Locale.ROOT, "%s, %,d parameters, %s, %s, %s, init %s", widths, net.parameterCount(), cfg.dtype,
+        return String.format(Locale.ROOT, "%s, %,d parameters, %s, %s, %s, init %s", widths, net.parameterCount(), cfg.dtype,
                 cfg.activation, cfg.cost, cfg.init);
+    }
+
+    private static String describeData(TrainConfig cfg, RunSetup setup) {
+        Dataset train = setup.data().train();
+        Dataset test = setup.data().test();
         Object folder = setup.data().info().get("folder");
         Object checked = setup.data().info().get("checksums");
-        String data = String.format(Locale.ROOT, "%s: %,d train, %,d test, %d inputs%s%s", cfg.dataset, train.size(),
+        return String.format(Locale.ROOT, "%s: %,d train, %,d test, %d inputs%s%s", cfg.dataset, train.size(),
                 test == null ? 0 : test.size(), train.inputDim(), folder != null ? ", from " + folder : "",
                 checked != null ? " (" + checked + ")" : "");
+    }
+
+    private static String describeBudget(TrainConfig cfg, Path out, long totalSteps, long perEpoch, int batch, int trainSize) {
         String budget = String.format(Locale.ROOT, "%,d steps%s, batch %d, lr %s/|theta|^%s", totalSteps,
-                batch < train.size() ? String.format(Locale.ROOT, " (%s epochs of %,d steps)", epochs(totalSteps, perEpoch), perEpoch) : " (full batch)",
+                batch < trainSize ? String.format(Locale.ROOT, " (%s epochs of %,d steps)", epochs(totalSteps, perEpoch), perEpoch) : " (full batch)",
                 batch, fmt(cfg.lr), fmt(cfg.lr_power));
         if (Files.exists(out)) budget += "; --out " + out + " exists (it will be used)";
-        return new Report(cfg, network, data, budget, mem, timing);
+        return budget;
     }
 
     /** Snapshots a run takes: one at the start, one per due step, one at the end unless its last step was due. */
