@@ -19,8 +19,6 @@ import org.saddlescope.linalg.Blas;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.CrossEntropy;
-import org.saddlescope.net.Activation;
-import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
 import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.random.RandomStreams;
@@ -90,18 +88,8 @@ public final class Benchmark {
 
     /** Steps/s of minibatch SGD on the paper's network, after a warm-up, over {@code steps} steps. */
     public static double trainingStepsPerSecond(int batch, Precision precision, int steps, long seed) {
-        DType dtype = precision.compute();
-        RandomStreams streams = RandomStreams.of(seed);
-        SplittableRandom rng = streams.stream("bench");
-        int n = batch * 4;
-        Matrix x = Matrix.zeros(dtype, 784, n);
-        for (int k = 0; k < x.size(); k++) x.setFlat(k, rng.nextGaussian());
-        int[] labels = new int[n];
-        for (int j = 0; j < n; j++) labels[j] = rng.nextInt(10);
-        Dataset d = Dataset.classification("bench", x, labels, 10);
-        Network f64 = new Network(PAPER_WIDTHS, Activation.RELU, DType.F64);
-        Init.gaussian(f64, 1e-3, streams.stream("init"));
-        Network net = f64.to(precision);
+        Dataset d = StepProbe.randomInputs(batch, precision.compute(), seed);
+        Network net = StepProbe.paperNetwork(precision, seed);
         int warm = Math.max(3, steps / 10);
         run(net, d, batch, warm, seed);
         long t0 = System.nanoTime();
