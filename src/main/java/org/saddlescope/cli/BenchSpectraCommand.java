@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code saddlescope bench-spectra}: what spectral tracking costs against training on the paper's MNIST network
- * (DESIGN.md target ≤ 2% at one top-10 pass per epoch). A measurement, not a test: run it once, on a quiet machine.
+ * (docs/design.md target ≤ 2% at one top-10 pass per epoch). A measurement, not a test: run it once, on a quiet machine.
  */
 @Command(name = "bench-spectra", mixinStandardHelpOptions = true,
         description = "Measure spectral-tracking overhead: one top-k pass over all layers vs one epoch of SGD steps.")

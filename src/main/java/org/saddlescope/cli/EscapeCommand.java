@@ -1,14 +1,9 @@
 package org.saddlescope.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.saddlescope.config.Configs;
 import org.saddlescope.config.EscapeConfig;
 import org.saddlescope.experiments.EscapeRun;
 import picocli.CommandLine;
@@ -56,25 +51,12 @@ public final class EscapeCommand implements Callable<Integer> {
         Map<String, Object> values = ConfigOptions.values(spec, EscapeConfig.class, Set.of());
         if (depth != null) values.put("depth", depth);
         if (width != null) values.put("width", width);
-        EscapeConfig cfg = config(values, config != null ? config.toString() : "arguments");
+        EscapeConfig cfg = EscapeConfig.of(values, config != null ? config.toString() : "arguments");
         EscapeRun.Outcome o;
         try (ConsoleProgress p = new ConsoleProgress("escape", common.quiet)) {
             o = EscapeRun.start(cfg, common.outOr("escape"), common.threadsOrDefault(), p);
         }
         System.out.println(o.summary());
         return CommandLine.ExitCode.OK;
-    }
-
-    /** The config of a map of option values or YAML keys ('-' or '_'), with the old --depth/--width shorthand applied. */
-    static EscapeConfig config(Map<String, Object> values, String where) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        values.forEach((k, v) -> m.put(k.replace('-', '_'), v));
-        Object depth = m.remove("depth"), width = m.remove("width");
-        if (depth != null || width != null) {
-            int d = depth != null ? ((Number) depth).intValue() : 3, w = width != null ? ((Number) width).intValue() : 16;
-            if (d < 1 || w < 1) throw new IllegalArgumentException(where + ": depth and width must be >= 1");
-            m.put("hidden", new ArrayList<>(Collections.nCopies(d - 1, w)));
-        }
-        return Configs.merge(List.of(m), EscapeConfig.class, where);
     }
 }

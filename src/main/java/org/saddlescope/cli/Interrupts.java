@@ -16,6 +16,9 @@ import java.util.function.BooleanSupplier;
  * being written (SIGKILL still does).
  */
 final class Interrupts implements BooleanSupplier, AutoCloseable {
+    /** Exit code of a run stopped by SIGINT without the JVM's shutdown (tests); a signal itself exits 130 or 143. */
+    static final int EXIT_CODE = 130;
+
     /** Longest wait for the current step and the checkpoint: past it the JVM exits without them. */
     static final long WAIT_MINUTES = 10;
 

@@ -9,7 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code saddlescope} command. Exit codes (DESIGN.md) are picocli's {@link CommandLine.ExitCode}: OK (0) success,
+ * The {@code saddlescope} command. Exit codes (docs/design.md) are picocli's {@link CommandLine.ExitCode}: OK (0) success,
  * SOFTWARE (1) failure while running, USAGE (2) bad input (config, arguments, data files) with a one-line message and
  * no stack trace unless --verbose. Commands return OK (or SOFTWARE for a run that ended badly, after saying why);
  * exceptions map to a code by {@link #exitCode}, so no command needs constants from here.
@@ -23,7 +23,7 @@ public final class Main implements Runnable {
     public static final int FAILED = CommandLine.ExitCode.SOFTWARE;
     public static final int BAD_INPUT = CommandLine.ExitCode.USAGE;
     /** A run stopped by SIGINT without the JVM's shutdown (tests); a signal itself exits 130 or 143. */
-    public static final int INTERRUPTED = 130;
+    public static final int INTERRUPTED = Interrupts.EXIT_CODE;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -141,7 +141,7 @@ public final class TrainCommand implements Callable<Integer> {
     private int report(TrainRun.Outcome o) {
         if (o.diverged() || o.interrupted()) {
             System.err.println("saddlescope: " + o.summary());
-            return o.diverged() ? CommandLine.ExitCode.SOFTWARE : Main.INTERRUPTED;
+            return o.diverged() ? CommandLine.ExitCode.SOFTWARE : Interrupts.EXIT_CODE;
         }
         System.out.println(o.summary());
         return CommandLine.ExitCode.OK;

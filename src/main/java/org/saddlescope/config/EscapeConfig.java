@@ -1,7 +1,10 @@
 package org.saddlescope.config;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One escape-direction search ({@code saddlescope escape}); config.yaml is this object. Data, architecture, cost and
@@ -43,5 +46,18 @@ public final class EscapeConfig extends NetworkSpec {
         dataset = "example1";
         hidden = new ArrayList<>(List.of(16, 16));
         cost = "auto";
+    }
+
+    /** The config of a map of option values or YAML keys ('-' or '_'), with the old --depth/--width shorthand applied. */
+    public static EscapeConfig of(Map<String, Object> values, String where) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        values.forEach((k, v) -> m.put(k.replace('-', '_'), v));
+        Object depth = m.remove("depth"), width = m.remove("width");
+        if (depth != null || width != null) {
+            int d = depth != null ? ((Number) depth).intValue() : 3, w = width != null ? ((Number) width).intValue() : 16;
+            if (d < 1 || w < 1) throw new IllegalArgumentException(where + ": depth and width must be >= 1");
+            m.put("hidden", new ArrayList<>(Collections.nCopies(d - 1, w)));
+        }
+        return Configs.merge(List.of(m), EscapeConfig.class, where);
     }
 }

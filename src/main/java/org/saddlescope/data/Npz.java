@@ -108,30 +108,45 @@ public final class Npz {
         return out;
     }
 
-    private static String header(byte[] b) {
-        if (b.length < 10) return "";
-        int major = b[6] & 0xff;
-        ByteBuffer le = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        int len = major == 1 ? le.getShort(8) & 0xffff : b.length >= 12 ? le.getInt(8) : 0;
-        int start = major == 1 ? 10 : 12;
-        if (len < 0 || start + (long) len > b.length) return "";
-        return new String(b, start, len, StandardCharsets.ISO_8859_1);
+    /** The header of one .npy array (format versions 1 to 3): its dict text and where its data begin. */
+    private record NpyHeader(String dict, int dataStart) {
+        static NpyHeader parse(byte[] b, Path source, String where) {
+            if (b.length < 10) throw new DataFileException(source, where + "truncated .npy header");
+            for (int i = 0; i < MAGIC.length; i++) {
+                if (b[i] != MAGIC[i]) throw new DataFileException(source, where + "not an .npy array (bad magic)");
+            }
+            int major = b[6] & 0xff;
+            int headerLen, start;
+            ByteBuffer le = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+            if (major == 1) { headerLen = le.getShort(8) & 0xffff; start = 10; }
+            else if (major == 2 || major == 3) {
+                if (b.length < 12) throw new DataFileException(source, where + "truncated .npy header");
+                headerLen = le.getInt(8); start = 12;
+            } else throw new DataFileException(source, where + "unsupported .npy format version " + major);
+            if (headerLen < 0 || start + (long) headerLen > b.length) throw new DataFileException(source, where + "truncated .npy header");
+            String dict = new String(b, start, headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            return new NpyHeader(dict, start + headerLen);
+        }
     }
 
     private static boolean isText(byte[] npy) {
-        Matcher m = DESCR.matcher(header(npy));
-        return m.find() && m.group(1).length() > 1 && m.group(1).charAt(1) == 'U';
+        try {
+            Matcher m = DESCR.matcher(NpyHeader.parse(npy, null, "").dict());
+            return m.find() && m.group(1).length() > 1 && m.group(1).charAt(1) == 'U';
+        } catch (DataFileException e) {
+            return false; // decoded as an array, which names what is wrong
+        }
     }
 
     /** A 0-d (or one-element) little-endian unicode array: UTF-32 code points, NUL-padded. */
     private static String decodeText(byte[] b, Path source) {
-        String h = header(b);
-        Matcher md = DESCR.matcher(h);
+        NpyHeader h = NpyHeader.parse(b, source, "text array: ");
+        Matcher md = DESCR.matcher(h.dict());
         md.find();
         String descr = md.group(1);
         if (descr.charAt(0) == '>') throw new DataFileException(source, "big-endian text arrays are not supported");
         int chars = Integer.parseInt(descr.substring(2));
-        int start = ((b[6] & 0xff) == 1 ? 10 : 12) + h.length();
+        int start = h.dataStart();
         StringBuilder sb = new StringBuilder();
         ByteBuffer le = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < chars && start + 4 * i + 4 <= b.length; i++) {
@@ -149,20 +164,8 @@ public final class Npz {
     /** One .npy array as a matrix. */
     public static Matrix decodeNpy(byte[] b, Path source, String name, DType dtype) {
         String where = "array '" + name + "': ";
-        if (b.length < 10) throw new DataFileException(source, where + "truncated .npy header");
-        for (int i = 0; i < MAGIC.length; i++) {
-            if (b[i] != MAGIC[i]) throw new DataFileException(source, where + "not an .npy array (bad magic)");
-        }
-        int major = b[6] & 0xff;
-        int headerLen, start;
-        ByteBuffer le = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        if (major == 1) { headerLen = le.getShort(8) & 0xffff; start = 10; }
-        else if (major == 2 || major == 3) {
-            if (b.length < 12) throw new DataFileException(source, where + "truncated .npy header");
-            headerLen = le.getInt(8); start = 12;
-        } else throw new DataFileException(source, where + "unsupported .npy format version " + major);
-        if (headerLen < 0 || start + (long) headerLen > b.length) throw new DataFileException(source, where + "truncated .npy header");
-        String header = new String(b, start, headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        NpyHeader h = NpyHeader.parse(b, source, where);
+        String header = h.dict();
         Matcher md = DESCR.matcher(header), mf = FORTRAN.matcher(header), ms = SHAPE.matcher(header);
         if (!md.find() || !mf.find() || !ms.find()) throw new DataFileException(source, where + "malformed .npy header: " + header.trim());
         String descr = md.group(1);
@@ -196,7 +199,7 @@ public final class Npz {
         if (!ok || (order != '<' && order != '>' && order != '|' && order != '=')) {
             throw new DataFileException(source, where + "unsupported dtype '" + descr + "' (float32/64 or integers)");
         }
-        int data = start + headerLen;
+        int data = h.dataStart();
         long need = (long) n * size;
         if (b.length - data < need) {
             throw new DataFileException(source, where + "truncated data: shape (" + ms.group(1).trim() + ") needs " + need

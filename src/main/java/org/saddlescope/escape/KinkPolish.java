@@ -39,7 +39,7 @@ final class KinkPolish {
             if (count(mask) > MAX_KINKS || contains(tried, mask)) continue;
             tried.add(mask);
             project(k, ws, th, mask);
-            SphereSearch.scaleToSphere(th, k.depth());
+            SmallNetKernel.scaleToSphere(th, k.depth());
             int used = descend(k, ws, th, mask, maxIter);
             iters += used;
             double v = k.value(th, ws);
@@ -188,7 +188,7 @@ final class KinkPolish {
                 for (int i = 0; i < P; i++) trial[i] = theta[i] - eta * dir[i];
                 k.value(trial, ws);
                 project(k, ws, trial, mask);
-                SphereSearch.scaleToSphere(trial, L);
+                SmallNetKernel.scaleToSphere(trial, L);
                 double v = k.value(trial, ws);
                 if (v <= l0 - 1e-4 * eta * d2) {
                     System.arraycopy(trial, 0, theta, 0, P);

@@ -276,4 +276,12 @@ public final class SmallNetKernel {
         }
         return theta;
     }
+
+    /** θ rescaled in place onto the sphere ‖θ‖² = depth (the zero network stays zero). */
+    static void scaleToSphere(double[] t, int depth) {
+        double n2 = SmallNetKernel.norm2(t);
+        if (n2 == 0) return; // the zero network (all units removed) has no direction
+        double f = Math.sqrt(depth / n2);
+        for (int i = 0; i < t.length; i++) t[i] *= f;
+    }
 }

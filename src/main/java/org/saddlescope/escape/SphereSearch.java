@@ -72,18 +72,12 @@ public final class SphereSearch {
         SplittableRandom rng = streams.stream("restart", index);
         double[] t = new double[k.size()];
         for (int i = 0; i < t.length; i++) t[i] = rng.nextGaussian();
-        scaleToSphere(t, k.depth());
+        SmallNetKernel.scaleToSphere(t, k.depth());
         return t;
     }
 
-    static void scaleToSphere(double[] t, int depth) {
-        double n2 = SmallNetKernel.norm2(t);
-        if (n2 == 0) return; // the zero network (all units removed) has no direction
-        double f = Math.sqrt(depth / n2);
-        for (int i = 0; i < t.length; i++) t[i] *= f;
-    }
 
-    /** ‖∇L0(ρ) + sρ‖/s with s = −L0(ρ) (DESIGN.md's relative stationarity residual). */
+    /** ‖∇L0(ρ) + sρ‖/s with s = −L0(ρ) (docs/design.md's relative stationarity residual). */
     public static double residual(double[] theta, double[] grad, double l0) {
         double s = -l0, r = 0;
         for (int i = 0; i < theta.length; i++) {
@@ -126,7 +120,7 @@ public final class SphereSearch {
                     // merging one layer moves the next layer's rows: alternate merge and re-solve until nothing
                     // merges; the re-solve runs on the compacted net (zero units removed), which is tiny
                     for (; rounds < 4 && mergeParallelUnits(k, merged, eps) > 0; rounds++) {
-                        scaleToSphere(merged, L);
+                        SmallNetKernel.scaleToSphere(merged, L);
                         pruneInactive(k, ws, merged);
                         Compact c = Compact.of(k, merged);
                         iters += rgd(c.kernel, c.kernel.workspace(), c.theta, new double[c.theta.length],
@@ -220,7 +214,7 @@ public final class SphereSearch {
             double v = l0;
             for (; eta >= 1e-3 * lr0; eta *= 0.5) {
                 for (int i = 0; i < P; i++) trial[i] = theta[i] - eta * t[i];
-                scaleToSphere(trial, L);
+                SmallNetKernel.scaleToSphere(trial, L);
                 v = k.value(trial, ws);
                 if (v <= l0 - 1e-4 * eta * tn2) { accepted = true; break; }
             }
@@ -228,7 +222,7 @@ public final class SphereSearch {
                 if (l0 <= bestL0) { best = theta.clone(); bestL0 = l0; }
                 eta = lr0;
                 for (int i = 0; i < P; i++) trial[i] = theta[i] - eta * t[i];
-                scaleToSphere(trial, L);
+                SmallNetKernel.scaleToSphere(trial, L);
                 v = k.value(trial, ws);
             } else {
                 eta *= 1.5;
@@ -337,7 +331,7 @@ public final class SphereSearch {
                 }
             }
         }
-        if (removed > 0) scaleToSphere(theta, L);
+        if (removed > 0) SmallNetKernel.scaleToSphere(theta, L);
         return removed;
     }
 

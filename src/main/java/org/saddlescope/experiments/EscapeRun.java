@@ -85,38 +85,9 @@ public final class EscapeRun {
             progress.info(String.format(Locale.ROOT, "escape: %s, N=%d, widths %s, %d parameters, %s path, %d starts",
                     ds.name(), ds.size(), Arrays.toString(w), params, kernelPath ? "kernel" : "blas", cfg.restarts));
 
-            Network best;
             double[] speeds = new double[cfg.restarts];
-            if (kernelPath) {
-                SmallNetKernel k = new SmallNetKernel(w, cfg.activation, x.toDoubleArray(), g.toDoubleArray(), ds.size());
-                SphereSearch.Options o = new SphereSearch.Options(solver, cfg.iterations, cfg.lr, cfg.tolerance, cfg.prune, cfg.polish, 60, 0);
-                List<SphereSearch.Result> rs = SphereSearch.restarts(k, cfg.restarts, streams, o, threads, progress);
-                try (CsvWriter csv = new CsvWriter(folder.path(RunFiles.RESTARTS), new String[] {"restart", "speed", "speed_unit",
-                        "residual", "kink_residual", "kinks", "speed_solver", "iterations", "pruned_units", "seconds"}, false)) {
-                    for (SphereSearch.Result r : rs) {
-                        csv.row(r.index(), r.speed(), r.speedUnit(), r.residual(), r.kinkResidual(), r.kinks(), r.speedSolver(),
-                                r.iterations(), r.prunedUnits(), r.nanos() / 1e9);
-                        speeds[r.index()] = r.speed();
-                    }
-                }
-                best = k.toNetwork(SphereSearch.best(rs).theta(), cfg.activation, DType.F64);
-            } else {
-                NetworkSearch.Options o = new NetworkSearch.Options(cfg.iterations, cfg.lr, cfg.tolerance, cfg.prune);
-                List<NetworkSearch.Result> rs = NetworkSearch.restarts(w, cfg.activation, x, g, cfg.restarts, streams, o, progress);
-                NetworkSearch.Result b = null;
-                try (CsvWriter csv = new CsvWriter(folder.path(RunFiles.RESTARTS), new String[] {"restart", "speed", "speed_unit",
-                        "residual", "iterations", "pruned_units", "seconds"}, false)) {
-                    for (NetworkSearch.Result r : rs) {
-                        csv.row(r.index(), r.speed(), r.speedUnit(), r.residual(), r.iterations(), r.prunedUnits(), r.nanos() / 1e9);
-                        speeds[r.index()] = r.speed();
-                        if (b == null || r.speed() > b.speed()) b = r;
-                    }
-                }
-                try (CsvWriter csv = new CsvWriter(folder.path("trace_best.csv"), new String[] {"iteration", "speed", "residual"}, false)) {
-                    for (double[] t : b.trace()) csv.row((long) t[0], t[1], t[2]);
-                }
-                best = b.direction();
-            }
+            Network best = kernelPath ? kernelSearch(folder, cfg, solver, w, x, g, ds.size(), streams, threads, progress, speeds)
+                    : networkSearch(folder, cfg, w, x, g, streams, progress, speeds);
             Weights.save(best, folder.weights().resolve(RunFiles.BEST_WEIGHTS), Weights.provenance("escape", cfg.seed, cfg, loaded.info()));
             Diagnostics.Report rep = Diagnostics.analyse(best, x, g, cfg.top_k);
             writeDiagnostics(folder, rep);
@@ -145,6 +116,43 @@ public final class EscapeRun {
             folder.publish();
             return new Outcome(folder.root(), rep, sweep);
         }
+    }
+
+    /** The fused small-net kernel's starts, in parallel: restarts.csv, each start's speed into {@code speeds}, the best direction. */
+    private static Network kernelSearch(RunFolder folder, EscapeConfig cfg, SphereSearch.Solver solver, int[] w, Matrix x, Matrix g, int n,
+                                        RandomStreams streams, int threads, ProgressListener progress, double[] speeds) {
+        SmallNetKernel k = new SmallNetKernel(w, cfg.activation, x.toDoubleArray(), g.toDoubleArray(), n);
+        SphereSearch.Options o = new SphereSearch.Options(solver, cfg.iterations, cfg.lr, cfg.tolerance, cfg.prune, cfg.polish, 60, 0);
+        List<SphereSearch.Result> rs = SphereSearch.restarts(k, cfg.restarts, streams, o, threads, progress);
+        try (CsvWriter csv = new CsvWriter(folder.path(RunFiles.RESTARTS), new String[] {"restart", "speed", "speed_unit",
+                "residual", "kink_residual", "kinks", "speed_solver", "iterations", "pruned_units", "seconds"}, false)) {
+            for (SphereSearch.Result r : rs) {
+                csv.row(r.index(), r.speed(), r.speedUnit(), r.residual(), r.kinkResidual(), r.kinks(), r.speedSolver(),
+                        r.iterations(), r.prunedUnits(), r.nanos() / 1e9);
+                speeds[r.index()] = r.speed();
+            }
+        }
+        return k.toNetwork(SphereSearch.best(rs).theta(), cfg.activation, DType.F64);
+    }
+
+    /** The BLAS path's starts (large networks): restarts.csv, trace_best.csv, each start's speed into {@code speeds}, the best direction. */
+    private static Network networkSearch(RunFolder folder, EscapeConfig cfg, int[] w, Matrix x, Matrix g, RandomStreams streams,
+                                         ProgressListener progress, double[] speeds) {
+        NetworkSearch.Options o = new NetworkSearch.Options(cfg.iterations, cfg.lr, cfg.tolerance, cfg.prune);
+        List<NetworkSearch.Result> rs = NetworkSearch.restarts(w, cfg.activation, x, g, cfg.restarts, streams, o, progress);
+        NetworkSearch.Result b = null;
+        try (CsvWriter csv = new CsvWriter(folder.path(RunFiles.RESTARTS), new String[] {"restart", "speed", "speed_unit",
+                "residual", "iterations", "pruned_units", "seconds"}, false)) {
+            for (NetworkSearch.Result r : rs) {
+                csv.row(r.index(), r.speed(), r.speedUnit(), r.residual(), r.iterations(), r.prunedUnits(), r.nanos() / 1e9);
+                speeds[r.index()] = r.speed();
+                if (b == null || r.speed() > b.speed()) b = r;
+            }
+        }
+        try (CsvWriter csv = new CsvWriter(folder.path("trace_best.csv"), new String[] {"iteration", "speed", "residual"}, false)) {
+            for (double[] t : b.trace()) csv.row((long) t[0], t[1], t[2]);
+        }
+        return b.direction();
     }
 
     static SphereSearch.Solver solver(String s) {

@@ -21,12 +21,12 @@ import org.saddlescope.report.Figures;
 import org.saddlescope.train.flow.GradientFlow;
 import org.saddlescope.train.flow.ScalingFit;
 import org.saddlescope.config.FlowConfig;
+import org.saddlescope.config.InitScheme;
 import org.saddlescope.config.SweepConfig;
 import org.saddlescope.datasets.DataSource;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.io.CsvWriter;
 import org.saddlescope.runs.RunFolder;
-import org.saddlescope.sweep.Point;
 import org.saddlescope.io.Json;
 
 /**
@@ -58,6 +58,38 @@ public final class EscapeSweep {
             if (Double.isNaN(log.halfWidth())) return "log law: underpowered";
             return log.low() > 0 ? "log law: slope > 0 (CI excludes 0)" : "log law not established: slope CI includes 0";
         }
+    }
+
+    /**
+     * This grid (L, then r ≤ L, then ε, then seeds, He-normal with layers 1..r at ε) as a flow sweep's spec, so that
+     * {@code saddlescope sweep} runs it through its executors and fits exactly as {@link #run} does.
+     */
+    public static Map<String, Object> asSweep(SweepConfig cfg) {
+        grid(cfg); // its checks: escape definition, positive ε, r ≤ L somewhere
+        FlowConfig perRun = LENIENT.convertValue(cfg, FlowConfig.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> base = Json.YAML.convertValue(perRun, LinkedHashMap.class);
+        base.put("init", InitScheme.HE_SCALED.label());
+        base.put("small_layers", List.of());
+        Map<String, Object> ax = new LinkedHashMap<>();
+        if (!cfg.depths.isEmpty()) {
+            ax.put("depth", new ArrayList<>(cfg.depths));
+            base.put("width", cfg.width);
+        }
+        ax.put("bottleneck", new ArrayList<>(cfg.bottlenecks));
+        ax.put("epsilon", new ArrayList<>(cfg.epsilons));
+        ax.put("seed", Map.of("from", cfg.seed, "to", cfg.seed + cfg.seeds - 1));
+        base.remove("bottleneck");
+        base.remove("epsilon");
+        base.remove("seed");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "flow");
+        m.put("base", base);
+        m.put("axes", ax);
+        m.put("threads", 1);
+        if (cfg.threads > 0) m.put("workers", cfg.threads);
+        m.put("collect", Map.of("escape", cfg.escape, "confidence", cfg.confidence));
+        return m;
     }
 
     /** fits use the config's escape definition; otherFits the other one where it was measured (else empty). */

@@ -63,7 +63,53 @@ public final class Example1Run {
         Example1Experiment.Settings s = new Example1Experiment.Settings(ws, runs, steps, cfg.lr, seed, threads, curvePoints,
                 cfg.compare_width, compareRuns, cfg.compare_iterations);
 
-        // Equation 6 / Figure 7
+        Curve curve = equation6(folder, curvePoints);
+        double maxDiff = curve.maxDiff(), maxSpeed = curve.maxSpeed();
+        Example1Experiment.RankTwo rt = Example1Experiment.rankTwo();
+        folder.writeJson("rank_two.json", rt);
+        Map<String, Object> provenance = Weights.provenance("reproduce example1", seed, cfg, Map.of("spec", "example1"));
+        Weights.save(Example1.rankTwoNetwork(4), folder.weights().resolve("rank_two_equation2.npz"), provenance);
+
+        Sweep sw = widthSweep(folder, ws, s, runs, steps, progress);
+        List<Example1Experiment.WidthResult> sweep = sw.results();
+        List<Map<String, Object>> table = sw.table();
+        SphereSearch.Result overallBest = sw.best();
+        int overallWidth = sw.bestWidth();
+        if (overallBest != null) {
+            Weights.save(Example1.kernel(overallWidth).toNetwork(overallBest.theta(), org.saddlescope.net.Activation.RELU,
+                    org.saddlescope.linalg.DType.F64), folder.weights().resolve(RunFiles.BEST_WEIGHTS), provenance);
+        }
+        sweepFigures(folder, sweep, runs, steps);
+
+        List<Example1Experiment.SolverTrace> traces = compareRuns > 0 ? Example1Experiment.compareSolvers(s) : List.of();
+        if (!traces.isEmpty()) solverFigures(folder, traces, cfg.compare_width);
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("rank_one_max_network", maxSpeed);
+        summary.put("rank_one_max_theory", Example1.RANK_ONE_SPEED);
+        summary.put("equation6_max_abs_difference", maxDiff);
+        summary.put("rank_two", rt);
+        summary.put("sweep", table);
+        summary.put("half_tolerance", Example1Experiment.HALF_TOLERANCE);
+        summary.put("conjecture", conjecture(overallBest == null ? Double.NaN : overallBest.speed(), sweep));
+        summary.put("speed_normalisation", "sqrt(L)-sphere (||theta||^2 = 3); unit-sphere speed = s * 3^(-3/2)");
+        folder.writeJson(RunFiles.SUMMARY, summary);
+        folder.writeManifest("reproduce example1", seed, start, Instant.now(), null);
+
+        List<String> lines = lines(curve, rt, sweep, curvePoints, runs, overallBest);
+        lines.add("run folder: " + folder.target());
+        HtmlReport html = new HtmlReport(folder.root()).title("saddlescope reproduce example1");
+        for (String l : lines) html.note(l);
+        html.write();
+        folder.publish();
+        return new Outcome(folder.root(), lines);
+    }
+
+    /** The largest network speed on the curve, and its largest distance to equation 6. */
+    private record Curve(double maxSpeed, double maxDiff) { }
+
+    /** Equation 6 / Figure 7: equation6.csv and its figure. */
+    private static Curve equation6(RunFolder folder, int curvePoints) {
         List<Example1Experiment.CurvePoint> curve = Example1Experiment.curve(curvePoints);
         double maxDiff = 0, maxSpeed = 0;
         double[] phi = new double[curve.size()], net = new double[curve.size()], eq6 = new double[curve.size()], r1 = new double[curve.size()];
@@ -83,12 +129,16 @@ public final class Example1Run {
                 .line("network W1=[cos φ, sin φ], W2=[1], W3=[±1]", phi, net).dashed("equation 6", phi, eq6)
                 .dashed("√2 − 1", phi, r1), folder.figures(), "equation6");
 
-        Example1Experiment.RankTwo rt = Example1Experiment.rankTwo();
-        folder.writeJson("rank_two.json", rt);
-        Map<String, Object> provenance = Weights.provenance("reproduce example1", seed, cfg, Map.of("spec", "example1"));
-        Weights.save(Example1.rankTwoNetwork(4), folder.weights().resolve("rank_two_equation2.npz"), provenance);
+        return new Curve(maxSpeed, maxDiff);
+    }
 
-        // Width sweep (Figures 2 and 8)
+    /** The width sweep's results, its rows for summary.json, and the fastest direction found with its width. */
+    private record Sweep(List<Example1Experiment.WidthResult> results, List<Map<String, Object>> table, SphereSearch.Result best,
+                         int bestWidth) { }
+
+    /** The width sweep (Figures 2 and 8): speeds.csv and success.csv. */
+    private static Sweep widthSweep(RunFolder folder, int[] ws, Example1Experiment.Settings s, int runs, int steps,
+                                    ProgressListener progress) {
         List<Example1Experiment.WidthResult> sweep = new ArrayList<>();
         List<Map<String, Object>> table = new ArrayList<>();
         SphereSearch.Result overallBest = null;
@@ -120,27 +170,13 @@ public final class Example1Run {
                 table.add(row);
             }
         }
-        if (overallBest != null) {
-            Weights.save(Example1.kernel(overallWidth).toNetwork(overallBest.theta(), org.saddlescope.net.Activation.RELU,
-                    org.saddlescope.linalg.DType.F64), folder.weights().resolve(RunFiles.BEST_WEIGHTS), provenance);
-        }
-        sweepFigures(folder, sweep, runs, steps);
+        return new Sweep(sweep, table, overallBest, overallWidth);
+    }
 
-        List<Example1Experiment.SolverTrace> traces = compareRuns > 0 ? Example1Experiment.compareSolvers(s) : List.of();
-        if (!traces.isEmpty()) solverFigures(folder, traces, cfg.compare_width);
-
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("rank_one_max_network", maxSpeed);
-        summary.put("rank_one_max_theory", Example1.RANK_ONE_SPEED);
-        summary.put("equation6_max_abs_difference", maxDiff);
-        summary.put("rank_two", rt);
-        summary.put("sweep", table);
-        summary.put("half_tolerance", Example1Experiment.HALF_TOLERANCE);
-        summary.put("conjecture", conjecture(overallBest == null ? Double.NaN : overallBest.speed(), sweep));
-        summary.put("speed_normalisation", "sqrt(L)-sphere (||theta||^2 = 3); unit-sphere speed = s * 3^(-3/2)");
-        folder.writeJson(RunFiles.SUMMARY, summary);
-        folder.writeManifest("reproduce example1", seed, start, Instant.now(), null);
-
+    /** What the command prints and the report notes. */
+    private static List<String> lines(Curve curve, Example1Experiment.RankTwo rt, List<Example1Experiment.WidthResult> sweep,
+                                      int curvePoints, int runs, SphereSearch.Result overallBest) {
+        double maxDiff = curve.maxDiff(), maxSpeed = curve.maxSpeed();
         List<String> lines = new ArrayList<>();
         lines.add("rank-one speed (network, max over " + curvePoints + " angles): " + num(maxSpeed) + "  (√2 − 1 = "
                 + num(Example1.RANK_ONE_SPEED) + "; max |network − equation 6| = " + String.format(Locale.ROOT, "%.1e", maxDiff) + ")");
@@ -153,12 +189,8 @@ public final class Example1Run {
                     num(r.best()), r.closestGap(), r.seconds()));
         }
         lines.add(conjecture(overallBest == null ? Double.NaN : overallBest.speed(), sweep));
-        lines.add("run folder: " + folder.target());
-        HtmlReport html = new HtmlReport(folder.root()).title("saddlescope reproduce example1");
-        for (String l : lines) html.note(l);
-        html.write();
-        folder.publish();
-        return new Outcome(folder.root(), lines);
+        lines.add(conjecture(overallBest == null ? Double.NaN : overallBest.speed(), sweep));
+        return lines;
     }
 
     /**

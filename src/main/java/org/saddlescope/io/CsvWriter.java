@@ -52,7 +52,13 @@ public final class CsvWriter implements AutoCloseable {
         if (v == null) return "";
         if (v instanceof Double d) return d.isNaN() ? "nan" : Double.toString(d);
         if (v instanceof Float f) return Float.toString(f);
-        return v.toString();
+        return cell(v.toString());
+    }
+
+    /** RFC 4180 quoting, the one in saddlescope: text that holds a comma, a quote or a line break is quoted, quotes doubled. */
+    public static String cell(String s) {
+        if (!(s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r"))) return s;
+        return "\"" + s.replace("\"", "\"\"") + "\"";
     }
 
     /** Bad input unless {@code file} is there with at least {@code length} bytes (what a checkpoint recorded). */

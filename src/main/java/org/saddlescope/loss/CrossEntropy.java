@@ -4,7 +4,7 @@ import org.saddlescope.linalg.Matrix;
 
 /**
  * Softmax cross-entropy C(Y) = −(1/N) Σ_j Σ_k T_kj log softmax(Y_{·j})_k, with targets T one-hot (or any
- * distribution per column). ∇C = (1/N)(softmax(Y) − T), so G = ∇C(0) = (1/N)(1/K − T) (DESIGN.md).
+ * distribution per column). ∇C = (1/N)(softmax(Y) − T), so G = ∇C(0) = (1/N)(1/K − T) (docs/design.md).
  * Log-sum-exp is shifted by the column maximum; sums are in double for either dtype.
  */
 public final class CrossEntropy implements Cost {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.saddlescope.io.AtomicFiles;
+import org.saddlescope.io.CsvWriter;
 
 /**
  * Several training runs side by side (depth 4 against depth 6, two seeds, two optimisers): their loss curves, ‖θ‖
@@ -104,9 +105,9 @@ public final class Comparison {
             if (r.plateaus() != null) for (int i = 0; i < r.plateaus().rows(); i++) ranks.add(plateauRank(r.plateaus(), i));
             String status = r.saddles() == null ? "" : r.saddles().path("status_at_end").asText("");
             int n = r.escapes() == null ? 0 : r.escapes().rows();
-            t.append(csvCell(r.label())).append(',').append(csvCell(r.folder().toString())).append(',').append(steps).append(',')
-                    .append(last).append(',').append(n).append(',').append(csvCell(es)).append(',').append(csvCell(dir)).append(',')
-                    .append(csvCell(pl)).append(',').append(csvCell(String.join(" ", ranks))).append(',').append(csvCell(status)).append('\n');
+            t.append(CsvWriter.cell(r.label())).append(',').append(CsvWriter.cell(r.folder().toString())).append(',').append(steps).append(',')
+                    .append(last).append(',').append(n).append(',').append(CsvWriter.cell(es)).append(',').append(CsvWriter.cell(dir)).append(',')
+                    .append(CsvWriter.cell(pl)).append(',').append(CsvWriter.cell(String.join(" ", ranks))).append(',').append(CsvWriter.cell(status)).append('\n');
             notes.add(String.format(Locale.ROOT, "%s: %d escape%s%s; final loss %s after %s steps%s.", r.label(), n, n == 1 ? "" : "s",
                     es.isEmpty() ? "" : " at steps " + es.replace(" ", ", "), last, steps, status.isEmpty() ? "" : "; " + status));
         }
@@ -180,10 +181,6 @@ public final class Comparison {
         List<String> out = new ArrayList<>();
         for (double v : t.column(column)) out.add(Double.isFinite(v) ? HtmlReport.round(v) : "–");
         return String.join(" ", out);
-    }
-
-    private static String csvCell(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     private static Table table(Path p) {

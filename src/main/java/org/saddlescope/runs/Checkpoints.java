@@ -16,7 +16,6 @@ import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Network;
 import org.saddlescope.train.TrainState;
 import org.saddlescope.train.optim.Optimizer;
-import org.saddlescope.config.Configs;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.io.Json;
 import org.saddlescope.io.AtomicFiles;

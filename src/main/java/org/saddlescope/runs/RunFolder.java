@@ -1,20 +1,13 @@
 package org.saddlescope.runs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import org.saddlescope.io.Json;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +18,7 @@ import org.saddlescope.io.AtomicFiles;
 import org.saddlescope.io.FolderLock;
 
 /**
- * A run folder (DESIGN.md, "Run folders and formats"): config.yaml, manifest.json, metrics.csv, spectra.csv,
+ * A run folder (docs/design.md, "Run folders and formats"): config.yaml, manifest.json, metrics.csv, spectra.csv,
  * checkpoints/, weights/*.npz, figures/*.png|svg, report.html. Every file is written atomically (temp file,
  * fsync, rename), so a killed run never leaves a half-written file behind.
  */

@@ -46,7 +46,7 @@ public final class LowRankByDepth {
         int n = values.length;
         double[] depth = new double[n];
         for (int i = 0; i < n; i++) depth[i] = i + 1;
-        double rho = SaddleAnalysis.spearman(depth, values);
+        double rho = spearman(depth, values);
         if (n < 3 || Double.isNaN(rho)) return new Trend(n, Double.NaN, Double.NaN, Double.NaN);
         long le = 0, ge = 0, total = 0;
         double eps = 1e-12;
@@ -54,7 +54,7 @@ public final class LowRankByDepth {
             int[] perm = new int[n];
             for (int i = 0; i < n; i++) perm[i] = i;
             do {
-                double r = SaddleAnalysis.spearman(depth, permute(values, perm));
+                double r = spearman(depth, permute(values, perm));
                 if (r <= rho + eps) le++;
                 if (r >= rho - eps) ge++;
                 total++;
@@ -64,7 +64,7 @@ public final class LowRankByDepth {
             double[] v = values.clone();
             for (int k = 0; k < 200_000; k++) {
                 for (int i = n - 1; i > 0; i--) { int j = rng.nextInt(i + 1); double t = v[i]; v[i] = v[j]; v[j] = t; }
-                double r = SaddleAnalysis.spearman(depth, v);
+                double r = spearman(depth, v);
                 if (r <= rho + eps) le++;
                 if (r >= rho - eps) ge++;
                 total++;
@@ -107,5 +107,39 @@ public final class LowRankByDepth {
         int t = a[i]; a[i] = a[j]; a[j] = t;
         for (int l = i + 1, r = a.length - 1; l < r; l++, r--) { t = a[l]; a[l] = a[r]; a[r] = t; }
         return true;
+    }
+
+    /** Spearman rank correlation (average ranks for ties); NaN for fewer than two points or a constant input. */
+    public static double spearman(double[] x, double[] y) {
+        int n = x.length;
+        if (n < 2) return Double.NaN;
+        double[] rx = ranks(x), ry = ranks(y);
+        double mx = 0, my = 0;
+        for (int i = 0; i < n; i++) { mx += rx[i]; my += ry[i]; }
+        mx /= n;
+        my /= n;
+        double sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < n; i++) {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+        return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
+    }
+
+    private static double[] ranks(double[] v) {
+        int n = v.length;
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        java.util.Arrays.sort(idx, (a, b) -> Double.compare(v[a], v[b]));
+        double[] r = new double[n];
+        for (int i = 0; i < n; ) {
+            int j = i;
+            while (j + 1 < n && v[idx[j + 1]] == v[idx[i]]) j++;
+            double avg = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) r[idx[k]] = avg;
+            i = j + 1;
+        }
+        return r;
     }
 }

@@ -12,7 +12,7 @@ import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
 
 /**
- * Measures what spectral tracking costs against training (DESIGN.md target: top-10 singular values of every
+ * Measures what spectral tracking costs against training (docs/design.md target: top-10 singular values of every
  * layer once an epoch ≤ 2% of training time). Times SGD steps (forward, cross-entropy gradient, fused update)
  * on random standardised-like inputs of the given network and batch, and top-k passes over all layers with the
  * tracker's own code: the first (cold, from a Gaussian sketch) and later ones (warm-started, after a few

@@ -92,39 +92,6 @@ public final class SaddleAnalysis {
         return new DepthProfile(label, s.step(), ranks, t.rho(), t.pFalls() < TREND_ALPHA, near, t);
     }
 
-    /** Spearman rank correlation (average ranks for ties); NaN for fewer than two points or a constant input. */
-    public static double spearman(double[] x, double[] y) {
-        int n = x.length;
-        if (n < 2) return Double.NaN;
-        double[] rx = ranks(x), ry = ranks(y);
-        double mx = 0, my = 0;
-        for (int i = 0; i < n; i++) { mx += rx[i]; my += ry[i]; }
-        mx /= n;
-        my /= n;
-        double sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < n; i++) {
-            sxy += (rx[i] - mx) * (ry[i] - my);
-            sxx += (rx[i] - mx) * (rx[i] - mx);
-            syy += (ry[i] - my) * (ry[i] - my);
-        }
-        return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
-    }
-
-    private static double[] ranks(double[] v) {
-        int n = v.length;
-        Integer[] idx = new Integer[n];
-        for (int i = 0; i < n; i++) idx[i] = i;
-        java.util.Arrays.sort(idx, (a, b) -> Double.compare(v[a], v[b]));
-        double[] r = new double[n];
-        for (int i = 0; i < n; ) {
-            int j = i;
-            while (j + 1 < n && v[idx[j + 1]] == v[idx[i]]) j++;
-            double avg = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) r[idx[k]] = avg;
-            i = j + 1;
-        }
-        return r;
-    }
 
     /** The snapshot in [from, to] nearest (in log-step) to {@code target}; null if none lies in the range. */
     static SpectrumSnapshot snapshotWithin(List<SpectrumSnapshot> list, double from, double to, double target) {

@@ -1,5 +1,6 @@
 package org.saddlescope.spectra;
 
+import java.util.Locale;
 import org.saddlescope.net.Network;
 import org.saddlescope.train.TrainingObserver;
 
@@ -48,8 +49,18 @@ public final class SaddleTracker implements TrainingObserver {
         if (status == null || now - lastStatusNanos > 1_000_000_000L) {
             lastStatusNanos = now;
             PlateauDetector.Result r = detector.detect(history);
-            status = r.slope().length == 0 ? "plateau ?" : r.status().replace(" since step ", " since ");
+            status = line(r);
         }
         return status;
+    }
+
+    /**
+     * The detector's status as the progress line shows it: the plateau's start as a bare number, the line being
+     * about steps already ("plateau 1 since 5200"); otherwise {@link PlateauDetector.Result#status} as it is.
+     */
+    static String line(PlateauDetector.Result r) {
+        if (r.slope().length == 0 || !r.endsOnPlateau() || r.plateaus().isEmpty()) return r.status();
+        double since = r.plateaus().get(r.plateaus().size() - 1).startStep();
+        return String.format(Locale.ROOT, "plateau %d since %.0f", r.escapes().size(), since);
     }
 }

@@ -78,11 +78,11 @@ public record Axis(List<String> names, List<List<Object>> values) {
         if (spec instanceof List<?> l) {
             if (l.isEmpty()) throw new BadInputException(at + ": no values");
             List<Object> v = new ArrayList<>();
-            for (Object o : l) v.add(SweepSpec.normalize(o));
+            for (Object o : l) v.add(YamlValues.normalize(o));
             return new Axis(List.of(key), List.of(v));
         }
         if (spec == null) throw new BadInputException(at + ": no values");
-        return new Axis(List.of(key), List.of(List.of(SweepSpec.normalize(spec))));
+        return new Axis(List.of(key), List.of(List.of(YamlValues.normalize(spec))));
     }
 
     /**
@@ -96,10 +96,10 @@ public record Axis(List<String> names, List<List<Object>> values) {
         String text = flag.substring(eq + 1).trim();
         Matcher r = INT_RANGE.matcher(text);
         if (r.matches()) return Map.entry(key, Map.of("from", Long.parseLong(r.group(1)), "to", Long.parseLong(r.group(2))));
-        Object v = SweepSpec.yamlValue(text, "--axis " + flag);
+        Object v = YamlValues.yamlValue(text, "--axis " + flag);
         if (v instanceof String s && s.contains(",")) {
             List<Object> l = new ArrayList<>();
-            for (String part : s.split(",")) l.add(SweepSpec.yamlValue(part.trim(), "--axis " + flag));
+            for (String part : s.split(",")) l.add(YamlValues.yamlValue(part.trim(), "--axis " + flag));
             v = l;
         }
         parse(key, v, "--axis " + flag); // checked now, so the error names the flag

@@ -28,6 +28,10 @@ public final class Collect {
     /** What was written, and the summary to print. */
     public record Summary(int done, int failed, int total, String markdown) { }
 
+    /** One row per point, and the aggregates over seeds. */
+    public static final String RESULTS = "results.csv";
+    public static final String AGGREGATES = "aggregates.csv";
+
     /** The axis that counts repetitions: aggregates are taken over it. */
     public static final String SEED = "seed";
 
@@ -59,7 +63,7 @@ public final class Collect {
         header.addAll(axes);
         header.addAll(resultColumns);
         header.addAll(List.of("attempt", "seconds"));
-        try (CsvWriter w = new CsvWriter(f.root().resolve("results.csv"), header.toArray(new String[0]), false)) {
+        try (CsvWriter w = new CsvWriter(f.root().resolve(RESULTS), header.toArray(new String[0]), false)) {
             for (int i = 0; i < entries.size(); i++) {
                 SweepFolder.Entry e = entries.get(i);
                 List<Object> row = new ArrayList<>(List.of(e.point().index(), e.point().name(), e.status().name().toLowerCase(Locale.ROOT)));
@@ -84,7 +88,7 @@ public final class Collect {
         double conf = spec.collect.confidence();
         List<String> aggHeader = new ArrayList<>(groupAxes);
         aggHeader.addAll(List.of("metric", "n", "mean", "sd", "ci_low", "ci_high", "successes", "interval"));
-        try (CsvWriter w = new CsvWriter(f.root().resolve("aggregates.csv"), aggHeader.toArray(new String[0]), false)) {
+        try (CsvWriter w = new CsvWriter(f.root().resolve(AGGREGATES), aggHeader.toArray(new String[0]), false)) {
             for (Map.Entry<List<Object>, List<Map<String, Object>>> g : groups.entrySet()) {
                 for (String c : resultColumns) {
                     List<Object> row = new ArrayList<>();
@@ -144,8 +148,8 @@ public final class Collect {
             if (entries.get(i).status() != SweepFolder.Status.DONE) continue;
             Map<String, Object> r = results.get(i);
             Object seed = entries.get(i).point().axes().getOrDefault(SEED, entries.get(i).point().config().getOrDefault(SEED, 0));
-            points.add(new EscapeSweep.Point(((Number) r.get("depth")).intValue(), ((Number) SweepSpec.normalize(r.get("r"))).intValue(),
-                    ((Number) SweepSpec.normalize(r.get("epsilon"))).doubleValue(), ((Number) SweepSpec.normalize(seed)).longValue(),
+            points.add(new EscapeSweep.Point(((Number) r.get("depth")).intValue(), ((Number) YamlValues.normalize(r.get("r"))).intValue(),
+                    ((Number) YamlValues.normalize(r.get("epsilon"))).doubleValue(), ((Number) YamlValues.normalize(seed)).longValue(),
                     new GradientFlow.Time((double) r.get("loss_escape_t"), (double) r.get("loss_escape_q")),
                     new GradientFlow.Time((double) r.get("output_escape_t"), (double) r.get("output_escape_q")),
                     (String) r.get("stop"), (int) (long) r.get("evaluations"), (int) (long) r.get("forced_steps"), (double) r.get("initial_loss")));
@@ -180,7 +184,7 @@ public final class Collect {
             Aggregate.Mean pl = Aggregate.mean(numbers(g.getValue(), "plateaus"), conf);
             Aggregate.Mean te = Aggregate.mean(numbers(g.getValue(), "tail_ratio_end_mean"), conf);
             Aggregate.Mean tf = Aggregate.mean(numbers(g.getValue(), "tail_ratio_after_first_escape_mean"), conf);
-            int L = ((Number) SweepSpec.normalize(depth)).intValue();
+            int L = ((Number) YamlValues.normalize(depth)).intValue();
             double[] byLayer = new double[L];
             for (int l = 1; l <= L; l++) byLayer[l - 1] = Aggregate.mean(numbers(g.getValue(), "tail_ratio_end_l" + l), conf).mean();
             series.computeIfAbsent(label, k -> new ArrayList<>()).add(new Object[] {L, pl, te, tf, byLayer});
@@ -230,18 +234,12 @@ public final class Collect {
         return any;
     }
 
-    /** Axis values as the point names show them (0.001, 100x100). */
+    /** Axis values as the point names show them (0.001, 100x100); CsvWriter quotes text that holds a comma. */
     private static Object axisCell(Object v) {
-        return quote(v instanceof List<?> || v instanceof Double ? Grid.format(v) : v);
+        return v instanceof List<?> || v instanceof Double ? Grid.format(v) : v;
     }
 
     private static Object cell(Object v) {
-        return quote(v instanceof List<?> ? Grid.format(v) : v);
-    }
-
-    /** RFC 4180 quoting for text that holds a comma, quote or line break (a dataset spec such as modes:s=2,n=16). */
-    static Object quote(Object v) {
-        if (!(v instanceof String s) || !(s.contains(",") || s.contains("\"") || s.contains("\n"))) return v;
-        return "\"" + s.replace("\"", "\"\"") + "\"";
+        return v instanceof List<?> ? Grid.format(v) : v;
     }
 }

@@ -40,7 +40,7 @@ final class SweepFigures {
         double[] x = new double[n], y = new double[n], lo = new double[n], hi = new double[n];
         for (int i = 0; i < n; i++) {
             Aggregate.Fraction f = (Aggregate.Fraction) rows.get(i)[column];
-            x[i] = shift * ((Number) SweepSpec.normalize(rows.get(i)[0])).doubleValue();
+            x[i] = shift * ((Number) YamlValues.normalize(rows.get(i)[0])).doubleValue();
             y[i] = f.fraction();
             lo[i] = f.low();
             hi[i] = f.high();

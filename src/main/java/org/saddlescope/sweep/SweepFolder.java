@@ -220,16 +220,16 @@ public final class SweepFolder {
 
     /** Same fields with the same values, numbers compared as numbers (YAML reads 1e-3 as text, 0.001 as a number). */
     static boolean sameValues(Map<String, Object> a, Map<String, Object> b) {
-        return Objects.equals(SweepSpec.normalize(a), SweepSpec.normalize(widen(b)));
+        return Objects.equals(YamlValues.normalize(a), YamlValues.normalize(widen(b)));
     }
 
     private static Object widen(Object o) {
-        return SweepSpec.normalize(SweepSpec.yamlValue(new String(yaml(o), java.nio.charset.StandardCharsets.UTF_8), "config"));
+        return YamlValues.normalize(YamlValues.yamlValue(new String(yaml(o), java.nio.charset.StandardCharsets.UTF_8), "config"));
     }
 
     private static String difference(Map<String, Object> old, Map<String, Object> now) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> a = (Map<String, Object>) SweepSpec.normalize(old), b = (Map<String, Object>) widen(now);
+        Map<String, Object> a = (Map<String, Object>) YamlValues.normalize(old), b = (Map<String, Object>) widen(now);
         for (String k : b.keySet()) if (!Objects.equals(a.get(k), b.get(k))) return k + ": " + a.get(k) + " then, " + b.get(k) + " now";
         for (String k : a.keySet()) if (!b.containsKey(k)) return k + ": " + a.get(k) + " then, absent now";
         return "same values";

@@ -1,6 +1,5 @@
 package org.saddlescope.sweep;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +10,6 @@ import java.util.Set;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.config.Configs;
 import org.saddlescope.config.Presets;
-import org.saddlescope.io.Json;
 
 /**
  * A sweep as written in SPEC.yaml ({@code saddlescope sweep SPEC.yaml}): which kind of run every point is, the base
@@ -46,7 +44,7 @@ public final class SweepSpec {
     }
 
     /** How {@code sweep collect} summarises: confidence of every interval; which escape time flow fits use. */
-    public record Collect(double confidence, String escape) {
+    public record CollectOptions(double confidence, String escape) {
         static final Set<String> KEYS = Set.of("confidence", "escape");
     }
 
@@ -62,10 +60,10 @@ public final class SweepSpec {
     public final int threads;
     public final String heap;
     public final Slurm slurm;
-    public final Collect collect;
+    public final CollectOptions collect;
 
     private SweepSpec(String kind, String name, Map<String, Object> stored, Map<String, Object> base, List<Axis> axes, String executor,
-                      int workers, int threads, String heap, Slurm slurm, Collect collect) {
+                      int workers, int threads, String heap, Slurm slurm, CollectOptions collect) {
         this.kind = kind;
         this.name = name;
         this.stored = stored;
@@ -117,7 +115,7 @@ public final class SweepSpec {
         if (b != null && !(b instanceof Map)) throw new BadInputException(where + ": base must be a mapping of field: value");
         if (b != null) resolved.putAll((Map<String, Object>) b);
         Map<String, Object> normalised = new LinkedHashMap<>();
-        resolved.forEach((k, v) -> normalised.put(k, normalize(v)));
+        resolved.forEach((k, v) -> normalised.put(k, YamlValues.normalize(v)));
         base.putAll(normalised);
         stored.remove("preset");
         stored.remove("base_config");
@@ -164,57 +162,42 @@ public final class SweepSpec {
                 str(m, "java"), str(m, "classpath"));
     }
 
-    private static Collect collect(Object o, String where) {
+    private static CollectOptions collect(Object o, String where) {
         Map<String, Object> m = o == null ? Map.of() : map(o, where + ": collect");
         for (String k : m.keySet()) {
-            if (!Collect.KEYS.contains(k)) throw new BadInputException(where + ": unknown key collect." + k + " (known: confidence, escape)");
+            if (!CollectOptions.KEYS.contains(k)) throw new BadInputException(where + ": unknown key collect." + k + " (known: confidence, escape)");
         }
         double c = m.get("confidence") == null ? 0.95 : number(m.get("confidence"), where + ": collect.confidence");
         if (!(c > 0 && c < 1)) throw new BadInputException(where + ": collect.confidence must be in (0, 1), got " + c);
         String escape = String.valueOf(m.getOrDefault("escape", "loss"));
         if (!escape.equals("loss") && !escape.equals("output")) throw new BadInputException(where + ": collect.escape must be loss or output");
-        return new Collect(c, escape);
+        return new CollectOptions(c, escape);
     }
-
-    /** YAML text of one value (a flag's right-hand side), numbers as numbers. */
-    public static Object yamlValue(String text, String where) {
-        try {
-            return normalize(Json.YAML.readValue(text.isEmpty() ? "''" : text, Object.class));
-        } catch (IOException e) {
-            throw new BadInputException(where + ": not a YAML value: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-    }
-
-    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("[-+]?\\d+");
-    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
     /**
-     * Numbers written without a decimal point in the exponent form (1e-3) are strings to YAML 1.1; a sweep value
-     * is a number when it reads as one, so that 1e-3 and 0.001 are the same grid point.
+     * A spec from the command line ({@code --kind}, {@code --set FIELD=VALUE}, {@code --preset}, {@code --axis
+     * NAME=VALUES}), as a spec file would give it.
      */
-    @SuppressWarnings("unchecked")
-    public static Object normalize(Object v) {
-        if (v instanceof String s) {
-            String t = s.trim();
-            if (INTEGER.matcher(t).matches()) {
-                long l = Long.parseLong(t.startsWith("+") ? t.substring(1) : t);
-                return l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE ? (Object) (int) l : (Object) l;
-            }
-            if (DECIMAL.matcher(t).matches()) return Double.parseDouble(t);
-            return s;
+    public static Map<String, Object> fromFlags(String kind, List<String> sets, String preset, List<String> axes) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", kind);
+        Map<String, Object> base = new LinkedHashMap<>();
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) throw new BadInputException("--set " + s + ": expected field=value");
+            base.put(s.substring(0, eq).trim(), YamlValues.yamlValue(s.substring(eq + 1).trim(), "--set " + s));
         }
-        if (v instanceof List<?> l) {
-            List<Object> out = new ArrayList<>();
-            for (Object o : l) out.add(normalize(o));
-            return out;
+        m.put("base", base);
+        if (preset != null) m.put("preset", preset);
+        Map<String, Object> ax = new LinkedHashMap<>();
+        for (String a : axes) {
+            Map.Entry<String, Object> e = Axis.parseFlag(a);
+            if (ax.put(e.getKey(), e.getValue()) != null) throw new BadInputException("--axis " + e.getKey() + " is given twice");
         }
-        if (v instanceof Map<?, ?> m) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) out.put(String.valueOf(e.getKey()), normalize(e.getValue()));
-            return out;
-        }
-        return v;
+        m.put("axes", ax);
+        return m;
     }
+
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object o, String at) {
@@ -238,19 +221,19 @@ public final class SweepSpec {
     }
 
     static int integer(Object o, String at) {
-        Object n = normalize(o);
+        Object n = YamlValues.normalize(o);
         if (n instanceof Integer i) return i;
         throw new BadInputException(at + " must be an integer, got '" + o + "'");
     }
 
     static long wholeNumber(Object o, String at) {
-        Object n = normalize(o);
+        Object n = YamlValues.normalize(o);
         if (n instanceof Integer || n instanceof Long) return ((Number) n).longValue();
         throw new BadInputException(at + " must be an integer, got '" + o + "'");
     }
 
     private static double number(Object o, String at) {
-        Object n = normalize(o);
+        Object n = YamlValues.normalize(o);
         if (n instanceof Number x) return x.doubleValue();
         throw new BadInputException(at + " must be a number, got '" + o + "'");
     }

@@ -7,14 +7,14 @@ import org.saddlescope.net.Network;
 
 /**
  * Layer imbalance D_ℓ = ‖W_{ℓ+1}‖² − ‖W_ℓ‖² (ℓ = 1..L−1) and its rate under gradient flow (companion paper,
- * DESIGN.md "Imbalance").
+ * docs/design.md "Imbalance").
  *
  * <p>Derivation. With δ_ℓ = ∂L/∂Z_ℓ (the backpropagated gradient of the loss, δ_L = ∇C(Y), as in
  * {@link Network#backward}) the gradient is ∂L/∂W_ℓ = δ_ℓ (Z_{ℓ−1}^σ)ᵀ and δ_ℓ = (W_{ℓ+1}ᵀδ_{ℓ+1}) ⊙ σ'(Z_ℓ).
  * Under θ' = −∇L: d‖W_ℓ‖²/dt = −2⟨W_ℓ, δ_ℓ(Z_{ℓ−1}^σ)ᵀ⟩ = −2⟨Z_ℓ, δ_ℓ⟩ = −2⟨W_{ℓ+1}ᵀδ_{ℓ+1}, Z_ℓ ⊙ σ'(Z_ℓ)⟩ and
  * d‖W_{ℓ+1}‖²/dt = −2⟨W_{ℓ+1}ᵀδ_{ℓ+1}, σ(Z_ℓ)⟩, hence
  * <pre>  dD_ℓ/dt = −2 Σ (W_{ℓ+1}ᵀ δ_{ℓ+1}) ⊙ (σ(Z_ℓ) − Z_ℓ σ'(Z_ℓ)),</pre>
- * the sign DESIGN.md states, with δ the gradient (not its negative). It vanishes when σ(z) = zσ'(z) for all z,
+ * the sign docs/design.md states, with δ the gradient (not its negative). It vanishes when σ(z) = zσ'(z) for all z,
  * i.e. for positively homogeneous σ (ReLU, leaky ReLU, identity): D_ℓ is conserved.
  */
 public final class Imbalance {

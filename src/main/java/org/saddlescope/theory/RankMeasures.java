@@ -11,7 +11,7 @@ public final class RankMeasures {
     private RankMeasures() {}
 
     /**
-     * Tail ratio Σ_{i≥2} s_i² / Σ_i s_i² (DESIGN.md; 0 for rank one), exact from s_1 and ‖A‖_F². The zero matrix
+     * Tail ratio Σ_{i≥2} s_i² / Σ_i s_i² (docs/design.md; 0 for rank one), exact from s_1 and ‖A‖_F². The zero matrix
      * (rank 0, nothing outside a rank-one part) has tail ratio 0. Clamped to [0, 1] because s_1 from subspace
      * iteration is a lower bound and ‖A‖_F² carries its own rounding.
      */

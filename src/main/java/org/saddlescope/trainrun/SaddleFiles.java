@@ -96,6 +96,14 @@ public final class SaddleFiles {
             }
             folder.writeText("low_rank_by_depth.md", markdown(first, end));
         }
+        folder.writeJson(RunFiles.SADDLES, summary(a, settings, spectraSeconds, trainSeconds, trackedK));
+    }
+
+    /** saddles.json: counts, the status at the end, the ranks on every plateau, low rank by depth, the detector and its cost. */
+    private static Map<String, Object> summary(SaddleAnalysis a, PlateauDetector.Settings settings, double spectraSeconds, double trainSeconds,
+                                               int trackedK) {
+        PlateauDetector.Result det = a.detection();
+        SaddleAnalysis.DepthProfile first = a.afterFirstEscape(), end = a.atEnd();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("escapes", det.escapes().size());
         m.put("plateaus", det.plateaus().size());
@@ -130,7 +138,7 @@ public final class SaddleFiles {
         m.put("spectra_seconds", spectraSeconds);
         m.put("train_seconds", Double.isNaN(trainSeconds) ? null : trainSeconds); // NaN: a live refresh
         m.put("spectra_fraction_of_training", trainSeconds > 0 ? spectraSeconds / trainSeconds : null);
-        folder.writeJson(RunFiles.SADDLES, m);
+        return m;
     }
 
     private static Map<String, Object> profileMap(SaddleAnalysis.DepthProfile p) {

@@ -8,13 +8,10 @@ import java.io.DataOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +22,6 @@ import org.saddlescope.random.RandomStreams;
 import org.saddlescope.spectra.Cadence;
 import org.saddlescope.spectra.LossHistory;
 import org.saddlescope.spectra.PlateauDetector;
-import org.saddlescope.spectra.SaddleAnalysis;
 import org.saddlescope.spectra.SaddleTracker;
 import org.saddlescope.spectra.SpectralTracker;
 import org.saddlescope.spectra.SpectrumSnapshot;
@@ -185,12 +181,17 @@ public final class SpectraAddon implements RunAddon {
         checkStepLog(logFile, step, lengths);
         long want = step * RECORD;
         CsvWriter.truncateTo(logFile, want);
+        readSteps(logFile, step, replay);
+    }
+
+    /** The first {@code n} records of steps.bin, fed step by step to {@code to}. */
+    private static void readSteps(Path logFile, long n, TrainingObserver to) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(logFile), 1 << 16))) {
-            for (long t = 1; t <= step; t++) {
+            for (long t = 1; t <= n; t++) {
                 long epoch = in.readLong();
                 boolean epochEnd = in.readBoolean();
                 double loss = in.readDouble(), norm2 = in.readDouble(), lr = in.readDouble();
-                replay.afterStep(null, new TrainingObserver.StepInfo(t, epoch, epochEnd, loss, norm2, lr));
+                to.afterStep(null, new TrainingObserver.StepInfo(t, epoch, epochEnd, loss, norm2, lr));
             }
         } catch (IOException e) {
             throw new BadInputException(logFile + ": unreadable (" + e.getMessage() + ")");
@@ -205,18 +206,13 @@ public final class SpectraAddon implements RunAddon {
         Path logFile = run.resolve(STEP_LOG);
         LossHistory h = new LossHistory();
         if (!Files.exists(logFile)) throw new BadInputException(logFile + " is missing: no step log to read the loss history from");
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(logFile), 1 << 16))) {
-            long n = Files.size(logFile) / RECORD;
-            if (upTo > 0) n = Math.min(n, upTo);
-            for (long t = 1; t <= n; t++) {
-                long epoch = in.readLong();
-                boolean epochEnd = in.readBoolean();
-                double loss = in.readDouble(), norm2 = in.readDouble(), lr = in.readDouble();
-                h.afterStep(null, new TrainingObserver.StepInfo(t, epoch, epochEnd, loss, norm2, lr));
-            }
+        long n;
+        try {
+            n = Files.size(logFile) / RECORD;
         } catch (IOException e) {
             throw new BadInputException(logFile + ": unreadable (" + e.getMessage() + ")");
         }
+        readSteps(logFile, upTo > 0 ? Math.min(n, upTo) : n, h);
         return h;
     }
 

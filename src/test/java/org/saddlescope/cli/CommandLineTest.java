@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Exit codes and one-line errors (DESIGN.md): 0 success, 1 failure while running, 2 bad input. */
+/** Exit codes and one-line errors (docs/design.md): 0 success, 1 failure while running, 2 bad input. */
 class CommandLineTest {
 
     record Run(int code, String err, String out) { }

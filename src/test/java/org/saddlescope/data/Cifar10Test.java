@@ -50,6 +50,7 @@ class Cifar10Test {
             int file = col / 2 + 1, j = col % 2;
             for (int p : new int[] {0, 1, 500, 1023}) {
                 double r = value(file, j, 0, p), g = value(file, j, 1, p), b = value(file, j, 2, p);
+                // 1e-15: the same float64 expression, possibly in another order of operations (an ulp of values ≤ 1)
                 assertEquals((0.299 * r + 0.587 * g + 0.114 * b) / 255, grey.x().get(p, col), 1e-15);
                 for (int c = 0; c < 3; c++) {
                     assertEquals(value(file, j, c, p) / 255.0, rgb.x().get(c * 1024 + p, col), 1e-7); // float32 rounding

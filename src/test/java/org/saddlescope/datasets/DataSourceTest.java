@@ -50,6 +50,7 @@ class DataSourceTest {
         assertNull(sub.test());
         DataSource.Loaded std = DataSource.load("modes:s=2/1,n=50",
                 new DataSource.Options(0, 0, Subsets.Kind.FIRST, org.saddlescope.datasets.Standardization.parse("scalar"), DType.F64, 0));
+        // 1e-12: the mean of a few hundred standardised float64 values, zero but for the rounding of the sums (n·ε ≈ 1e-13)
         assertEquals(0.0, mean(std.train().x().toDoubleArray()), 1e-12);
     }
 

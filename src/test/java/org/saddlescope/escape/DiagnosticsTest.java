@@ -19,6 +19,7 @@ class DiagnosticsTest {
         Network net = Example1.rankTwoNetwork(4);
         Matrix x = Example1.xMatrix(), g = Example1.gMatrix();
         Diagnostics.Report r = Diagnostics.analyse(net, x, g, 4);
+        // 1e-15: the rank-two construction's speed and its unit-sphere value, a few float64 operations on exact inputs
         assertEquals(0.5, r.speed(), 1e-15);
         assertEquals(0.5 * Math.pow(3, -1.5), r.speedUnit(), 1e-15);
         // ‖X‖_F = sqrt(8), ‖G‖_F = sqrt(8): r = 8/0.5 = 16, c = 16·sqrt(2 ln 16) ≈ 37.7, c² ≈ 1420 > 3: all vacuous
@@ -44,6 +45,7 @@ class DiagnosticsTest {
         Matrix g = Matrix.of(DType.F64, new double[][] {{1, 1, 1}});
         Diagnostics.Report r = Diagnostics.analyse(net, x, g, 2);
         assertEquals(0.0, r.layers().get(0).nonlinearity(), 0.0);
+        // 1e-12: a speed summed over the samples in float64 (a handful of terms of order one)
         assertEquals(6.0, r.speed(), 1e-12);
     }
 }

@@ -21,6 +21,7 @@ class Example1Test {
             assertEquals(Example1.equation6(phi), net, 1e-13, "phi = " + phi);
             max = Math.max(max, net);
         }
+        // 1e-15: equation 6 at the optimal angles, sines and cosines of multiples of π/4 (rounded to an ulp)
         for (int j = 0; j < 8; j++) assertEquals(Math.sqrt(2) - 1, Example1.rankOneSpeed(j * Math.PI / 4), 1e-15);
         assertTrue(max <= Math.sqrt(2) - 1 + 1e-15);
     }
@@ -45,6 +46,7 @@ class Example1Test {
         int half = 0;
         double largest = 0;
         for (SphereSearch.Result r : rs) {
+            // 1e-12: the sphere ‖θ‖² = 3, exact but for the rounding of a sum of squares
             assertEquals(3.0, SmallNetKernel.norm2(r.theta()), 1e-12);
             Network net = k.toNetwork(r.theta(), org.saddlescope.net.Activation.RELU, org.saddlescope.linalg.DType.F64);
             assertEquals(Example1.speed(net), r.speed(), 1e-13); // sums of ≤ 8 terms of size ≤ 1: rounding only

@@ -55,9 +55,12 @@ class SphereSearchTest {
         List<SphereSearch.Result> rs = SphereSearch.restarts(k, 6, RandomStreams.of(5), o, 2, null);
         double minRes = Double.POSITIVE_INFINITY;
         for (SphereSearch.Result r : rs) {
+            // 1e-15: s_unit = s·L^(−L/2), the same two float64 operations in another order
             assertEquals(r.speed() * Math.pow(3, -1.5), r.speedUnit(), 1e-15);
             if (r.speed() > 0) minRes = Math.min(minRes, r.residual());
         }
+        // 1e-7: the solver's tolerance here is 1e-9; a leaky-ReLU kink can stall a start above it, so only the best of
+        // six starts is asserted, within a factor 100 of the tolerance
         assertTrue(minRes < 1e-7, "smallest residual " + minRes);
     }
 
@@ -71,6 +74,7 @@ class SphereSearchTest {
             if (before <= 0) continue;
             int removed = SphereSearch.pruneInactive(k, ws, t);
             double after = -k.value(t, ws);
+            // 1e-12: a projection onto the sphere ‖θ‖² = 3, exact but for the rounding of a sum of squares
             assertEquals(3.0, SmallNetKernel.norm2(t), 1e-12);
             assertTrue(after >= before * (1 - 1e-12), "pruning lowered s: " + before + " -> " + after);
             if (removed > 0) assertTrue(after > before);

@@ -20,6 +20,7 @@ class UnitSearchTest {
         // that speed at depth 3 and at depth 5 alike (the hidden ReLUs see only non-negative inputs)
         Matrix x = Example1.xMatrix(), g = Example1.gMatrix();
         UnitSearch.Unit u = UnitSearch.best(x, g, List.of(), 16, new SplittableRandom(1), 500, 1e-12);
+        // 1e-12: the search's own stopping tolerance (last argument), against the closed form √2 − 1
         assertEquals(Math.sqrt(2) - 1, u.value(), 1e-12);
         for (int depth : new int[] {3, 5}) {
             int[] w = new int[depth + 1];
@@ -27,6 +28,7 @@ class UnitSearchTest {
             for (int l = 1; l < depth; l++) w[l] = 4;
             w[depth] = 1;
             Network net = RankOneDirection.of(u.a(), w, x, g);
+            // 1e-12: ‖θ‖² = L and s = √2 − 1 after building the network from the angle: sums of a few squares and products in float64
             assertEquals(depth, net.normSquared(), 1e-12);
             assertEquals(Math.sqrt(2) - 1, -g.dot(net.outputs(x)), 1e-12);
         }

@@ -13,6 +13,7 @@ class LowRankByDepthTest {
     void exactPermutationPValues() {
         // strictly falling over 6 layers: only the identity order reaches ρ = −1, so p = 1/6! = 1/720
         LowRankByDepth.Trend t = LowRankByDepth.trend(new double[] {0.6, 0.5, 0.4, 0.3, 0.2, 0.1});
+        // 1e-15: ρ and the p-values are ratios of small integers computed in a few float64 operations (ulps of 1 are 2.2e-16)
         assertEquals(-1.0, t.rho(), 1e-15);
         assertEquals(1.0 / 720, t.pFalls(), 1e-15);
         assertEquals(1.0, t.pRises(), 1e-15);
@@ -34,6 +35,7 @@ class LowRankByDepthTest {
         LowRankByDepth.OverSeeds o = LowRankByDepth.overSeeds(List.of(-0.5, -0.3, -0.7), 0.95);
         double half = 4.302652729749464 * 0.2 / Math.sqrt(3);
         assertEquals(-0.5, o.meanRho(), 1e-15);
+        // 1e-9: commons-math inverts the t distribution to an absolute accuracy of 1e-9 (TDistribution's default)
         assertEquals(-0.5 - half, o.low(), 1e-9);
         assertEquals(-0.5 + half, o.high(), 1e-9);
         assertTrue(o.verdict().startsWith("falls with depth"), o.verdict());

@@ -46,8 +46,9 @@ class SaddleAnalysisTest {
 
     @Test
     void spearmanOnExactCases() {
-        assertEquals(1.0, SaddleAnalysis.spearman(new double[] {1, 2, 3, 4}, new double[] {10, 20, 25, 100}), 1e-12);
-        assertEquals(-1.0, SaddleAnalysis.spearman(new double[] {1, 2, 3}, new double[] {3, 2, 1}), 1e-12);
-        assertTrue(Double.isNaN(SaddleAnalysis.spearman(new double[] {1, 2, 3}, new double[] {5, 5, 5})));
+        // ±1 exactly in exact arithmetic; 1e-12 covers the float64 rounding of the rank sums (a few ulps)
+        assertEquals(1.0, LowRankByDepth.spearman(new double[] {1, 2, 3, 4}, new double[] {10, 20, 25, 100}), 1e-12);
+        assertEquals(-1.0, LowRankByDepth.spearman(new double[] {1, 2, 3}, new double[] {3, 2, 1}), 1e-12);
+        assertTrue(Double.isNaN(LowRankByDepth.spearman(new double[] {1, 2, 3}, new double[] {5, 5, 5})));
     }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.saddlescope.runs.RunFolder;
 import org.saddlescope.runs.RunFiles;
 import org.saddlescope.io.Json;
 
@@ -36,7 +35,7 @@ class CollectTest {
 
     static SweepFolder sweep(Path dir, String yaml) {
         @SuppressWarnings("unchecked")
-        SweepSpec s = SweepSpec.parse((Map<String, Object>) SweepSpec.yamlValue(yaml, "t"), null, "t", new Kinds(List.of(FAKE)), "t");
+        SweepSpec s = SweepSpec.parse((Map<String, Object>) YamlValues.yamlValue(yaml, "t"), null, "t", new Kinds(List.of(FAKE)), "t");
         return SweepFolder.create(dir, s, Grid.expand(s, FAKE, "t").points());
     }
 
@@ -72,6 +71,7 @@ class CollectTest {
         assertEquals("1", agg.get("4/success").get("successes"));
         assertEquals("wilson", agg.get("4/success").get("interval"));
         Aggregate.Mean m = Aggregate.mean(speeds4, 0.95);
+        // 1e-15: the mean of three two-digit decimals, summed and divided in float64, is 0.42 within an ulp or two
         assertEquals(0.42, Double.parseDouble(agg.get("4/speed").get("mean")), 1e-15);
         assertEquals(m.high(), Double.parseDouble(agg.get("4/speed").get("ci_high")), 0.0);
         assertEquals("1", agg.get("16/success").get("n"), "only finished points count");

@@ -41,7 +41,7 @@ class SweepSpecTest {
 
     static SweepSpec parse(String yaml) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) SweepSpec.yamlValue(yaml, "test");
+        Map<String, Object> m = (Map<String, Object>) YamlValues.yamlValue(yaml, "test");
         return SweepSpec.parse(m, null, "t", KINDS, "spec.yaml");
     }
 
@@ -150,6 +150,6 @@ class SweepSpecTest {
         assertEquals("3.0", Grid.format(3.0));
         assertEquals("100x100", Grid.format(List.of(100, 100)));
         assertEquals("dataset=modes_s_2_n_8", Grid.name(Map.of("dataset", "modes:s=2,n=8")));
-        assertNull(SweepSpec.normalize(null));
+        assertNull(YamlValues.normalize(null));
     }
 }

@@ -13,11 +13,13 @@ class RankMeasuresTest {
         double[] rankOne = {2.0, 0, 0};
         assertEquals(0.0, RankMeasures.tailRatio(rankOne, 4.0), 0.0);
         assertEquals(1, RankMeasures.numericalRank(rankOne, 0.1));
+        // 1e-15: exp of an entropy that is exactly 0 but for the rounding of p·log p terms (ulps of 1)
         assertEquals(1.0, RankMeasures.effectiveRank(rankOne), 1e-15);
         double[] flat = {1, 1, 1, 1};
         // ‖A‖_F² = 4 for four unit values: tail = 3/4, effective rank = 4, stable rank = 4.
         assertEquals(0.75, RankMeasures.tailRatio(flat, 4.0), 1e-15);
         assertEquals(4.0, RankMeasures.effectiveRank(flat), 1e-12);
+        // 1e-15: a ratio of float64 sums of equal squares (a few ulps of 4 are 1e-15)
         assertEquals(4.0, RankMeasures.stableRank(flat, 4.0), 1e-15);
         assertEquals(2, RankMeasures.bottleneckRank(new int[] {1, 2, 2, 3, 2, 1}));
         assertEquals(1, RankMeasures.bottleneckRank(new int[] {1, 2, 2, 1}), "ties go to the smaller rank");

@@ -17,6 +17,7 @@ class DivergenceTest {
         // MSE with targets (1, 0; 0, 2) in two columns: C(0) = (1/N)‖Y*‖² = (1 + 4)/2 = 2.5
         Matrix t = Matrix.of(DType.F64, new double[][] {{1, 0}, {0, 2}});
         Divergence d = Divergence.of(Cost.parse("mse"), t);
+        // 1e-6 absolute on thresholds of order 1e6: a relative 1e-12, float64 rounding of the mean of the targets
         assertEquals(2.5e6, d.threshold(), 1e-6);
         assertNull(d.loss(2.4e6));
         assertNotNull(d.loss(2.6e6));

@@ -1,4 +1,4 @@
-package org.saddlescope.cli;
+package org.saddlescope.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -11,13 +11,11 @@ import org.saddlescope.escape.Example1;
 import org.saddlescope.escape.Example1Experiment;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.config.Configs;
+import org.saddlescope.config.EscapeConfig;
 import org.saddlescope.config.FlowConfig;
 import org.saddlescope.config.TrainConfig;
-import org.saddlescope.sweep.Kind;
-import org.saddlescope.sweep.Kinds;
 import org.saddlescope.runs.Manifest;
 import org.saddlescope.runs.RunFiles;
-import picocli.CommandLine;
 
 /**
  * The kinds {@code saddlescope sweep} repeats, each as its ordinary command on the point's config file: train
@@ -25,10 +23,11 @@ import picocli.CommandLine;
  * projected gradient descent: one start per point, so the seed axis is Figure 2's runs). This class is the one
  * place that knows how a kind's config is checked and its results read back.
  */
-final class SweepKinds {
+public final class SweepKinds {
     private SweepKinds() {}
 
-    static Kinds all() {
+    /** Every kind a sweep can run. */
+    public static Kinds all() {
         return new Kinds(List.of(new Train(), new Flow(), new Escape("escape", Map.of()), new Example1Kind()));
     }
 
@@ -40,7 +39,7 @@ final class SweepKinds {
         List<Integer> hidden = defaultHidden;
         if (c.get("hidden") instanceof List<?> l && !l.isEmpty()) {
             hidden = new ArrayList<>();
-            for (Object o : l) hidden.add(((Number) org.saddlescope.sweep.SweepSpec.normalize(o)).intValue());
+            for (Object o : l) hidden.add(((Number) YamlValues.normalize(o)).intValue());
         }
         int depth = c.containsKey("depth") ? integer(c.remove("depth"), "depth") : hidden.size() + 1;
         int width = c.containsKey("width") ? integer(c.remove("width"), "width") : hidden.isEmpty() ? 1 : hidden.get(0);
@@ -52,7 +51,7 @@ final class SweepKinds {
     }
 
     private static int integer(Object o, String what) {
-        Object n = org.saddlescope.sweep.SweepSpec.normalize(o);
+        Object n = YamlValues.normalize(o);
         if (n instanceof Integer i) return i;
         throw new BadInputException(what + " must be an integer, got '" + o + "'");
     }
@@ -187,7 +186,7 @@ final class SweepKinds {
 
         @Override
         public void validate(Map<String, Object> config, String where) {
-            EscapeCommand.config(config, where);
+            EscapeConfig.of(config, where);
         }
 
         @Override
