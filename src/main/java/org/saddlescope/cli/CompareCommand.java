@@ -57,6 +57,7 @@ public final class CompareCommand implements Callable<Integer> {
         Path report;
         try (RunFolder folder = RunFolder.create(dir, "compare")) {
             Path written = Comparison.write(runs, labels, folder.root());
+            Files.deleteIfExists(folder.weights()); // a comparison has no weights of its own: no empty folder for them
             folder.publish();
             report = folder.root().resolve(written.getFileName());
         }
