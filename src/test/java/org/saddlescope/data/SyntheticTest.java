@@ -65,11 +65,13 @@ class SyntheticTest {
         for (int i = 0; i < 3; i++) for (int r = 0; r < 5; r++) us.set(r, i, u.get(r, i) * s[i]);
         Matrix m = Blas.multiply(false, us, true, v);
         double[] sv = Svd.singularValues(m);
+        // 1e-12: LAPACK's SVD of a 5×5 product U diag(s) Vᵀ (s of order one) is backward stable: errors ~ n·ε·s_1 ≈ 1e-15
         for (int i = 0; i < 3; i++) assertEquals(s[i], sv[i], 1e-12);
         for (int i = 3; i < sv.length; i++) assertEquals(0.0, sv[i], 1e-12);
         // targets are M X on train and test
         for (Dataset d : new Dataset[] {t.train(), t.test()}) {
             Matrix mx = Blas.multiply(false, m, false, d.x());
+            // 1e-12: the same product M X in another order of float64 sums (terms of order one, a few dozen of them)
             assertArrayEquals(mx.toDoubleArray(), d.targets().toDoubleArray(), 1e-12);
         }
         assertEquals(20, t.test().size());
@@ -105,6 +107,7 @@ class SyntheticTest {
     void teacherNetworkHasLimitedRankAndIsItsOwnForwardPass() {
         Synthetic.Teacher t = Synthetic.teacherNetwork(12, 40, 10, 3, 8, 2, 4, z -> Math.max(0, z), "relu", true, DType.F64, RandomStreams.of(11));
         double[] sv = Svd.singularValues(t.weight(1));
+        // 1e-3: a nonzero singular value of random Gaussian factors is of order one; 1e-3 only separates it from zero
         assertTrue(sv[1] > 1e-3, "rank 2 factors give two nonzero singular values");
         for (int i = 2; i < sv.length; i++) assertEquals(0.0, sv[i], 1e-12 * sv[0]); // product of 8×2 and 2×12 factors
         // normalised: targets have RMS 1 per entry on the training set
@@ -117,6 +120,7 @@ class SyntheticTest {
             if (l < 3) for (int q = 0; q < z.size(); q++) z.setFlat(q, Math.max(0, z.getFlat(q)));
             a = z;
         }
+        // 1e-12: the teacher's forward pass recomputed by BLAS in another order of float64 sums (values of order one)
         assertArrayEquals(y.toDoubleArray(), a.toDoubleArray(), 1e-12);
         assertEquals(4, t.test().outputDim());
         // depth 1: a linear map of rank ≤ r straight to the outputs

@@ -15,6 +15,8 @@ class ScalingFitTest {
         double[] tau = new double[EPS.length];
         for (int i = 0; i < EPS.length; i++) tau[i] = 2.5 * Math.pow(EPS[i], -3);
         ScalingFit.Fit f = ScalingFit.powerLaw(EPS, tau, 0.95);
+        // 1e-12 and 1e-10: a least-squares fit of exact power-law data in float64; the intercept carries the log of ε ~ 1e-3,
+        // so its rounding is larger
         assertEquals(-3, f.slope(), 1e-12);
         assertEquals(Math.log(2.5), f.intercept(), 1e-10);
         // the residual sum of squares comes from updating sums (cancellation ~1e-16 relative), its root ~1e-8
@@ -26,6 +28,7 @@ class ScalingFitTest {
         double[] tau = new double[EPS.length];
         for (int i = 0; i < EPS.length; i++) tau[i] = 0.7 + 1.3 * Math.log(1 / EPS[i]);
         ScalingFit.Fit f = ScalingFit.logLaw(EPS, tau, 0.95);
+        // 1e-12: a least-squares fit of exact data (a handful of points of order one) in float64
         assertEquals(1.3, f.slope(), 1e-12);
         assertEquals(0.7, f.intercept(), 1e-12);
     }
