@@ -44,7 +44,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainConfig cfg = TrainConfig.merge(List.of(ConfigOptions.values(spec, TrainConfig.class, java.util.Set.of())),
+        // predict uses no budget: a placeholder below every other layer satisfies the config's rule, and is not written
+        TrainConfig cfg = TrainConfig.merge(List.of(java.util.Map.of("steps", 1), ConfigOptions.values(spec, TrainConfig.class, java.util.Set.of())),
                 config != null ? config.toString() : "arguments");
         Prediction.Settings s = prediction.settings();
         Blas.init(common.threadsOrDefault());

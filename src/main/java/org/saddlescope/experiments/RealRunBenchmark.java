@@ -10,11 +10,7 @@ import java.util.TreeMap;
 import org.saddlescope.config.TrainConfig;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.report.Table;
-import org.saddlescope.spectra.LossHistory;
 import org.saddlescope.spectra.PlateauDetector;
-import org.saddlescope.spectra.SpectrumSnapshot;
-import org.saddlescope.runs.RunFiles;
-import org.saddlescope.trainrun.SaddleFiles;
 import org.saddlescope.trainrun.SpectraAddon;
 
 /**
@@ -79,12 +75,7 @@ public final class RealRunBenchmark {
 
     /** The detector on the run's step log and spectra (up to upTo when positive). */
     public static PlateauDetector.Result detect(Path run, long upTo, PlateauDetector.Settings settings) {
-        LossHistory h = SpectraAddon.readHistory(run, upTo);
-        List<SpectrumSnapshot> snaps = new ArrayList<>();
-        if (Files.exists(run.resolve("spectra.csv"))) {
-            for (SpectrumSnapshot s : SaddleFiles.readSpectra(run.resolve(RunFiles.SPECTRA))) if (upTo <= 0 || s.step() <= upTo) snaps.add(s);
-        }
-        return new PlateauDetector(settings).detect(h.logBinned(), snaps);
+        return SpectraAddon.detect(run, upTo, settings);
     }
 
     public static Result score(Case c, PlateauDetector.Settings settings) {

@@ -96,4 +96,20 @@ public final class NormLaw {
         if (r1 <= r0) return 0;
         return timeToNorm(r0, r1, sStar, depth);
     }
+
+    /**
+     * Proposition A.1 in normalised time: d log‖θ‖/dq = −L·L0(θ̄) = L·s_unit(θ̄), for the unit-sphere speed of the current
+     * direction (not only an escape direction): how the reduced model accumulates the norm from the speed.
+     */
+    public static double logNormRate(double sUnit, int depth) {
+        return depth * sUnit;
+    }
+
+    /**
+     * The norm R at which the localized loss of a direction with unit-sphere speed s_unit has fallen by a fraction f of
+     * C(0): R^L·s_unit = f·C(0). For a start aligned with an escape direction the first-order loss drop reaches f·C(0) there.
+     */
+    public static double alignedDropNorm(double f, double c0, double sUnit, int depth) {
+        return Math.pow(f * c0 / sUnit, 1.0 / depth);
+    }
 }

@@ -7,197 +7,183 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.saddlescope.config.TrainConfig;
 import org.saddlescope.data.Dataset;
-import org.saddlescope.data.Subsets;
+import org.saddlescope.datasets.DataSource;
 import org.saddlescope.escape.Diagnostics;
 import org.saddlescope.escape.Embedding;
-import org.saddlescope.escape.NetworkSearch;
+import org.saddlescope.escape.EscapeSearch;
 import org.saddlescope.escape.NewUnitTest;
-import org.saddlescope.escape.RankOneDirection;
-import org.saddlescope.escape.SmallNetKernel;
-import org.saddlescope.escape.SphereSearch;
-import org.saddlescope.escape.UnitSearch;
+import org.saddlescope.escape.Staircase;
+import org.saddlescope.io.BadInputException;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.Cost;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
+import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.report.HtmlReport;
+import org.saddlescope.runs.RunFolder;
 import org.saddlescope.theory.EscapeSpeed;
-import org.saddlescope.theory.NormLaw;
 import org.saddlescope.theory.Proposition34;
 import org.saddlescope.theory.Theorem31;
-import org.saddlescope.progress.ProgressListener;
-import org.saddlescope.train.flow.NormalisedFlow;
-import org.saddlescope.config.TrainConfig;
-import org.saddlescope.datasets.DataSource;
-import org.saddlescope.io.BadInputException;
-import org.saddlescope.io.CsvWriter;
-import org.saddlescope.runs.RunFolder;
-import org.saddlescope.runs.Weights;
 import org.saddlescope.trainrun.RunSetup;
 
 /**
- * The theory's prediction of the first escape of a training run, from its data, cost, architecture, θ0 and
- * learning-rate law alone ({@code saddlescope predict}): G = ∇C(0); the best escape direction found (the best
- * rank-one direction from the single-unit problem, and random restarts at a moderate hidden width), padded with
- * zero units into the run's widths (exact, {@link Embedding}); its speed in both normalisations; the new-unit test
- * (would a wider network do better?); the rank structure of every layer; Theorem 3.1 and Proposition 3.4 with the
- * depths from which they say anything; and the end of the origin plateau: Proposition 2.2 from a θ0 aligned with
- * the direction (a lower bound), and the gradient flow from the run's own θ0 ({@link NormalisedFlow}), both
- * converted to steps of the run's lr law.
- *
- * <p>Float32 passes for the searches (float64 master weights in the flow), float64 for the reported speed and
- * residual of the final direction.
+ * The theory's prediction for a training run, from its data, cost, architecture, θ0 and learning-rate law alone
+ * ({@code saddlescope predict}; no budget needed): G = ∇C(0); the best escape direction found ({@link EscapeSearch}),
+ * padded with zero units into the run's widths (exact, {@link Embedding}); its speed in both normalisations; the
+ * generalised-gradient new-unit test ({@link NewUnitTest}); the rank structure of every layer; Theorem 3.1 and
+ * Proposition 3.4 with the depths from which they say anything; when the origin plateau ends ({@link PlateauPrediction}:
+ * the reduced model's prediction, a simulation of the run's flow when affordable, the aligned-start bound); and with
+ * {@code saddles} &gt; 0 the staircase of the next saddles ({@link Staircase}). Float32 passes for large data, float64
+ * for small problems and for every reported speed.
  */
 public final class Prediction {
     private Prediction() {}
 
     /**
-     * @param searchWidth    hidden width of the restarts (the run's widths if larger than them)
-     * @param restarts       random restarts at that width
-     * @param searchSubset   stratified training samples the restarts and the single-unit starts see (0 = all)
-     * @param iterations     iterations per restart
+     * @param searchWidth      hidden width of the restarts (the run's widths if smaller)
+     * @param restarts         random restarts at that width
+     * @param searchSubset     stratified training samples the restarts see (0 = all)
+     * @param iterations       iterations per restart
      * @param refineIterations iterations of the best direction on all the training data
-     * @param unitStarts     random starts of each single-unit search
-     * @param plateauSubset  samples of the flow from θ0 (0 = all; negative = skip it)
-     * @param plateauTolerance local error tolerance of that flow
-     * @param maxQ           horizon of that flow in normalised time
-     * @param lossDrops      fractions f: the plateau ends when the loss is (1 − f)·C(0)
+     * @param unitStarts       random starts of each single-unit search
+     * @param plateauSubset    samples of the plateau models (0 = all; negative = skip them)
+     * @param plateauTolerance local error tolerance of the simulation
+     * @param maxQ             horizon of the plateau models in normalised time
+     * @param lossDrops        fractions f: the plateau ends when the loss is (1 − f)·C(0) (the escape's onset is 0.01)
+     * @param reducedAngle     largest turn of θ per Euler step of the reduced model (radians)
+     * @param simulate         auto, on or off: the simulation of the run's gradient flow
+     * @param maxEvaluations   gradient evaluations allowed to each plateau model
+     * @param saddles          saddles of the staircase after the origin (0 = none)
+     * @param fitIterations    gradient-descent iterations of each staircase fit
      */
-    public record Settings(int searchWidth, int restarts, int searchSubset, int iterations, int refineIterations,
-                           int unitStarts, int plateauSubset, double plateauTolerance, double maxQ, double[] lossDrops,
-                           int topK) {
+    public record Settings(int searchWidth, int restarts, int searchSubset, int iterations, int refineIterations, int unitStarts,
+                           int plateauSubset, double plateauTolerance, double maxQ, double[] lossDrops, int topK, double reducedAngle,
+                           String simulate, int maxEvaluations, int saddles, int fitIterations) {
         public static Settings defaults() {
-            return new Settings(32, 4, 10_000, 300, 40, 16, 1000, 1e-4, 1e12, new double[] {0.001, 0.01, 0.1}, 10);
+            return new Settings(32, 4, 10_000, 300, 40, 16, 1000, 1e-4, 1e12, new double[] {0.001, 0.01, 0.1}, 10, 2e-3, "auto", 20_000, 0,
+                    20_000);
+        }
+
+        EscapeSearch.Options search() {
+            return new EscapeSearch.Options(searchWidth, restarts, searchSubset, iterations, refineIterations, unitStarts);
         }
     }
 
-    /** A candidate direction: its speed on the search subsample and on all the data (√L sphere). */
-    public record Candidate(String name, int width, double speedSearch, double speed, double speedUnit) {}
+    /** A candidate direction as candidates.csv lists it: name, the hidden widths it ran at, speeds. */
+    public record Candidate(String name, int[] widths, double speedSearch, double speed, double speedUnit) {}
 
-    /** Plateau end for loss drop f: q and GD steps, aligned-start bound and flow from θ0 (NaN if not reached). */
-    public record PlateauEnd(double lossDrop, double alignedQ, double alignedSteps, double flowQ, double flowSteps) {}
+    /** Plateau end for loss drop f: the reduced model, the simulation, the aligned-start bound (q and steps; NaN if not reached). */
+    public record PlateauEnd(double lossDrop, double reducedQ, double reducedSteps, double simulatedQ, double simulatedSteps,
+                             double alignedQ, double alignedSteps) {}
 
     public record Outcome(Map<String, Object> summary, Network direction, Network padded, Diagnostics.Report report,
                           List<Candidate> candidates, List<NewUnitTest.Layer> newUnits, List<PlateauEnd> plateau,
-                          NormalisedFlow.Result flow) {}
+                          org.saddlescope.train.flow.NormalisedFlow.Result reduced, org.saddlescope.train.flow.NormalisedFlow.Result simulation,
+                          List<Staircase.Saddle> staircase) {}
 
-    /** Parameters × samples below which the search runs on the small-net kernel (as escape's --path auto). */
-    static final long SMALL = 5_000_000L;
+    /** What every part reads: the data (float64, and in the dtype of the passes), G, C(0), θ0 and the seed's streams. */
+    record Inputs(TrainConfig cfg, DataSource.Loaded loaded, Dataset data64, Dataset data, Matrix g64, Matrix g, double c0,
+                  Network theta0, int[] widths, Cost cost, RandomStreams streams) {
+        int depth() { return widths.length - 1; }
+    }
+
+    static Inputs inputs(TrainConfig cfg) {
+        if (cfg.activation != Activation.RELU) throw new BadInputException("predict needs a ReLU network (the escape theory of the paper), got " + cfg.activation);
+        Cost cost = Cost.parse(cfg.cost);
+        DataSource.Loaded loaded = DataSource.load(cfg.dataset, new DataSource.Options(cfg.subset, -1,
+                DataSource.Options.defaults(DType.F64).subsetKind(), cfg.standardize, DType.F64, cfg.seed));
+        Dataset data64 = loaded.train();
+        // float32 passes for large data (the searches and the flows are BLAS-bound), float64 for small problems, where the
+        // kink polish and exact speeds (Example 1: 1/2) need it; reported speeds are always taken in float64
+        boolean large = (long) data64.size() * data64.inputDim() > 2_000_000L;
+        Dataset data = large ? data64.to(DType.F32) : data64;
+        Network theta0 = new RunSetup(loaded, cost, cfg.activation, org.saddlescope.net.Precision.FLOAT64).buildNetwork(cfg);
+        int[] widths = theta0.widths();
+        if (widths.length - 1 < 2) throw new BadInputException("predict needs depth >= 2, got " + (widths.length - 1));
+        Matrix g64 = loaded.g() != null ? loaded.g().to(DType.F64) : cost.gradientAtZero(data64.targets());
+        double c0;
+        try (Matrix zero = Matrix.zeros(DType.F64, data64.outputDim(), data64.size())) {
+            c0 = cost.value(zero, data64.targets());
+        }
+        return new Inputs(cfg, loaded, data64, data, g64, large ? g64.to(DType.F32) : g64, c0, theta0, widths, cost, RandomStreams.of(cfg.seed));
+    }
 
     /** Runs the prediction for the run described by cfg (its dataset, subset, cost, widths, θ0, lr law). */
     public static Outcome run(TrainConfig cfg, Settings s, ProgressListener progress) {
-        Activation act = cfg.activation;
-        if (act != Activation.RELU) throw new BadInputException("predict needs a ReLU network (the escape theory of the paper), got " + cfg.activation);
-        Cost cost = Cost.parse(cfg.cost);
-        DataSource.Options o = new DataSource.Options(cfg.subset, -1, DataSource.Options.defaults(DType.F64).subsetKind(),
-                cfg.standardize, DType.F64, cfg.seed);
-        DataSource.Loaded loaded = DataSource.load(cfg.dataset, o);
-        Dataset data64 = loaded.train();
-        // float32 passes for large data (the searches and the flow are BLAS-bound), float64 for small problems, where the
-        // kink polish and exact speeds (Example 1: 1/2) need it; the reported speed is always taken in float64
-        boolean large = (long) data64.size() * data64.inputDim() > 2_000_000L;
-        Dataset data = large ? data64.to(DType.F32) : data64;
-        RandomStreams streams = RandomStreams.of(cfg.seed);
-        RunSetup setup = new RunSetup(loaded, cost, act, org.saddlescope.net.Precision.FLOAT64);
-        Network theta0 = setup.buildNetwork(cfg);
-        int[] widths = theta0.widths();
-        int L = widths.length - 1;
-        if (L < 2) throw new BadInputException("predict needs depth >= 2, got " + L);
-        Matrix x = data.x();
-        Matrix g64 = loaded.g() != null ? loaded.g().to(DType.F64) : cost.gradientAtZero(data64.targets());
-        Matrix g = large ? g64.to(DType.F32) : g64;
-        double normX = x.frobeniusNorm(), normG = g.frobeniusNorm();
-        double c0;
-        try (Matrix zero = Matrix.zeros(data.dtype(), data.outputDim(), data.size())) {
-            c0 = cost.value(zero, data.targets());
-        }
+        Inputs in = inputs(cfg);
+        int L = in.depth();
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("dataset", data.name());
-        summary.put("samples", data.size());
-        summary.put("widths", widths);
-        summary.put("cost", cost.name());
-        summary.put("loss_at_origin", c0);
-        summary.put("norm_x", normX);
-        summary.put("norm_g", normG);
+        summary.put("dataset", in.data().name());
+        summary.put("samples", in.data().size());
+        summary.put("widths", in.widths());
+        summary.put("cost", in.cost().name());
+        summary.put("loss_at_origin", in.c0());
+        summary.put("norm_x", in.data64().x().frobeniusNorm());
+        summary.put("norm_g", in.g64().frobeniusNorm());
+        EscapeSearch.Found found = EscapeSearch.run(in.data(), in.g(), in.widths(), s.search(), in.streams(), progress);
+        Network direction64 = found.direction();
+        Diagnostics.Report rep = Diagnostics.analyse(direction64, in.data64().x(), in.g64(), s.topK());
+        progress.progress(2, 5, "new-unit test (one-sided at the kinks)");
+        List<NewUnitTest.Layer> newUnits = NewUnitTest.run(direction64, in.data().x(), in.g(), 4, in.streams().stream("unit-search", 2), 100);
+        Network padded = Embedding.pad(direction64, in.widths());
+        summary.put("direction", directionSummary(rep, found, newUnits, direction64, padded, in));
+        summary.put("bounds", bounds(in, rep.speed(), L));
+        PlateauPrediction.Result pl = PlateauPrediction.run(in.theta0(), in.data(), in.cost(), in.c0(), rep.speed(), s, in.cfg().lr,
+                in.cfg().lr_power, in.streams(), progress);
+        summary.put("plateau", pl.summary());
+        List<Staircase.Saddle> stair = null;
+        if (s.saddles() > 0) {
+            progress.progress(5, 5, "staircase: " + s.saddles() + " saddles");
+            stair = Staircase.run(in.data64(), in.cost(), in.widths(), new Staircase.Settings(s.saddles(), s.search(), s.fitIterations(), 1e-10,
+                    org.saddlescope.spectra.SaddleAnalysis.DEFAULT_RANK_THRESHOLD), in.streams(), progress);
+            summary.put("staircase", StaircaseFiles.summary(stair));
+        }
+        List<PlateauEnd> ends = new ArrayList<>();
+        for (PlateauPrediction.End e : pl.ends()) {
+            ends.add(new PlateauEnd(e.lossDrop(), e.reducedQ(), e.reducedSteps(), e.simulatedQ(), e.simulatedSteps(), e.alignedQ(), e.alignedSteps()));
+        }
+        List<Candidate> cands = new ArrayList<>();
+        for (EscapeSearch.Candidate c : found.candidates()) cands.add(new Candidate(c.name(), c.widths(), c.speedSubset(), c.speed(), c.speedUnit()));
+        return new Outcome(summary, direction64, padded, rep, cands, newUnits, ends, pl.reduced(), pl.simulation(), stair);
+    }
 
-        // --- search ---
-        Dataset search = s.searchSubset() > 0 && s.searchSubset() < data.size()
-                ? Subsets.subset(data, s.searchSubset(), Subsets.Kind.STRATIFIED, streams.stream("search-subset")) : data;
-        Matrix gs = search == data ? g : cost.gradientAtZero(search.targets());
-        int[] sw = widths.clone();
-        for (int l = 1; l < L; l++) sw[l] = Math.min(widths[l], s.searchWidth());
-        List<Candidate> candidates = new ArrayList<>();
-        List<Network> nets = new ArrayList<>();
-        progress.progress(0, 4, "best single unit (rank-one directions)");
-        UnitSearch.Unit u = UnitSearch.best(search.x(), gs, List.of(), s.unitStarts(), streams.stream("unit-search"), 200, 1e-8);
-        if (search != data) u = UnitSearch.best(x, g, List.of(u.a()), 0, streams.stream("unit-search", 1), 100, 1e-8);
-        Network rankOne = RankOneDirection.of(u.a(), sw, x, g);
-        nets.add(rankOne);
-        candidates.add(new Candidate("rank-one (single-unit power method)", 1, Double.NaN, Double.NaN, Double.NaN));
-        long params = 0;
-        for (int l = 1; l <= L; l++) params += (long) sw[l] * sw[l - 1];
-        if (params * search.size() <= SMALL) {
-            // small problems (Example 1, teachers): the fused kernel, many parallel starts, RGD with the kink polish
-            int n = Math.max(s.restarts(), 16);
-            progress.progress(1, 4, n + " restarts at width " + s.searchWidth() + " (small-net kernel, kink polish)");
-            SmallNetKernel k = new SmallNetKernel(sw, act, search.x().toDoubleArray(), gs.toDoubleArray(), search.size());
-            List<SphereSearch.Result> rs = SphereSearch.restarts(k, n, streams, SphereSearch.Options.defaults().withIterations(s.iterations()),
-                    Runtime.getRuntime().availableProcessors(), progress);
-            for (SphereSearch.Result r : rs) {
-                nets.add(k.toNetwork(r.theta(), act, DType.F64));
-                candidates.add(new Candidate("restart " + r.index() + " (kernel)", s.searchWidth(), r.speed(), Double.NaN, Double.NaN));
-            }
-        } else {
-            progress.progress(1, 4, s.restarts() + " restarts at width " + s.searchWidth());
-            List<NetworkSearch.Result> rs = NetworkSearch.restarts(sw, act, search.x(), gs, s.restarts(), streams,
-                    new NetworkSearch.Options(s.iterations(), 0.05, 1e-8, true), progress);
-            for (NetworkSearch.Result r : rs) {
-                nets.add(r.direction());
-                candidates.add(new Candidate("restart " + r.index(), s.searchWidth(), r.speed(), Double.NaN, Double.NaN));
-            }
-        }
-        int best = 0;
-        double bestSpeed = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < nets.size(); i++) {
-            double sp = speed(nets.get(i), x, g);
-            Candidate c = candidates.get(i);
-            candidates.set(i, new Candidate(c.name(), c.width(), c.speedSearch(), sp, EscapeSpeed.unitSpeed(sp, L)));
-            if (sp > bestSpeed) { bestSpeed = sp; best = i; }
-        }
-        progress.progress(2, 4, "refining " + candidates.get(best).name() + " on all " + data.size() + " samples");
-        boolean small = params * search.size() <= SMALL;
-        Network direction = nets.get(best).to(data.dtype());
-        if (s.refineIterations() > 0 && !small) { // small problems are already solved in float64 with the kink polish
-            NetworkSearch.Result r = NetworkSearch.solve(direction, x, g, new NetworkSearch.Options(s.refineIterations(), 0.05, 1e-8, true), -1, null);
-            if (r.speed() >= bestSpeed) direction = r.direction();
-            else direction = nets.get(best).to(data.dtype()); // the refinement did not help: keep the candidate
-        }
-        Network direction64 = direction.to(DType.F64);
-        direction64.scale(Math.sqrt(L / direction64.normSquared()));
-        Diagnostics.Report rep = Diagnostics.analyse(direction64, data64.x(), g64, s.topK());
-        double sStar = rep.speed(), sUnit = EscapeSpeed.unitSpeed(sStar, L);
-        List<NewUnitTest.Layer> newUnits = NewUnitTest.run(direction, x, g, 4, streams.stream("unit-search", 2), 100);
-        Network padded = Embedding.pad(direction64, widths);
+    private static Map<String, Object> directionSummary(Diagnostics.Report rep, EscapeSearch.Found found, List<NewUnitTest.Layer> newUnits,
+                                                        Network direction64, Network padded, Inputs in) {
+        int L = in.depth();
         Map<String, Object> dir = new LinkedHashMap<>();
-        dir.put("speed", sStar);
-        dir.put("speed_unit", sUnit);
+        dir.put("speed", rep.speed());
+        dir.put("speed_unit", EscapeSpeed.unitSpeed(rep.speed(), L));
         dir.put("normalisations", "speed: sqrt(L)-sphere (||theta||^2 = L, Definition 2.1); speed_unit = speed * L^(-L/2), unit sphere");
         dir.put("residual", rep.residual());
-        dir.put("source", candidates.get(best).name());
-        dir.put("search_widths", sw);
-        dir.put("embedding", embeddingCheck(direction64, padded, x, g));
-        double maxGain = 0;
-        for (NewUnitTest.Layer nu : newUnits) maxGain = Math.max(maxGain, nu.gain());
+        dir.put("source", found.candidates().get(found.best()).name());
+        dir.put("search_widths", found.candidates().get(found.best()).widths());
+        dir.put("embedding", embeddingCheck(direction64, padded, in.data().x(), in.g()));
+        double maxGain = 0, maxClosed = 0, measured = Double.NaN;
+        for (NewUnitTest.Layer nu : newUnits) {
+            if (nu.gain() > maxGain) { maxGain = nu.gain(); measured = nu.measured(); }
+            maxClosed = Math.max(maxClosed, nu.gainClosed());
+        }
         dir.put("new_unit_max_gain", maxGain);
-        dir.put("new_unit_verdict", maxGain > 1 + 1e-4
-                ? "a single added unit raises the speed (gain " + fmt(maxGain) + "): the direction is not optimal at the full widths"
-                : "no single added unit found that raises the speed (gain <= 1 + 1e-4 in every hidden layer; not a certificate)");
-        summary.put("direction", dir);
+        dir.put("new_unit_max_gain_kinks_closed", maxClosed);
+        dir.put("new_unit_verdict", newUnitVerdict(maxGain, measured));
+        return dir;
+    }
 
-        // --- bounds ---
+    static String newUnitVerdict(double gain, double measured) {
+        if (!(gain > 1 + 1e-4)) {
+            return "no single added unit found that raises the speed (one-sided gain " + fmt(gain) + " <= 1 + 1e-4 in every hidden layer; not a certificate)";
+        }
+        if (measured > 1 + 1e-4) return "a single added unit raises the speed (one-sided gain " + fmt(gain) + ", measured " + fmt(measured) + "): the direction is not optimal at the full widths";
+        return "the one-sided test finds a gain of " + fmt(gain) + " but the unit added with eps = 1e-3 measures " + fmt(measured)
+                + ": not confirmed (a kink deeper than the next layer)";
+    }
+
+    private static Map<String, Object> bounds(Inputs in, double sStar, int L) {
+        double normX = in.data64().x().frobeniusNorm(), normG = in.g64().frobeniusNorm();
         Map<String, Object> bounds = new LinkedHashMap<>();
         double c = Theorem31.c(normX, normG, sStar);
         bounds.put("theorem31_c", c);
@@ -213,66 +199,24 @@ public final class Prediction {
                 ? "vacuous at depth " + L + ": it guarantees a layer with tail ratio < 1 only from depth " + Proposition34.minimalDepth(normX, normG, sStar)
                 : "guarantees at least one layer with tail ratio < 1 at depth " + L);
         bounds.put("note", "speeds on the sqrt(L) sphere; s* is the best speed found (a lower bound on the optimum), so c is an upper bound on the theorem's constant");
-        summary.put("bounds", bounds);
-
-        // --- plateau ---
-        progress.progress(3, 4, "plateau: flow from theta0");
-        List<PlateauEnd> plateau = new ArrayList<>();
-        double r0 = theta0.norm(), lrC = cfg.lr, lrP = cfg.lr_power;
-        NormalisedFlow.Result flow = null;
-        Dataset pd = null;
-        if (s.plateauSubset() >= 0) {
-            pd = s.plateauSubset() > 0 && s.plateauSubset() < data.size()
-                    ? Subsets.subset(data, s.plateauSubset(), Subsets.Kind.STRATIFIED, streams.stream("plateau-subset")) : data;
-            NormalisedFlow.Options fo = NormalisedFlow.Options.of(s.maxQ(), lrC, lrP).withTolerance(s.plateauTolerance())
-                    .withEvents(s.lossDrops(), new double[0]);
-            // few samples: each ReLU kink is a jump of the vector field and Dormand–Prince stalls in the sliding
-            // modes they make; small Euler steps (GD in q) pass them as training does
-            if (pd.size() < 100) fo = fo.withEuler(1e-3).withMaxEvaluations(5_000_000);
-            flow = new NormalisedFlow(theta0, pd.x(), pd.targets(), cost, data.dtype()).run(fo, progress);
-        }
-        for (double f : s.lossDrops()) {
-            // Proposition 2.2 in the localized regime: from θ0 = ‖θ0‖·ρ*/‖ρ*‖ the loss falls by R^L·s_unit when ‖θ‖ = R,
-            // and R = R0·exp(L·s_unit·q); a random start grows no faster (d log R/dq = L·s_unit(φ) ≤ L·s*_unit)
-            double rf = Math.pow(f * c0 / sUnit, 1.0 / L);
-            double qA = rf <= r0 ? 0 : NormLaw.normalisedTimeToNorm(r0, rf, sStar, L);
-            double nA = NormLaw.stepsInNormalisedTime(qA, r0, sStar, L, lrC, lrP);
-            NormalisedFlow.Event e = flow == null ? null : flow.event("loss_drop", f);
-            plateau.add(new PlateauEnd(f, qA, nA, e == null ? Double.NaN : e.q(), e == null ? Double.NaN : e.steps()));
-        }
-        Map<String, Object> pl = new LinkedHashMap<>();
-        pl.put("initial_norm", r0);
-        pl.put("lr_law", "lr = " + lrC + "/||theta||^" + lrP + "; GD advances normalised time q by lr*||theta||^(L-2) = "
-                + lrC + "*||theta||^" + fmt(L - 2 - lrP) + " per step");
-        pl.put("aligned_start", "Proposition 2.2 (corrected, unit-sphere speed) from theta0 aligned with the direction: a lower bound on the plateau (localized loss)");
-        pl.put("flow_from_theta0", flow == null ? "skipped" : "gradient flow of the cost from the run's own theta0 in normalised time, on "
-                + pd.size() + " stratified training samples (" + (pd.size() < 100 ? "Euler steps turning theta by at most 1e-3 rad" : "tolerance "
-                + s.plateauTolerance()) + "), " + flow.evaluations()
-                + " gradient evaluations, stop " + flow.stop());
-        pl.put("initial_speed_unit", flow == null ? null : flow.trajectory().get(0).speedUnit());
-        pl.put("ends", plateau);
-        // flow-faithfulness forecast: the GD step in q at the escape, and the angle it turns there
-        double qStep = lrC * Math.pow(r0, L - 2 - lrP);
-        pl.put("q_per_step_at_theta0", qStep);
-        pl.put("angle_per_step_at_escape", qStep * L * sUnit);
-        pl.put("flow_faithful_forecast", qStep * L * sUnit < 0.1
-                ? "GD turns theta by < 0.1 rad a step at the escape speed: close to the flow"
-                : "GD turns theta by " + fmt(qStep * L * sUnit) + " rad a step at the escape speed: not a small step; the flow is a guide, not a prediction");
-        summary.put("plateau", pl);
-        return new Outcome(summary, direction64, padded, rep, candidates, newUnits, plateau, flow);
+        return bounds;
     }
 
     /**
-     * Predicts for cfg into the new run folder out: config.yaml, the files of {@link #write}, manifest.json and
-     * report.html. The folder is checked before the minutes of work as well as when it is created.
+     * Predicts for cfg into the new run folder out: config.yaml (without a budget: predict uses none), the files of
+     * {@link PredictionFiles#write}, manifest.json and report.html. The folder is checked before the work as well as when
+     * it is created.
      */
     public static Outcome start(TrainConfig cfg, Settings s, Path out, ProgressListener progress) {
         RunFolder.checkNew(out);
         Instant start = Instant.now();
         Outcome o = run(cfg, s, progress); // validates everything; nothing is written before it returns
         try (RunFolder folder = RunFolder.create(out, "predict")) {
-            folder.writeYaml("config.yaml", cfg.toMap());
-            write(folder, o);
+            Map<String, Object> yaml = cfg.toMap();
+            yaml.remove("steps");
+            yaml.remove("epochs");
+            folder.writeYaml("config.yaml", yaml);
+            PredictionFiles.write(folder, o);
             folder.writeManifest("predict", cfg.seed, start, Instant.now(), Map.of("settings", s));
             HtmlReport html = new HtmlReport(folder.root()).title("saddlescope predict: " + o.summary().get("dataset"));
             for (String l : lines(o)) html.note(l);
@@ -283,105 +227,8 @@ public final class Prediction {
     }
 
     /** The prediction in a few lines (what predict prints and its report shows). */
-    @SuppressWarnings("unchecked")
-    public static List<String> lines(Prediction.Outcome o) {
-        Map<String, Object> d = (Map<String, Object>) o.summary().get("direction");
-        Map<String, Object> b = (Map<String, Object>) o.summary().get("bounds");
-        Map<String, Object> p = (Map<String, Object>) o.summary().get("plateau");
-        List<String> out = new ArrayList<>();
-        out.add(String.format(Locale.ROOT, "escape direction (%s): s* = %.6g on the sqrt(L) sphere, s*_unit = %.6g on the unit sphere, residual %.2g",
-                d.get("source"), (double) d.get("speed"), (double) d.get("speed_unit"), (double) d.get("residual")));
-        out.add("new-unit test: " + d.get("new_unit_verdict"));
-        out.add(String.format(Locale.ROOT, "Theorem 3.1: c = %.4g; %s; bound below 1 only from layer %s", (double) b.get("theorem31_c"),
-                b.get("theorem31_verdict"), b.get("theorem31_first_layer_bound_below_1")));
-        out.add("Proposition 3.4: " + b.get("proposition34_verdict"));
-        for (Prediction.PlateauEnd e : o.plateau()) {
-            out.add(String.format(Locale.ROOT, "plateau end (loss down %.3g): flow from theta0 q = %.4g, %.4g steps; aligned start (Prop 2.2 lower bound) q = %.4g, %.4g steps",
-                    e.lossDrop(), e.flowQ(), e.flowSteps(), e.alignedQ(), e.alignedSteps()));
-        }
-        out.add("lr law: " + p.get("lr_law") + "; " + p.get("flow_faithful_forecast"));
-        return out;
-    }
-
-    /**
-     * prediction.json, candidates.csv, layers.csv, new_units.csv, plateau.csv, plateau_flow.csv, weights/direction.npz
-     * (the direction at the search widths; padding it with zeros gives the full-width one exactly), figures.
-     */
-    public static void write(RunFolder folder, Outcome o) {
-        folder.writeJson("prediction.json", o.summary());
-        try (CsvWriter w = new CsvWriter(folder.path("candidates.csv"), new String[] {"candidate", "width", "speed_search_subset",
-                "speed", "speed_unit"}, false)) {
-            for (Candidate c : o.candidates()) w.row(c.name(), c.width(), c.speedSearch(), c.speed(), c.speedUnit());
-        }
-        try (CsvWriter w = new CsvWriter(folder.path("layers.csv"), new String[] {"layer", "norm_w", "tail_w", "rank_w",
-                "tail_z_sigma", "rank_z_sigma", "nonlinearity", "theorem31_bound"}, false)) {
-            for (Diagnostics.Layer l : o.report().layers()) {
-                w.row(l.layer(), l.normW(), l.tailW(), l.rankW(), l.tailZ(), l.rankZ(), l.nonlinearity(),
-                        Double.isNaN(l.bound()) ? "vacuous" : l.bound());
-            }
-        }
-        try (CsvWriter w = new CsvWriter(folder.path("new_units.csv"), new String[] {"layer", "best_unit_value", "gain", "residual"}, false)) {
-            for (NewUnitTest.Layer l : o.newUnits()) w.row(l.layer(), l.best(), l.gain(), l.residual());
-        }
-        try (CsvWriter w = new CsvWriter(folder.path("plateau.csv"), new String[] {"loss_drop", "aligned_q", "aligned_steps",
-                "flow_q", "flow_steps"}, false)) {
-            for (PlateauEnd e : o.plateau()) w.row(e.lossDrop(), e.alignedQ(), e.alignedSteps(), e.flowQ(), e.flowSteps());
-        }
-        if (o.flow() != null) {
-            try (CsvWriter w = new CsvWriter(folder.path("plateau_flow.csv"), new String[] {"q", "steps", "norm", "speed_unit",
-                    "loss", "output_rms"}, false)) {
-                for (NormalisedFlow.Point p : o.flow().trajectory()) w.row(p.q(), p.steps(), p.norm(), p.speedUnit(), p.loss(), p.outputRms());
-            }
-        }
-        Weights.save(o.direction(), folder.weights().resolve("direction.npz"));
-        figures(folder, o);
-    }
-
-    private static void figures(RunFolder folder, Outcome o) {
-        List<Diagnostics.Layer> ls = o.report().layers();
-        int n = ls.size();
-        double[] layer = new double[n], tw = new double[n], tz = new double[n], nl = new double[n], bound = new double[n];
-        for (int i = 0; i < n; i++) {
-            Diagnostics.Layer l = ls.get(i);
-            layer[i] = l.layer();
-            tw[i] = Math.max(l.tailW(), 1e-16);
-            tz[i] = Math.max(l.tailZ(), 1e-16);
-            nl[i] = Double.isNaN(l.nonlinearity()) ? Double.NaN : Math.max(l.nonlinearity(), 1e-16);
-            bound[i] = l.bound();
-        }
-        org.saddlescope.report.Figures.Panel p = org.saddlescope.report.Figures.panel(
-                "Rank structure of the predicted direction (exact 0 drawn at 1e-16)", "layer ℓ", "ratio").logY()
-                .series("tail ratio W_ℓ", layer, tw, org.saddlescope.report.Figures.Style.LINE_MARKERS, null)
-                .series("tail ratio σ(Z_ℓ)", layer, tz, org.saddlescope.report.Figures.Style.LINE_MARKERS, null)
-                .series("nonlinearity", layer, nl, org.saddlescope.report.Figures.Style.LINE_MARKERS, null);
-        org.saddlescope.report.Figures.save(p, folder.figures(), "prediction_layers");
-        if (o.flow() != null && o.flow().trajectory().size() > 1) {
-            List<NormalisedFlow.Point> tr = o.flow().trajectory().subList(1, o.flow().trajectory().size());
-            double[] steps = tr.stream().mapToDouble(NormalisedFlow.Point::steps).toArray();
-            double[] su = tr.stream().mapToDouble(q -> Math.max(q.speedUnit(), 1e-300)).toArray();
-            double[] loss = tr.stream().mapToDouble(NormalisedFlow.Point::loss).toArray();
-            double sStar = EscapeSpeed.unitSpeed(o.report().speed(), ls.size());
-            double[] line = new double[steps.length];
-            java.util.Arrays.fill(line, sStar);
-            org.saddlescope.report.Figures.Panel a = org.saddlescope.report.Figures.panel("Unit-sphere speed −L0(θ/‖θ‖) along the flow from θ0",
-                    "predicted GD steps", "s_unit").logX().logY().line("flow from θ0", steps, su).dashed("s*_unit of the direction", steps, line);
-            org.saddlescope.report.Figures.Panel b = org.saddlescope.report.Figures.panel("Loss along the flow from θ0", "predicted GD steps", "loss")
-                    .logX().line("flow from θ0", steps, loss);
-            for (PlateauEnd e : o.plateau()) {
-                if (!Double.isNaN(e.flowSteps()) && e.flowSteps() > 0) b.vline(e.flowSteps(), "drop " + e.lossDrop());
-            }
-            org.saddlescope.report.Figures.grid("Predicted origin plateau", List.of(a, b), 2, folder.figures(), "prediction_plateau");
-        }
-    }
-
-    /** √L-sphere speed −⟨G, Y_ρ⟩ of a direction rescaled to ‖ρ‖² = L, in the data's dtype. */
-    static double speed(Network direction, Matrix x, Matrix g) {
-        Network net = direction.to(x.dtype());
-        int L = net.depth();
-        net.scale(Math.sqrt(L / net.normSquared()));
-        try (Matrix y = net.outputs(x)) {
-            return -g.dot(y);
-        }
+    public static List<String> lines(Outcome o) {
+        return PredictionFiles.lines(o);
     }
 
     /** Padding leaves L0 and ‖θ‖² unchanged: measured on (up to) 1000 samples. */
@@ -390,10 +237,9 @@ public final class Prediction {
         Map<String, Object> m = new LinkedHashMap<>();
         try (Matrix xs = x.columns(0, n).to(DType.F64); Matrix gs = g.columns(0, n).to(DType.F64);
              Matrix ys = small.outputs(xs); Matrix yp = padded.outputs(xs)) {
-            double a = gs.dot(ys), b = gs.dot(yp);
             m.put("samples_checked", n);
-            m.put("l0_small", a);
-            m.put("l0_padded", b);
+            m.put("l0_small", gs.dot(ys));
+            m.put("l0_padded", gs.dot(yp));
             m.put("norm_squared_small", small.normSquared());
             m.put("norm_squared_padded", padded.normSquared());
             m.put("exact", "zero units in a bias-free network with sigma(0) = 0 change neither Y, L0, ||theta|| nor the gradient");
@@ -402,6 +248,6 @@ public final class Prediction {
     }
 
     static String fmt(double v) {
-        return String.format(java.util.Locale.ROOT, "%.4g", v);
+        return String.format(Locale.ROOT, "%.4g", v);
     }
 }

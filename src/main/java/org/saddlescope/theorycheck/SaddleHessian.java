@@ -62,8 +62,8 @@ public final class SaddleHessian {
 
     /** On a train run folder: writes hessian.* and figures/hessian.* into it. */
     public static Outcome onRun(Path run, Settings s, ProgressListener progress) {
-        if (!Files.isRegularFile(run.resolve("config.yaml")) || !Files.isRegularFile(run.resolve("plateaus.csv"))) {
-            throw new BadInputException(run + " is not a finished train run folder (config.yaml, plateaus.csv)");
+        if (!Files.isRegularFile(run.resolve("config.yaml")) || !Files.isRegularFile(run.resolve("checkpoints/steps.bin"))) {
+            throw new BadInputException(run + " is not a finished train run folder (config.yaml, checkpoints/steps.bin)");
         }
         Path yaml = run.resolve("config.yaml");
         TrainConfig cfg = TrainConfig.merge(List.of(TrainConfig.readYaml(yaml)), yaml.toString());
@@ -92,21 +92,22 @@ public final class SaddleHessian {
         }
     }
 
-    /** The snapshot nearest each plateau's middle, and the next point of the run (next plateau's, or the end). */
+    /**
+     * The snapshot nearest each plateau's middle, and the next point of the run (next plateau's, or the end when an escape
+     * leaves the last one). Plateaus and escapes by this version's detector, run again on the run's step log (its
+     * plateaus.csv may come from an older detector).
+     */
     static List<Point> plateauPoints(Path run) {
-        Table t = Table.read(run.resolve("plateaus.csv"));
-        double[] idx = t.column("plateau"), start = t.column("start_step"), end = t.column("end_step"), loss = t.column("loss");
+        org.saddlescope.spectra.PlateauDetector.Result det = org.saddlescope.trainrun.SpectraAddon.detect(run, 0,
+                org.saddlescope.spectra.PlateauDetector.Settings.defaults());
         long last = lastStep(run);
         List<WeightSnapshots.Snapshot> snaps = WeightSnapshots.list(run, last);
-        List<Point> out = new ArrayList<>();
-        for (int i = 0; i < idx.length; i++) {
-            double middle = Math.sqrt(Math.max(1, start[i]) * Math.max(1, end[i]));
-            WeightSnapshots.Snapshot s = WeightSnapshots.nearest(snaps, start[i], end[i], middle);
-            if (s != null) out.add(new Point("plateau " + (int) idx[i], (int) idx[i], s.step(), loss[i], s.file(), null));
-        }
         java.util.Set<Integer> escaped = new java.util.HashSet<>();
-        if (Files.exists(run.resolve("escapes.csv"))) {
-            for (double f : Table.read(run.resolve("escapes.csv")).column("from_plateau")) escaped.add((int) f);
+        for (org.saddlescope.spectra.PlateauDetector.Escape e : det.escapes()) if (e.fromPlateau() >= 0) escaped.add(e.fromPlateau());
+        List<Point> out = new ArrayList<>();
+        for (org.saddlescope.spectra.PlateauDetector.Plateau p : det.plateaus()) {
+            WeightSnapshots.Snapshot s = WeightSnapshots.nearest(snaps, p.startStep(), p.endStep(), p.middleStep());
+            if (s != null) out.add(new Point("plateau " + p.index(), p.index(), s.step(), p.loss(), s.file(), null));
         }
         List<Point> linked = new ArrayList<>();
         for (int i = 0; i < out.size(); i++) {

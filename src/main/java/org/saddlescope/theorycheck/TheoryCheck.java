@@ -28,6 +28,8 @@ import org.saddlescope.io.CsvWriter;
 import org.saddlescope.runs.RunFolder;
 import org.saddlescope.runs.Weights;
 import org.saddlescope.io.Json;
+import org.saddlescope.loss.Cost;
+import org.saddlescope.spectra.EscapeDefinition;
 
 /**
  * A training run's observed first escape against the theory's prediction ({@code saddlescope check-theory RUN}):
@@ -46,6 +48,7 @@ public final class TheoryCheck {
     /** What a prediction says, read from a predict folder. */
     public record Predicted(double speed, double speedUnit, Network direction, List<Prediction.PlateauEnd> ends,
                             double[] flowSteps, double[] flowSpeedUnit, double[] flowLoss, Diagnostics.Report report, String source) {
+        Path folder() { return Path.of(source); }
         /** From a folder written by {@code saddlescope predict}. */
         public static Predicted load(Path dir) {
             try {
@@ -54,11 +57,11 @@ public final class TheoryCheck {
                 Network net = Weights.loadNew(dir.resolve("weights/direction.npz"), Activation.RELU, DType.F64);
                 List<Prediction.PlateauEnd> ends = new ArrayList<>();
                 for (JsonNode e : p.path("plateau").path("ends")) {
-                    ends.add(new Prediction.PlateauEnd(e.get("lossDrop").asDouble(), num(e.get("alignedQ")), num(e.get("alignedSteps")),
-                            num(e.get("flowQ")), num(e.get("flowSteps"))));
+                    ends.add(new Prediction.PlateauEnd(e.get("lossDrop").asDouble(), num(e.get("reducedQ")), num(e.get("reducedSteps")),
+                            num(e.get("simulatedQ")), num(e.get("simulatedSteps")), num(e.get("alignedQ")), num(e.get("alignedSteps"))));
                 }
                 double[] st = new double[0], su = new double[0], lo = new double[0];
-                Path flow = dir.resolve("plateau_flow.csv");
+                Path flow = dir.resolve("plateau_reduced.csv");
                 if (Files.exists(flow)) {
                     Table t = Table.read(flow);
                     st = t.column("steps");
@@ -126,91 +129,128 @@ public final class TheoryCheck {
         summary.put("run", run.root().toString());
         summary.put("prediction", pred.source());
         summary.put("loss_at_start", c0);
-
-        // --- plateau end ---
-        for (Prediction.PlateauEnd e : pred.ends()) {
-            double observed = Double.NaN;
-            for (int i = 0; i < step.length; i++) {
-                if (Double.isFinite(loss[i]) && loss[i] <= (1 - e.lossDrop()) * c0) { observed = step[i]; break; }
-            }
-            String f = String.format(Locale.ROOT, "%.3g", e.lossDrop());
-            rows.add(new Row("plateau end: loss down " + f + " (steps), flow from theta0", e.flowSteps(), observed,
-                    ratio(observed, e.flowSteps()), "observed = first logged step with window-mean loss <= (1 - f) C0"));
-            rows.add(new Row("plateau end: loss down " + f + " (steps), aligned start (Prop 2.2, lower bound)", e.alignedSteps(), observed,
-                    Double.isFinite(observed) && observed >= e.alignedSteps() ? "bound holds" : Double.isFinite(observed) ? "BOUND VIOLATED" : "not reached",
-                    "localized loss, speed of the direction found"));
-        }
-        long escapeStep = -1;
-        for (Row r : rows) if (Double.isFinite(r.observed())) { escapeStep = (long) r.observed(); break; }
-
-        // --- speed on the plateau ---
-        if (m.has("speed_unit")) {
-            double[] su = m.column("speed_unit");
-            double lastPlateau = Double.NaN, lastStep = Double.NaN;
-            for (int i = 0; i < step.length; i++) {
-                if (!Double.isFinite(su[i])) continue;
-                if (escapeStep > 0 && step[i] > escapeStep) break;
-                lastPlateau = su[i];
-                lastStep = step[i];
-            }
-            double flowAt = interpolate(pred.flowSteps(), pred.flowSpeedUnit(), lastStep);
-            rows.add(new Row(String.format(Locale.ROOT, "unit-sphere speed -L0(theta/|theta|) at step %.0f (last evaluation on the plateau)", lastStep),
-                    flowAt, lastPlateau, ratio(lastPlateau, flowAt), "predicted: the flow from theta0 at that step"));
-            double maxObserved = Double.NEGATIVE_INFINITY;
-            for (double v : su) if (Double.isFinite(v)) maxObserved = Math.max(maxObserved, v);
-            rows.add(new Row("largest unit-sphere speed seen in the run vs s*_unit", pred.speedUnit(), maxObserved, ratio(maxObserved, pred.speedUnit()),
-                    "s*_unit = speed of the predicted direction on the unit sphere"));
-        }
-
-        // --- direction and ranks after the escape ---
-        Path snap = firstSnapshot(run);
+        summary.put("escape_definition", "onset: first logged window-mean loss " + EscapeDefinition.ONSET_DROP + " below C0; the detector decides whether it is an escape");
+        long escapeStep = plateauRows(run, pred, step, loss, c0, rows, summary);
+        speedRows(m, step, escapeStep, pred, rows);
         Network w0 = Weights.loadNew(run.weights().resolve("initial.npz"), cfg.activation, DType.F64);
-        Path after = snap != null ? snap : run.weights().resolve("final.npz");
+        Path after = afterEscape(run);
         summary.put("weights_after_escape", run.root().relativize(after).toString());
-        if (snap == null) summary.put("warning", "no weights right after the escape (run without the theory addon): using final.npz, which may lie past later saddles");
         Network w = Weights.loadNew(after, cfg.activation, DType.F64);
-        Network dir = pred.direction();
-        int L = w.depth();
-        if (dir.depth() != L) throw new BadInputException("the prediction has depth " + dir.depth() + " but the run " + L);
-        try (Matrix d1 = learned(w, w0, 1); Matrix dL = learned(w, w0, L)) {
-            // the predicted layer can be rank two with equal singular values (Example 1), where no single top vector is
-            // defined: compare with its dominant subspace (σ_i ≥ σ_1/2), which is the top vector when the layer is rank one
-            Svd.Result a = Svd.full(d1), b = Svd.full(dir.weight(1));
-            int kIn = dominant(b.s());
-            double in = projection(column(a.v(), 0), b.v(), kIn);
-            rows.add(new Row(String.format(Locale.ROOT, "input direction: top right singular vector of W_1 - W_1(0) projected on the predicted W_1's "
-                    + "dominant right subspace (dim %d)", kIn), 1, in, String.format(Locale.ROOT, "chance (rms) %.3f", Math.sqrt((double) kIn / d1.cols())),
-                    "permutation-invariant; 1 = inside it"));
-            Svd.Result c = Svd.full(dL), e = Svd.full(dir.weight(L));
-            int kOut = dominant(e.s());
-            double out = projection(column(c.u(), 0), e.u(), kOut);
-            rows.add(new Row(String.format(Locale.ROOT, "output direction: top left singular vector of W_L - W_L(0) projected on the predicted W_L's "
-                    + "dominant left subspace (dim %d)", kOut), 1, out, String.format(Locale.ROOT, "chance (rms) %.3f", Math.sqrt((double) kOut / dL.rows())),
-                    "permutation-invariant; 1 = inside it"));
-            close(a, b, c, e);
+        if (pred.direction().depth() != w.depth()) throw new BadInputException("the prediction has depth " + pred.direction().depth() + " but the run " + w.depth());
+        Dataset data = RunData.train(cfg, DType.F64);
+        try (Matrix g = Cost.parse(cfg.cost).gradientAtZero(data.targets())) {
+            directionRows(w, w0, pred, data, g, cfg.seed, rows);
         }
-        double cosY = outputsCosine(cfg, w, w0, dir);
-        rows.add(new Row("outputs on the training data: cos(Y(theta) - Y(theta0), Y(predicted direction))", 1, cosY,
-                "chance ~0", "signed Frobenius cosine over up to 5000 training samples"));
         List<TheoryAddon.LayerShare> shares = TheoryAddon.snapshot("after", -1, w0, w, cfg.seed).layers();
-        List<Diagnostics.Layer> pl = pred.report() != null ? pred.report().layers() : null;
-        for (int l = 1; l <= L; l++) {
+        for (int l = 1; l <= w.depth(); l++) {
             TheoryAddon.LayerShare s = shares.get(l - 1);
-            double predictedTail = pl != null ? pl.get(l - 1).tailW() : tail(dir.weight(l));
+            double predictedTail = pred.report() != null ? pred.report().layers().get(l - 1).tailW() : tail(pred.direction().weight(l));
             rows.add(new Row("layer " + l + ": tail ratio of W_l - W_l(0) after the escape", predictedTail, s.tailLearned(),
                     String.format(Locale.ROOT, "initial share %.3f", s.initialShare()), "predicted: tail ratio of the direction's W_l"));
         }
-
-        // --- flow-faithfulness ---
+        rows.addAll(StaircaseCheck.rows(run.root(), pred.folder(), w0, data, Cost.parse(cfg.cost)));
         FlowFaithful.Check ff = FlowFaithful.of(run.path("metrics.csv"), cfg.activation.positivelyHomogeneous(), escapeStep);
         summary.put("flow_faithful", ff.toMap());
         summary.put("rows", rows);
-        write(run, rows, summary, ff, step, loss, m.has("speed_unit") ? m.column("speed_unit") : null, pred, shares);
+        TheoryCheckFiles.write(run, rows, summary, ff, step, loss, m.has("speed_unit") ? m.column("speed_unit") : null, pred, shares);
         return new Outcome(rows, summary);
     }
 
+    /**
+     * The escape's onset observed (first logged window mean {@link EscapeDefinition#ONSET_DROP} below C0) against the
+     * reduced model (the prediction), the simulation and the aligned bound; the other loss drops beside; and whether the
+     * detector counts it as an escape. Returns the observed onset step (−1 if none).
+     */
+    private static long plateauRows(RunFolder run, Predicted pred, double[] step, double[] loss, double c0, List<Row> rows, Map<String, Object> summary) {
+        long onset = -1;
+        for (Prediction.PlateauEnd e : pred.ends()) {
+            double observed = EscapeDefinition.onset(step, loss, c0 / (1 - EscapeDefinition.ONSET_DROP) * (1 - e.lossDrop()));
+            boolean isOnset = e.lossDrop() == EscapeDefinition.ONSET_DROP;
+            if (isOnset && Double.isFinite(observed)) onset = (long) observed;
+            String f = String.format(Locale.ROOT, "%.3g", e.lossDrop()), head = isOnset ? "first escape onset (loss down " + f + ")" : "loss down " + f;
+            rows.add(new Row(head + " (steps): reduced model (the theory's prediction)", e.reducedSteps(), observed, error(observed, e.reducedSteps()),
+                    "localized loss from theta0; never evaluates the cost"));
+            rows.add(new Row(head + " (steps): simulation of the run's gradient flow", e.simulatedSteps(), observed, error(observed, e.simulatedSteps()),
+                    "the cost's own flow from theta0 on a subset: a re-run, not a prediction"));
+            rows.add(new Row(head + " (steps): aligned start (Prop 2.2, lower bound)", e.alignedSteps(), observed,
+                    e.alignedSteps() == 0 ? "vacuous (0 steps)" : Double.isFinite(observed) && observed >= e.alignedSteps() ? "bound holds"
+                            : Double.isFinite(observed) ? "BOUND VIOLATED" : "not reached", "localized loss, speed of the direction found"));
+        }
+        summary.put("detector", detectorOnset(run, onset));
+        return onset;
+    }
+
+    /** What the detector (this version's, rerun on the step log) says of the observed onset: escape 1's onset and middle, or none. */
+    private static String detectorOnset(RunFolder run, long onset) {
+        if (!Files.exists(run.path("checkpoints/steps.bin"))) return "no step log to run the detector on";
+        org.saddlescope.spectra.PlateauDetector.Result det = org.saddlescope.trainrun.SpectraAddon.detect(run.root(), 0,
+                org.saddlescope.spectra.PlateauDetector.Settings.defaults());
+        if (det.escapes().isEmpty()) return onset < 0 ? "no escape, and the loss did not fall 1%" : "the loss fell 1% at step " + onset + " but the detector accepted no escape";
+        org.saddlescope.spectra.PlateauDetector.Escape e = det.escapes().get(0);
+        boolean agrees = onset >= e.startStep() / 1.3 && onset <= e.endStep() * 1.3;
+        return String.format(Locale.ROOT, "detector escape 1: start %.0f, onset %.0f, middle %.0f, end %.0f%s", e.startStep(), e.onsetStep(),
+                e.middleStep(), e.endStep(), onset < 0 ? "" : agrees ? "; the observed onset " + onset + " lies in it" : "; the observed onset " + onset + " lies OUTSIDE it");
+    }
+
+    private static void speedRows(Table m, double[] step, long escapeStep, Predicted pred, List<Row> rows) {
+        if (!m.has("speed_unit")) return;
+        double[] su = m.column("speed_unit");
+        double lastPlateau = Double.NaN, lastStep = Double.NaN;
+        for (int i = 0; i < step.length; i++) {
+            if (!Double.isFinite(su[i])) continue;
+            if (escapeStep > 0 && step[i] > escapeStep) break;
+            lastPlateau = su[i];
+            lastStep = step[i];
+        }
+        double flowAt = interpolate(pred.flowSteps(), pred.flowSpeedUnit(), lastStep);
+        rows.add(new Row(String.format(Locale.ROOT, "unit-sphere speed -L0(theta/|theta|) at step %.0f (last evaluation on the plateau)", lastStep),
+                flowAt, lastPlateau, ratio(lastPlateau, flowAt), "predicted: the reduced model at that step"));
+        double maxObserved = Double.NEGATIVE_INFINITY;
+        for (double v : su) if (Double.isFinite(v)) maxObserved = Math.max(maxObserved, v);
+        rows.add(new Row("largest unit-sphere speed seen in the run vs s*_unit", pred.speedUnit(), maxObserved, ratio(maxObserved, pred.speedUnit()),
+                "s*_unit = speed of the predicted direction on the unit sphere"));
+    }
+
+    /**
+     * The learned direction against the predicted one by measures that can fail: Gram cosines of W_1's input side and
+     * W_L's output side (with chance levels; uninformative ones say so), the learned part's own speed against s*, and the
+     * outputs' change on the data against the predicted outputs.
+     */
+    private static void directionRows(Network w, Network w0, Predicted pred, Dataset data, Matrix g, long seed, List<Row> rows) {
+        int L = w.depth();
+        java.util.SplittableRandom rng = org.saddlescope.random.RandomStreams.of(seed).stream("check-chance");
+        try (Matrix d1 = learned(w, w0, 1); Matrix dL = learned(w, w0, L)) {
+            DirectionMeasures.Gram in = DirectionMeasures.gramCosine(d1, pred.direction().weight(1), true, rng);
+            rows.add(gramRow("input side: cos(Gram of W_1 - W_1(0), Gram of the predicted W_1) over the inputs", in));
+            DirectionMeasures.Gram out = DirectionMeasures.gramCosine(dL, pred.direction().weight(L), false, rng);
+            rows.add(gramRow("output side: cos(Gram of W_L - W_L(0), Gram of the predicted W_L) over the outputs", out));
+        }
+        int n = Math.min(5000, data.size());
+        try (Matrix x = data.x().columns(0, n).copy(); Matrix gs = g.columns(0, n).copy()) {
+            double sLearned = DirectionMeasures.learnedSpeed(w, w0, x, gs) * data.size() / n;
+            rows.add(new Row("speed of the learned direction theta - theta(0) on the sqrt(L) sphere vs s*", pred.speed(), sLearned,
+                    ratio(sLearned, pred.speed()), "symmetry-invariant; s* is the best found (the learned one can exceed it)"));
+            rows.add(new Row("outputs on the training data: cos(Y(theta) - Y(theta0), Y(predicted direction))", 1, outputsCosine(x, w, w0, pred.direction()),
+                    "chance ~0", "signed Frobenius cosine over up to 5000 training samples; not invariant to symmetries of the data"));
+        }
+    }
+
+    private static Row gramRow(String what, DirectionMeasures.Gram gr) {
+        return new Row(what, 1, gr.cosine(), String.format(Locale.ROOT, "chance %.3f +- %.3f%s", gr.chanceMean(), gr.chanceSd(),
+                gr.informative() ? "" : " (UNINFORMATIVE: chance > 0.9)"), "permutation- and sign-invariant");
+    }
+
+    /** The weights on the saddle after the first escape: plateau 1's middle snapshot, else the 10% drop, else the end. */
+    private static Path afterEscape(RunFolder run) {
+        if (Files.exists(run.path("checkpoints/steps.bin"))) {
+            for (SaddleHessian.Point p : SaddleHessian.plateauPoints(run.root())) if (p.plateau() == 1) return p.weights();
+        }
+        Path snap = firstSnapshot(run);
+        return snap != null ? snap : run.weights().resolve("final.npz");
+    }
+
     private static Path firstSnapshot(RunFolder run) {
-        for (double f : new double[] {0.1, 0.01, 0.5}) {
+        for (double f : new double[] {0.1, 0.5}) {
             Path p = run.weights().resolve("loss_drop_" + TheoryAddon.key(f) + ".npz");
             if (Files.exists(p)) return p;
         }
@@ -223,29 +263,10 @@ public final class TheoryCheck {
         return d;
     }
 
-    /** Number of singular values at least half the largest: the dimension of the dominant subspace. */
-    static int dominant(double[] s) {
-        int k = 0;
-        for (double v : s) if (s.length > 0 && v >= 0.5 * s[0]) k++;
-        return Math.max(1, k);
-    }
 
-    /** ‖V_kᵀ v‖ for unit v and the first k columns of V (orthonormal): 1 when v lies in their span. */
-    static double projection(double[] v, Matrix basis, int k) {
-        double p = 0;
-        for (int j = 0; j < k; j++) {
-            double d = dot(v, column(basis, j));
-            p += d * d;
-        }
-        return Math.sqrt(p);
-    }
 
-    private static double outputsCosine(TrainConfig cfg, Network w, Network w0, Network dir) {
-        DataSource.Options o = new DataSource.Options(cfg.subset, -1, DataSource.Options.defaults(DType.F64).subsetKind(),
-                cfg.standardize, DType.F64, cfg.seed);
-        Dataset data = DataSource.load(cfg.dataset, o).train();
-        int n = Math.min(5000, data.size());
-        try (Matrix x = data.x().columns(0, n).copy(); Matrix y = w.outputs(x); Matrix y0 = w0.outputs(x); Matrix yp = dir.outputs(x)) {
+    private static double outputsCosine(Matrix x, Network w, Network w0, Network dir) {
+        try (Matrix y = w.outputs(x); Matrix y0 = w0.outputs(x); Matrix yp = dir.outputs(x)) {
             y.addScaled(-1, y0);
             double den = y.frobeniusNorm() * yp.frobeniusNorm();
             return den > 0 ? y.dot(yp) / den : Double.NaN;
@@ -256,24 +277,8 @@ public final class TheoryCheck {
         return org.saddlescope.theory.RankMeasures.tailRatio(Svd.singularValues(a));
     }
 
-    private static double[] column(Matrix m, int j) {
-        double[] v = new double[m.rows()];
-        for (int i = 0; i < v.length; i++) v[i] = m.get(i, j);
-        return v;
-    }
 
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
-        return s;
-    }
 
-    private static void close(Svd.Result... rs) {
-        for (Svd.Result r : rs) {
-            if (r.u() != null) r.u().close();
-            if (r.v() != null) r.v().close();
-        }
-    }
 
     private static String ratio(double observed, double predicted) {
         if (!Double.isFinite(observed)) return "not reached";
@@ -293,81 +298,9 @@ public final class TheoryCheck {
         return ys[ys.length - 1];
     }
 
-    private static void write(RunFolder run, List<Row> rows, Map<String, Object> summary, FlowFaithful.Check ff,
-                              double[] step, double[] loss, double[] speedUnit, Predicted pred, List<TheoryAddon.LayerShare> shares) {
-        run.writeJson("theory_check.json", summary);
-        try (CsvWriter w = new CsvWriter(run.path("theory_check.csv"), new String[] {"quantity", "predicted", "observed", "comparison", "note"}, false)) {
-            // CsvWriter does not quote: the text columns keep their commas as semicolons
-            for (Row r : rows) w.row(r.quantity().replace(',', ';'), r.predicted(), r.observed(), r.comparison().replace(',', ';'), r.note().replace(',', ';'));
-        }
-        StringBuilder sb = new StringBuilder("# The run against the theory (check-theory)\n\n");
-        sb.append("Prediction: ").append(pred.source()).append(String.format(Locale.ROOT, "; s* = %.6g (sqrt(L) sphere), s*_unit = %.6g (unit sphere).%n%n",
-                pred.speed(), pred.speedUnit()));
-        sb.append("| quantity | predicted | observed | comparison |\n|---|---:|---:|---|\n");
-        for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.4g | %.4g | %s |%n", r.quantity(), r.predicted(), r.observed(), r.comparison()));
-        }
-        sb.append("\nFlow-faithfulness: ").append(ff.verdict()).append('\n');
-        run.writeText("theory_check.md", sb.toString());
-        figure(run, rows, step, loss, speedUnit, pred, shares);
-    }
-
-    private static void figure(RunFolder run, List<Row> rows, double[] step, double[] loss, double[] speedUnit, Predicted pred,
-                               List<TheoryAddon.LayerShare> shares) {
-        List<Figures.Panel> panels = new ArrayList<>();
-        double[][] lp = finite(step, loss, true);
-        Figures.Panel a = Figures.panel("Loss: observed, and the predicted ends of the plateau", "step", "loss").logX()
-                .line("run (logged window mean)", lp[0], lp[1]);
-        if (pred.flowSteps().length > 1) {
-            double[][] fl = finite(pred.flowSteps(), pred.flowLoss(), true);
-            a.dashed("flow from θ0 (predicted)", fl[0], fl[1]);
-        }
-        for (Prediction.PlateauEnd e : pred.ends()) {
-            if (Double.isFinite(e.flowSteps()) && e.flowSteps() > 0) a.vline(e.flowSteps(), "predicted " + e.lossDrop());
-        }
-        panels.add(a);
-        if (speedUnit != null) {
-            double[][] sp = finite(step, speedUnit, true);
-            for (int i = 0; i < sp[1].length; i++) sp[1][i] = Math.max(sp[1][i], 1e-300);
-            Figures.Panel b = Figures.panel("Unit-sphere speed −L0(θ/‖θ‖)", "step", "s_unit").logX().logY()
-                    .series("run", sp[0], sp[1], Figures.Style.LINE_MARKERS, null);
-            if (pred.flowSteps().length > 1) {
-                double[][] fs = finite(pred.flowSteps(), pred.flowSpeedUnit(), true);
-                for (int i = 0; i < fs[1].length; i++) fs[1][i] = Math.max(fs[1][i], 1e-300);
-                b.dashed("flow from θ0 (predicted)", fs[0], fs[1]);
-            }
-            if (sp[0].length > 0) b.dashed("s*_unit of the predicted direction", new double[] {sp[0][0], sp[0][sp[0].length - 1]},
-                    new double[] {pred.speedUnit(), pred.speedUnit()});
-            panels.add(b);
-        }
-        int L = shares.size();
-        double[] layer = new double[L], learned = new double[L], predicted = new double[L], init = new double[L];
-        for (int l = 0; l < L; l++) {
-            layer[l] = l + 1;
-            learned[l] = Math.max(shares.get(l).tailLearned(), 1e-16);
-            init[l] = shares.get(l).initialShare();
-            predicted[l] = Math.max(pred.report() != null ? pred.report().layers().get(l).tailW() : tail(pred.direction().weight(l + 1)), 1e-16);
-        }
-        panels.add(Figures.panel("Tail ratio by layer after the escape (0 drawn at 1e-16)", "layer ℓ", "ratio").logY()
-                .series("learned W_ℓ − W_ℓ(0)", layer, learned, Figures.Style.LINE_MARKERS, null)
-                .series("predicted direction", layer, predicted, Figures.Style.LINE_MARKERS, null)
-                .series("initial share ‖W_ℓ(0)‖²/‖W_ℓ‖²", layer, init, Figures.Style.DASHED, null));
-        List<Double> cos = new ArrayList<>();
-        for (Row r : rows) if (r.quantity().contains("direction") || r.quantity().contains("cos(")) cos.add(r.observed());
-        double[] idx = new double[cos.size()], cv = new double[cos.size()];
-        for (int i = 0; i < cv.length; i++) { idx[i] = i + 1; cv[i] = cos.get(i); }
-        panels.add(Figures.panel("Direction: 1 = W_1 input, 2 = W_L output (projections), 3 = outputs Y (cosine)", "measure", "overlap").yRange(-0.05, 1.05)
-                .xRange(0.5, cv.length + 0.5).legend(false).series("observed", idx, cv, Figures.Style.SCATTER, null));
-        Figures.grid("The run against the theory", panels, 2, run.figures(), "theory_check");
-    }
-
-    private static double[][] finite(double[] x, double[] y, boolean positiveX) {
-        List<double[]> keep = new ArrayList<>();
-        for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            if (Double.isFinite(x[i]) && Double.isFinite(y[i]) && (!positiveX || x[i] > 0)) keep.add(new double[] {x[i], y[i]});
-        }
-        double[][] out = new double[2][keep.size()];
-        for (int i = 0; i < keep.size(); i++) { out[0][i] = keep.get(i)[0]; out[1][i] = keep.get(i)[1]; }
-        return out;
+    static String error(double observed, double predicted) {
+        if (!Double.isFinite(observed)) return "not reached";
+        if (!Double.isFinite(predicted) || predicted == 0) return "no prediction";
+        return String.format(Locale.ROOT, "observed/predicted = %.3g (error %+.0f%%)", observed / predicted, 100 * (predicted - observed) / observed);
     }
 }

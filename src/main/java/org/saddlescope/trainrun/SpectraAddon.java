@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,6 +215,19 @@ public final class SpectraAddon implements RunAddon {
         }
         readSteps(logFile, upTo > 0 ? Math.min(n, upTo) : n, h);
         return h;
+    }
+
+    /**
+     * The detector run again on a run folder's step log and spectra.csv (up to {@code upTo} when positive), with the given
+     * settings: the saddles a run had by the detector of this version, whatever its analysis files say.
+     */
+    public static PlateauDetector.Result detect(Path run, long upTo, PlateauDetector.Settings settings) {
+        LossHistory h = readHistory(run, upTo);
+        List<SpectrumSnapshot> snaps = new ArrayList<>();
+        if (Files.exists(run.resolve(RunFiles.SPECTRA))) {
+            for (SpectrumSnapshot s : SaddleFiles.readSpectra(run.resolve(RunFiles.SPECTRA))) if (upTo <= 0 || s.step() <= upTo) snaps.add(s);
+        }
+        return new PlateauDetector(settings).detect(h.logBinned(), snaps);
     }
 
     private static Map<Integer, Matrix> bases(Checkpoints.Saved resumed) {

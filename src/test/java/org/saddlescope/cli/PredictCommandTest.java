@@ -20,12 +20,12 @@ class PredictCommandTest {
         Path out = tmp.resolve("p");
         int code = Main.execute("predict", "--out", out.toString(), "--quiet", "--dataset", "teacher:n=48,d=6,out=2,width=8",
                 "--hidden", "8,8,8", "--cost", "mse", "--init-scale", "0.05", "--lr", "0.05", "--lr-power", "2",
-                "--steps", "2000", // a train config needs a budget; the prediction does not use it
+                // no --steps: predict needs no training budget (issue 20)
                 "--search-width", "4", "--restarts", "1", "--iterations", "60", "--refine-iterations", "10", "--plateau-subset", "0",
                 "--plateau-tolerance", "1e-6", "--threads", "1");
         assertEquals(0, code);
         for (String f : List.of("config.yaml", "manifest.json", "prediction.json", "candidates.csv", "layers.csv", "new_units.csv",
-                "plateau.csv", "plateau_flow.csv", "weights/direction.npz", "report.html", "figures/prediction_layers.png",
+                "plateau.csv", "plateau_reduced.csv", "plateau_simulation.csv", "weights/direction.npz", "report.html", "figures/prediction_layers.png",
                 "figures/prediction_plateau.png")) {
             assertTrue(Files.exists(out.resolve(f)), f);
         }
@@ -43,15 +43,21 @@ class PredictCommandTest {
             bestCandidate = Math.max(bestCandidate, Double.parseDouble(line.split(",")[3]));
         }
         assertTrue(s >= bestCandidate * (1 - 1e-6), s + " vs candidates " + bestCandidate);
-        // plateau: the flow from θ0 ends its plateau no earlier than Proposition 2.2 from an aligned start (which
-        // grows ‖θ‖ at the largest rate; with mse the quadratic term only slows the loss further), later drops later
-        double prevFlow = 0;
+        // the restarts ran at the search width, and candidates.csv says so (issue 20: it said 32)
+        assertEquals("6-4-4-4-2", Files.readAllLines(out.resolve("candidates.csv")).get(2).split(",")[1]);
+        assertFalse(Files.readString(out.resolve("config.yaml")).contains("steps:"), "the prediction's config has no budget");
+        // plateau: the reduced model (localized loss) ends its plateau no earlier than Proposition 2.2 from an aligned
+        // start (its norm grows at L·s_unit(φ) ≤ L·s*_unit, a theorem when s* is the optimum), nor does the simulation
+        // of the flow (with mse the quadratic term only slows the loss further); later drops later; q/c steps (p = L − 2)
+        double prev = 0;
         for (JsonNode end : p.get("plateau").get("ends")) {
-            double flowQ = end.get("flowQ").asDouble(), alignedQ = end.get("alignedQ").asDouble();
-            assertTrue(flowQ >= alignedQ, end.toString());
-            assertTrue(flowQ > prevFlow, end.toString());
-            assertEquals(flowQ / 0.05, end.get("flowSteps").asDouble(), 1e-9 * flowQ / 0.05); // p = L − 2: q/c steps
-            prevFlow = flowQ;
+            double reducedQ = end.get("reducedQ").asDouble(), simQ = end.get("simulatedQ").asDouble(), alignedQ = end.get("alignedQ").asDouble();
+            assertTrue(reducedQ >= alignedQ && simQ >= alignedQ, end.toString());
+            assertTrue(reducedQ > prev, end.toString());
+            assertEquals(reducedQ / 0.05, end.get("reducedSteps").asDouble(), 1e-9 * reducedQ / 0.05);
+            // before the onset the localized model is the cost to first order: the two agree (within the Euler steps' error)
+            assertEquals(1, reducedQ / simQ, 0.05, end.toString());
+            prev = reducedQ;
         }
     }
 

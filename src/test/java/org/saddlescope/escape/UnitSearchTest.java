@@ -100,4 +100,60 @@ class UnitSearchTest {
             assertTrue(l.gain() <= 1 + 1e-8, "layer " + l.layer() + " gain " + l.gain());
         }
     }
+
+    /**
+     * Issue 20: at Example 1's rank-two optimum (equation 2, s = 1/2 exactly, widths 2-4-1-1 padded to 2-8-8-1), 4 of
+     * the 8 layer-2 pre-activations sit exactly at the kink. With σ'(0) = 0 the old test reported a gain near 2.8 in
+     * layer 1; adding that unit with ε = 1e-3 and measuring the speed (an independent evaluation) shows it does not help,
+     * and the one-sided test says so: gain ≤ 1 in both hidden layers.
+     */
+    @Test
+    void exampleOnesOptimumHasNoHelpfulUnitOnceKinksAreOneSided() {
+        Network opt = new Network(new int[] {2, 8, 8, 1}, Activation.RELU, DType.F64);
+        double[][] w1 = {{0.5, 0}, {0, 0.5}, {-0.5, 0}, {0, -0.5}};
+        for (int i = 0; i < 4; i++) for (int c = 0; c < 2; c++) opt.weight(1).set(i, c, w1[i][c]);
+        double[] w2 = {0.5, -0.5, 0.5, -0.5};
+        for (int c = 0; c < 4; c++) opt.weight(2).set(0, c, w2[c]);
+        opt.weight(3).set(0, 0, -1.0); // the sign that makes −Tr[GᵀY] positive for G_j = (−1)^j
+        Matrix x = Example1.xMatrix(), g = Example1.gMatrix();
+        assertEquals(3, opt.normSquared(), 1e-15);
+        assertEquals(Example1.RANK_TWO_SPEED, -g.dot(opt.outputs(x)), 1e-15);
+        List<NewUnitTest.Layer> layers = NewUnitTest.run(opt, x, g, 8, new SplittableRandom(3), 300);
+        NewUnitTest.Layer first = layers.get(0);
+        // at the kink: 4 of the active unit's 8 samples, and all 8 of each of the 7 zero (padding) units
+        assertEquals(4 + 7 * 8, first.kinks(), "layer-2 pre-activations at the kink");
+        assertTrue(first.gainClosed() > 2, "with sigma'(0) = 0 the test sees a gain of " + first.gainClosed());
+        for (NewUnitTest.Layer l : layers) assertTrue(l.gain() <= 1 + 1e-9, "layer " + l.layer() + " one-sided gain " + l.gain());
+        // the kink-blind unit, added for real with the out-weights the closed convention prescribes: the speed does not rise
+        double[] a = first.aClosed();
+        double measured = NewUnitTest.measure(opt, x, g, 1, a, negate(unit(closedAt(opt, x, g), x, a)), 0.5);
+        assertTrue(measured <= 1 + 1e-3, "the kink-blind unit measured gain " + measured);
+    }
+
+    /** δ_2 of the optimum with σ'(0) = 0: G·W_3 on the samples where Z_2 > 0, 0 elsewhere. */
+    private static Matrix closedAt(Network net, Matrix x, Matrix g) {
+        Network.Workspace ws = net.workspace(x.cols());
+        net.forward(x, ws);
+        Matrix d = org.saddlescope.linalg.Blas.multiply(true, net.weight(3), false, g);
+        Activation.RELU.multiplyByDerivative(ws.preactivation(2), d);
+        return d;
+    }
+
+    /** The kink-blind best out-weights b = δσ(Xᵀa)/‖·‖ for input a. */
+    private static double[] unit(Matrix delta, Matrix x, double[] a) {
+        Matrix av = Matrix.fromColumnMajor(DType.F64, a.length, 1, a);
+        Matrix r = org.saddlescope.linalg.Blas.multiply(true, x, false, av);
+        Activation.RELU.apply(r, r);
+        Matrix m = org.saddlescope.linalg.Blas.multiply(false, delta, false, r);
+        double[] b = m.toDoubleArray();
+        double n = NewUnitTest.norm(b);
+        for (int i = 0; i < b.length; i++) b[i] /= n;
+        return b;
+    }
+
+    private static double[] negate(double[] v) {
+        double[] o = v.clone();
+        for (int i = 0; i < o.length; i++) o[i] = -o[i];
+        return o;
+    }
 }
