@@ -66,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
         Blas.init(threads);
         List<Benchmark.Row> rows = new ArrayList<>();
         List<String> log = new ArrayList<>();
-        ConsoleProgress out = new ConsoleProgress("bench", common.quiet);
+        ConsoleProgress out = new ConsoleProgress("bench", common.quiet());
         out.info("BLAS: " + Blas.config() + ", threads " + threads);
         String hint = Blas.kernelHint();
         if (hint != null) out.info(hint);

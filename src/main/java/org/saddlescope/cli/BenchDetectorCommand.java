@@ -76,7 +76,7 @@ public final class BenchDetectorCommand implements java.util.concurrent.Callable
         }
         List<org.saddlescope.experiments.RealRunBenchmark.Result> results = new ArrayList<>();
         try (RunFolder folder = RunFolder.create(common.outOr("bench-detector"), "bench-detector");
-             ConsoleProgress progress = new ConsoleProgress("bench-detector", common.quiet)) {
+             ConsoleProgress progress = new ConsoleProgress("bench-detector", common.quiet())) {
             List<org.saddlescope.experiments.RealRunBenchmark.Case> cases = org.saddlescope.experiments.RealRunBenchmark.cases(runs,
                     new java.util.HashSet<>(tuneSeeds), true);
             for (org.saddlescope.experiments.RealRunBenchmark.Case c : cases) {
@@ -97,7 +97,7 @@ public final class BenchDetectorCommand implements java.util.concurrent.Callable
         Blas.init(1); // tiny networks: one run per core, one BLAS thread each
         ExecutorService pool = Executors.newFixedThreadPool(common.threadsOrDefault());
         List<DetectorBenchmark.CaseResult> results = new ArrayList<>();
-        try (ConsoleProgress progress = new ConsoleProgress("bench-detector", common.quiet)) {
+        try (ConsoleProgress progress = new ConsoleProgress("bench-detector", common.quiet())) {
             List<Future<DetectorBenchmark.CaseResult>> futures = new ArrayList<>();
             for (DetectorBenchmark.Case c : cases) futures.add(pool.submit(() -> DetectorBenchmark.run(c)));
             for (Future<DetectorBenchmark.CaseResult> f : futures) {

@@ -19,14 +19,19 @@ import picocli.CommandLine.Parameters;
  * in RUN/prediction/.
  */
 @Command(name = "check-theory", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compare a training run's first escape with the theory: plateau end (steps) against the flow from the",
-                "run's theta0 and Proposition 2.2, unit-sphere speed on the plateau against the flow and s*, direction after the",
-                "escape (W_1 input and W_L output singular vectors of W - W(0), outputs on the data) against the predicted one,",
-                "per-layer learned tail ratios with the initial weights' share, and flow-faithfulness. Writes theory_check.csv,",
-                "theory_check.md, theory_check.json and figures/theory_check.png into the run folder and refreshes its report."})
+        header = "Compare a training run's first escape with the theory's prediction: plateau end, speed, direction, ranks.",
+        description = {"Compare a training run's first escape with the theory: plateau end (steps) against the flow from the " +
+                "run's theta0 and Proposition 2.2, unit-sphere speed on the plateau against the flow and s*, direction " +
+                "after the escape (W_1 input and W_L output singular vectors of W - W(0), outputs on the data) against the " +
+                "predicted one, per-layer learned tail ratios with the initial weights' share, and flow-faithfulness. " +
+                "Writes theory_check.csv, theory_check.md, theory_check.json and figures/theory_check.png into the run " +
+                "folder and refreshes its report."})
 public final class CheckTheoryCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions common;
+    QuietOptions quiet;
+
+    @Mixin
+    ThreadsOption threads;
 
     @Parameters(index = "0", paramLabel = "RUN", description = "A train run folder.")
     Path run;
@@ -40,9 +45,9 @@ public final class CheckTheoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Prediction.Settings settings = options.settings();
-        Blas.init(common.threadsOrDefault());
+        Blas.init(threads.orDefault());
         TheoryCheck.Outcome o;
-        try (ConsoleProgress progress = new ConsoleProgress("check-theory", common.quiet)) {
+        try (ConsoleProgress progress = new ConsoleProgress("check-theory", quiet.quiet)) {
             o = TheoryCheck.start(run, prediction, settings, progress);
         }
         for (TheoryCheck.Row r : o.rows()) {

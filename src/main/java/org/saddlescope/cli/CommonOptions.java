@@ -1,36 +1,30 @@
 package org.saddlescope.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Options every subcommand takes (mix in with {@code @Mixin CommonOptions common;}). The seed and the dtype are not
- * here: commands with a run spec take them as spec fields, others through {@link SeedOption} or their own --dtype.
+ * What a command that makes a folder takes (mix in with {@code @Mixin CommonOptions common;}): {@code --out DIR},
+ * {@code --threads N}, {@code --quiet}, {@code --verbose}. The seed and the dtype are not here: commands with a run
+ * spec take them as spec fields, others through {@link SeedOption} or their own --dtype. Commands that make no folder
+ * mix in {@link QuietOptions} (and {@link ThreadsOption}) alone.
  */
 public final class CommonOptions {
-    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<command>-<time>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Folder to make (new or empty; default: runs/${COMMAND-NAME}-<time>).")
     public Path out;
 
-    public Integer threads;
+    @Mixin
+    ThreadsOption threadsOption = new ThreadsOption();
 
-    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
-    picocli.CommandLine.Model.CommandSpec mixee;
+    @Mixin
+    QuietOptions quietOptions = new QuietOptions();
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for BLAS and parallel loops (default: all cores; train uses 1 for small networks, --resume the run's own count).")
-    void threads(Integer n) {
-        if (n == null || n < 1) throw new picocli.CommandLine.ParameterException(mixee.commandLine(), "--threads must be at least 1, got " + n);
-        threads = n;
-    }
+    public Integer threads() { return threadsOption.threads; }
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only errors and the final summary line.")
-    public boolean quiet;
+    public boolean quiet() { return quietOptions.quiet; }
 
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    public boolean verbose;
-
-    public int threadsOrDefault() {
-        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    }
+    public int threadsOrDefault() { return threadsOption.orDefault(); }
 
     /** runs/<prefix>-<yyyyMMdd-HHmmss> unless --out was given. */
     public Path outOr(String prefix) {

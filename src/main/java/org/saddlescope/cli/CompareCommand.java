@@ -28,11 +28,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/compare-<time>).")
     Path out;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing on success.")
-    boolean quiet;
-
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    QuietOptions quietOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -61,7 +58,7 @@ public final class CompareCommand implements Callable<Integer> {
             folder.publish();
             report = folder.root().resolve(written.getFileName());
         }
-        if (!quiet) System.out.println("wrote " + report);
+        if (!quietOptions.quiet) System.out.println("wrote " + report);
         return CommandLine.ExitCode.OK;
     }
 }

@@ -25,7 +25,8 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
     private final PrintStream out;
     private ProgressBar bar;
     private long lastPlain;
-    private final long started = System.nanoTime();
+    private final java.util.function.LongSupplier clock;
+    private long firstAt = -1, firstDone;
     private final double plainEverySeconds;
     private String unit = "";
     private long unitSize = 1;
@@ -43,6 +44,11 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
     }
 
     ConsoleProgress(String task, boolean quiet, boolean terminal, PrintStream out, double plainEverySeconds) {
+        this(task, quiet, terminal, out, plainEverySeconds, System::nanoTime);
+    }
+
+    ConsoleProgress(String task, boolean quiet, boolean terminal, PrintStream out, double plainEverySeconds, java.util.function.LongSupplier clock) {
+        this.clock = clock;
         this.task = task;
         this.quiet = quiet;
         this.terminal = terminal;
@@ -64,22 +70,28 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
             if (status != null) bar.setExtraMessage(status);
             return;
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
+        if (firstAt < 0) { firstAt = now; firstDone = done; }
         if ((total > 0 && done >= total) || (now - lastPlain) / 1e9 >= plainEverySeconds || lastPlain == 0) {
             lastPlain = now;
             if (unitSize > 1 && total > 0 && total < 5 * unitSize) return; // a small file: its line after it is enough
-            double elapsed = (now - started) / 1e9;
-            double eta = done > 0 && total > done ? elapsed * (total - done) / done : Double.NaN;
-            out.println(line(task, done, total, eta, status, 0, WIDTH, unit, unitSize));
+            out.println(line(task, done, total, eta((now - firstAt) / 1e9, done - firstDone, total - done), status, 0, WIDTH, unit, unitSize));
         }
     }
 
     private static String render(ProgressState s, int width, String unit, long unitSize) {
         long done = s.getCurrent(), total = s.getMax();
         double elapsed = s.getElapsedAfterStart().toMillis() / 1e3;
-        long fromStart = done - s.getStart();
-        double eta = fromStart > 0 && total > done ? elapsed * (total - done) / fromStart : Double.NaN;
-        return line(s.getTaskName(), done, total, eta, s.getExtraMessage(), 12, width, unit, unitSize);
+        return line(s.getTaskName(), done, total, eta(elapsed, done - s.getStart(), total - done), s.getExtraMessage(), 12, width, unit, unitSize);
+    }
+
+    /** An ETA needs a measured rate: this many seconds of progress first (a JIT warm-up or a first read is no rate). */
+    static final double MEASURE_SECONDS = 3;
+
+    /** Seconds left at the rate of the last {@code elapsed} seconds (which did {@code done} units); NaN until measured. */
+    static double eta(double elapsed, long done, long left) {
+        if (elapsed < MEASURE_SECONDS || done <= 0 || left <= 0) return Double.NaN;
+        return elapsed * left / done;
     }
 
     static String line(String task, long done, long total, double etaSeconds, String status, int maxBar, int width) {

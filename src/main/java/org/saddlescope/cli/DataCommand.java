@@ -36,11 +36,8 @@ public final class DataCommand implements Runnable {
         @Option(names = "--data-dir", paramLabel = "DIR", description = "Data folder (default: $" + DataStore.ENV + ", else ~/.cache/saddlescope/data).")
         Path dir;
 
-        @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
-        boolean quiet;
-
-        @Option(names = "--verbose", description = "Stack traces on errors.")
-        boolean verbose;
+        @picocli.CommandLine.Mixin
+        QuietOptions quietOptions;
 
         DataStore store() {
             return dir != null ? new DataStore(dir) : DataStore.standard();
@@ -54,7 +51,7 @@ public final class DataCommand implements Runnable {
                 @Override
                 public ProgressListener begin(String what) {
                     if (current != null) current.close();
-                    current = ConsoleProgress.bytes(what, quiet);
+                    current = ConsoleProgress.bytes(what, quietOptions.quiet);
                     return current;
                 }
 

@@ -53,7 +53,7 @@ public final class EscapeCommand implements Callable<Integer> {
         if (width != null) values.put("width", width);
         EscapeConfig cfg = EscapeConfig.of(values, config != null ? config.toString() : "arguments");
         EscapeRun.Outcome o;
-        try (ConsoleProgress p = new ConsoleProgress("escape", common.quiet)) {
+        try (ConsoleProgress p = new ConsoleProgress("escape", common.quiet())) {
             o = EscapeRun.start(cfg, common.outOr("escape"), common.threadsOrDefault(), p);
         }
         System.out.println(o.summary());

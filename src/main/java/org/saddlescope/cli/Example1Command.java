@@ -57,7 +57,7 @@ public final class Example1Command implements Callable<Integer> {
         if (bench) {
             lines = Example1Run.bench(cfg, benchRuns, torchScript, python, threads, common.out);
         } else {
-            try (ConsoleProgress p = new ConsoleProgress("example1", common.quiet)) {
+            try (ConsoleProgress p = new ConsoleProgress("example1", common.quiet())) {
                 lines = Example1Run.start(cfg, common.outOr("example1"), threads, p).lines();
             }
         }

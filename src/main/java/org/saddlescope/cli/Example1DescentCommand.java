@@ -44,7 +44,7 @@ public final class Example1DescentCommand implements Callable<Integer> {
         Blas.init(1);
         Example1Descent.Settings s = new Example1Descent.Settings(widths, scales, seeds, steps, lr, common.threadsOrDefault());
         try (RunFolder folder = RunFolder.create(common.outOr("example1-gd"), "reproduce example1-gd");
-             ConsoleProgress progress = new ConsoleProgress("example1-gd", common.quiet)) {
+             ConsoleProgress progress = new ConsoleProgress("example1-gd", common.quiet())) {
             List<Example1Descent.Run> runs = Example1Descent.run(s, progress);
             for (String l : Example1DescentReport.write(folder, runs, s)) System.out.println(l);
             folder.publish();

@@ -40,12 +40,20 @@ public final class FlowCommand implements Callable<Integer> {
                 config != null ? config.toString() : "arguments");
         Path out = common.outOr("flow");
         FlowRun.Outcome o;
-        try (ConsoleProgress p = new ConsoleProgress("flow", common.quiet)) {
+        try (ConsoleProgress p = new ConsoleProgress("flow", common.quiet())) {
             o = FlowRun.start(cfg, out, common.threadsOrDefault(), p);
         }
         var s = o.summary();
-        System.out.println(String.format(Locale.ROOT, "flow: %s at t=%.6g (q=%.6g); loss escape t=%s, output escape t=%s; %d evaluations -> %s",
-                s.get("stop"), s.get("end_t"), s.get("end_q"), s.get("loss_escape_t"), s.get("output_escape_t"), s.get("evaluations"), out));
+        System.out.println(String.format(Locale.ROOT, "flow: %s at t=%.6g (q=%.6g); loss escape %s, output escape %s; %d evaluations -> %s",
+                s.get("stop"), s.get("end_t"), s.get("end_q"), escape(s.get("loss_escape_t"), cfg.loss_drop > 0, "--loss-drop"),
+                escape(s.get("output_escape_t"), cfg.escape_output > 0, "--escape-output"), s.get("evaluations"), out));
         return "NON_FINITE".equals(s.get("stop")) ? CommandLine.ExitCode.SOFTWARE : CommandLine.ExitCode.OK;
+    }
+
+    /** "t=12.3", "not reached", or "off (no --escape-output)": never "t=NaN". */
+    static String escape(Object t, boolean asked, String flag) {
+        if (!asked) return "off (no " + flag + ")";
+        double v = t instanceof Number n ? n.doubleValue() : Double.NaN;
+        return Double.isNaN(v) ? "not reached" : String.format(Locale.ROOT, "t=%.6g", v);
     }
 }

@@ -18,11 +18,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code saddlescope hessian RUN|WEIGHTS.npz}: the Hessian's spectrum at every saddle of a run (see {@link SaddleHessian}). */
 @Command(name = "hessian", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Curvature of the training cost at each saddle of a run (the weights saved nearest the middle of every",
-                "plateau), or at one weights file: extreme eigenvalues and top-k eigenpairs by Lanczos on exact Hessian-vector",
-                "products (Pearlmutter's R-operator), eigenvalues below -tol, the Rayleigh quotient along the escape that follows,",
-                "the trace (Hutchinson) and the spectral density (stochastic Lanczos quadrature). Writes hessian.csv|md|json,",
-                "hessian_eigenvalues.csv, hessian_density.csv and figures/hessian.png (into RUN, or --out for a weights file)."})
+        header = "Curvature of the training cost at each saddle of a run: extreme eigenvalues, negative directions, trace, density.",
+        description = {"Curvature of the training cost at each saddle of a run (the weights saved nearest the middle of every " +
+                "plateau), or at one weights file: extreme eigenvalues and top-k eigenpairs by Lanczos on exact " +
+                "Hessian-vector products (Pearlmutter's R-operator), eigenvalues below -tol, the Rayleigh quotient along " +
+                "the escape that follows, the trace (Hutchinson) and the spectral density (stochastic Lanczos quadrature). " +
+                "Writes hessian.csv|md|json, hessian_eigenvalues.csv, hessian_density.csv and figures/hessian.png (into " +
+                "RUN, or --out for a weights file)."})
 public final class HessianCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -71,7 +73,7 @@ public final class HessianCommand implements Callable<Integer> {
                 new Curvature.Settings(steps, topK, traceSamples, densityStarts, densitySteps, tol, 400));
         Blas.init(common.threadsOrDefault());
         SaddleHessian.Outcome o;
-        try (ConsoleProgress progress = new ConsoleProgress("hessian", common.quiet)) {
+        try (ConsoleProgress progress = new ConsoleProgress("hessian", common.quiet())) {
             if (Files.isDirectory(target)) {
                 o = SaddleHessian.onRun(target, s, progress);
             } else {

@@ -93,9 +93,23 @@ public final class Main implements Runnable {
         PrintWriter err = ex.getCommandLine().getErr();
         String from = ex.getArgSpec() != null && ex.getCommandLine().getDefaultValueProvider() instanceof ConfigDefaults d
                 ? d.source(ex.getArgSpec()) : null;
-        err.println("saddlescope: " + (from != null ? from + ": " : "") + ex.getMessage());
+        err.println("saddlescope: " + (from != null ? from + ": " : "") + ex.getMessage() + suggestion(ex));
         err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
         return CommandLine.ExitCode.USAGE;
+    }
+
+    /**
+     * " (did you mean --lr-power?)" for a mistyped option or command: the names of the command's options (for a word
+     * starting with '-') or of its subcommands within a small edit distance (transpositions count once), nearest first.
+     */
+    static String suggestion(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) return "";
+        String typed = u.getUnmatched().get(0);
+        CommandLine.Model.CommandSpec spec = u.getCommandLine().getCommandSpec();
+        java.util.Collection<String> names = typed.startsWith("-") ? spec.optionsMap().keySet() : spec.subcommands().keySet();
+        if (typed.startsWith("-") && typed.contains("=")) typed = typed.substring(0, typed.indexOf('='));
+        java.util.List<String> near = Suggestions.nearest(typed, names, 3);
+        return near.isEmpty() ? "" : " (did you mean " + String.join(" or ", near) + "?)";
     }
 
     /** Bad input (our own exceptions, data files, argument checks, unreadable YAML) is USAGE; anything else SOFTWARE. */

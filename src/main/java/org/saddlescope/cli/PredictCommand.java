@@ -17,11 +17,12 @@ import picocli.CommandLine.Option;
  * The setup is a train config (preset, config file, a run folder's config.yaml, flags); see {@link Prediction}.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Predict the first escape of a training run from its data, cost, architecture, theta0 and lr law:",
-                "the best escape direction found (padded exactly into the run's widths), its speed on the sqrt(L) and unit",
-                "spheres, the new-unit test, per-layer rank structure, Theorem 3.1 / Proposition 3.4 and the depths from which",
-                "they say anything, and the end of the origin plateau (Proposition 2.2 from an aligned start, and the flow",
-                "from the run's own theta0). Writes prediction.json, *.csv, weights/direction.npz, figures/, report.html."})
+        header = "Predict the first escape of a training run before it trains: direction, speed, rank structure, the plateau's end.",
+        description = {"Predict the first escape of a training run from its data, cost, architecture, theta0 and lr law: the best " +
+                "escape direction found (padded exactly into the run's widths), its speed on the sqrt(L) and unit spheres, " +
+                "the new-unit test, per-layer rank structure, Theorem 3.1 / Proposition 3.4 and the depths from which they " +
+                "say anything, and the end of the origin plateau (Proposition 2.2 from an aligned start, and the flow from " +
+                "the run's own theta0). Writes prediction.json, *.csv, weights/direction.npz, figures/, report.html."})
 public final class PredictCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -51,7 +52,7 @@ public final class PredictCommand implements Callable<Integer> {
         Blas.init(common.threadsOrDefault());
         Path out = common.outOr("predict");
         Prediction.Outcome o;
-        try (ConsoleProgress progress = new ConsoleProgress("predict", common.quiet)) {
+        try (ConsoleProgress progress = new ConsoleProgress("predict", common.quiet())) {
             o = Prediction.start(cfg, s, out, progress);
         }
         for (String l : Prediction.lines(o)) System.out.println(l);

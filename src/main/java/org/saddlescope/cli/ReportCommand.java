@@ -37,11 +37,8 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--rows", paramLabel = "N", defaultValue = "20", description = "Rows shown per CSV table (default: ${DEFAULT-VALUE}).")
     int rows;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing on success.")
-    boolean quiet;
-
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    QuietOptions quietOptions;
 
     @Override
     public Integer call() {
@@ -67,7 +64,7 @@ public final class ReportCommand implements Callable<Integer> {
              FolderLock held = out == null ? null : FolderLock.acquire(out, "report",
                      h -> new BadInputException("--out " + out + " is being written by " + h.describe() + "; wait for it or give another --out"))) {
             Path written = FolderReport.write(run, target, title, rows);
-            if (!quiet) System.out.println("wrote " + written);
+            if (!quietOptions.quiet) System.out.println("wrote " + written);
         }
         return CommandLine.ExitCode.OK;
     }

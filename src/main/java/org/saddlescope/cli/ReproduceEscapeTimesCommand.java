@@ -28,10 +28,10 @@ public final class ReproduceEscapeTimesCommand implements Callable<Integer> {
     public Integer call() {
         Path out = common.outOr("escape-times");
         String md;
-        try (ConsoleProgress p = new ConsoleProgress("escape-times", common.quiet)) {
+        try (ConsoleProgress p = new ConsoleProgress("escape-times", common.quiet())) {
             md = EscapeTimesExperiment.run(out, common.threadsOrDefault(), quick, seed.seed, p);
         }
-        if (!common.quiet) System.out.print(md);
+        if (!common.quiet()) System.out.print(md);
         System.out.println("escape-times -> " + out);
         return CommandLine.ExitCode.OK;
     }

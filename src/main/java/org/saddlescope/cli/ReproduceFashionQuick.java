@@ -76,12 +76,12 @@ public final class ReproduceFashionQuick implements Callable<Integer> {
             DataStore.standard().require(Catalog.FASHION_MNIST); // the data folder, else Debian's; else how to get it
         }
         Path out = common.outOr("fashion-quick");
-        ConsoleProgress progress = new ConsoleProgress("fashion-quick", common.quiet);
+        ConsoleProgress progress = new ConsoleProgress("fashion-quick", common.quiet());
         TrainRun.Outcome o;
         try {
             // One BLAS thread unless asked: this net's products (100×100 by 32 columns) are too small to split, and
             // on a busy 2-core machine OpenBLAS threads made it 14× slower (100 vs 1450 steps/s, measured).
-            o = TrainRun.start(cfg, out, common.threads != null ? common.threads : 1, progress, TrainCommand.addons());
+            o = TrainRun.start(cfg, out, common.threads() != null ? common.threads() : 1, progress, TrainCommand.addons());
         } finally {
             progress.close();
         }
@@ -89,7 +89,7 @@ public final class ReproduceFashionQuick implements Callable<Integer> {
                 "The first saddle escape on a Fashion-MNIST subset from small initialization, close to gradient flow (paper "
                         + "section 3.3 and appendix B, scaled down to depth 4: preset " + PRESET + ").", o.summary()));
         List<String> notes = SpectraFigures.notes(o.folder());
-        if (!common.quiet) {
+        if (!common.quiet()) {
             for (String n : notes) System.out.println(n);
             System.out.println(readText(o.folder().resolve("low_rank_by_depth.md")));
             System.out.println(readText(o.folder().resolve("low_rank_learned.md")));

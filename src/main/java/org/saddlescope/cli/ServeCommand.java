@@ -25,17 +25,14 @@ public final class ServeCommand implements Callable<Integer> {
             + "another address lets other machines read every file under DIR).")
     String host = "127.0.0.1";
 
-    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors (the address is still printed: it is the command's output).")
-    boolean quiet;
-
-    @Option(names = "--verbose", description = "Stack traces on errors.")
-    boolean verbose;
+    @picocli.CommandLine.Mixin
+    QuietOptions quietOptions;
 
     @Override
     public Integer call() throws InterruptedException {
         try (RunServer server = RunServer.start(dir, host, port)) {
             System.out.println(server.url());
-            if (!quiet) System.err.println("saddlescope: serving " + server.root() + " read-only at " + server.url() + " (Ctrl-C stops)");
+            if (!quietOptions.quiet) System.err.println("saddlescope: serving " + server.root() + " read-only at " + server.url() + " (Ctrl-C stops)");
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();

@@ -143,12 +143,12 @@ public final class SweepCommand implements Callable<Integer> {
         }
         if (executor != null) m.put("executor", executor);
         if (workers != null) m.put("workers", workers);
-        if (common.threads != null && !legacy) m.put("threads", common.threads); // the escape-time sweep's --threads: workers
+        if (common.threads() != null && !legacy) m.put("threads", common.threads()); // the escape-time sweep's --threads: workers
         if (heap != null) m.put("heap", heap);
         SweepSpec s = SweepSpec.parse(m, dir, defaultName, kinds, where);
         Path out = target != null && SweepFolder.isSweep(target) ? target
                 : common.out != null ? common.out : legacy ? common.outOr("sweep") : Path.of("runs", "sweep-" + s.name);
-        boolean ok = SweepLaunch.run(s, kinds.get(s.kind, where), out, where, dryRun, waitForSlurm, common.quiet, legacy, SweepConsole.of(common.quiet));
+        boolean ok = SweepLaunch.run(s, kinds.get(s.kind, where), out, where, dryRun, waitForSlurm, common.quiet(), legacy, SweepConsole.of(common.quiet()));
         return ok ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
     }
 
@@ -162,7 +162,7 @@ public final class SweepCommand implements Callable<Integer> {
     private Map<String, Object> escapeTimeSpec(Map<String, Object> flags) {
         List<Map<String, Object>> layers = new ArrayList<>();
         if (config != null) layers.add(Configs.readYaml(config));
-        if (common.threads != null) flags.put("threads", common.threads);
+        if (common.threads() != null) flags.put("threads", common.threads());
         layers.add(flags);
         return EscapeSweep.asSweep(Configs.merge(layers, SweepConfig.class, config != null ? config.toString() : "arguments"));
     }

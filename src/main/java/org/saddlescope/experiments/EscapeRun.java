@@ -170,7 +170,7 @@ public final class EscapeRun {
             if (loaded.g() != null) return loaded.g().to(DType.F64);
             c = ds.hasLabels() ? "cross_entropy" : "mse";
         }
-        return Cost.parse(c).gradientAtZero(ds.targets());
+        return org.saddlescope.datasets.CostFit.check(Cost.parse(c), ds, ds.name()).gradientAtZero(ds.targets());
     }
 
     private static void writeDiagnostics(RunFolder folder, Diagnostics.Report rep) {

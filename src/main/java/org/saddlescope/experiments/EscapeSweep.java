@@ -274,9 +274,10 @@ public final class EscapeSweep {
             String log = f.r() == 2 ? String.format(Locale.ROOT, "%.3g (%.3g, %.3g); %s", f.log().slope(), f.log().low(), f.log().high(), f.logVerdict()) : "";
             StringBuilder local = new StringBuilder();
             for (double[] l : f.localSlopes()) local.append(local.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", l[1]));
-            b.append(String.format(Locale.ROOT, "| %d | %d | %d/%d | %.3f | [%.3f, %.3f] | %.3f | [%.3f, %.3f] | %d/%d | %s | %d | %s | %s |%n", f.depth(), f.r(),
-                    f.escaped(), f.runs(), f.power().slope(), f.power().low(), f.power().high(), f.perSeed().slope(), f.perSeed().low(),
-                    f.perSeed().high(), covering(f), fitted(f), local, (int) f.predicted(), f.verdict().name().toLowerCase(Locale.ROOT).replace('_', '-'), log));
+            b.append(String.format(Locale.ROOT, "| %d | %d | %d/%d | %.3f | %s | %.3f | %s | %d/%d | %s | %d | %s | %s |%n", f.depth(), f.r(),
+                    f.escaped(), f.runs(), f.power().slope(), org.saddlescope.sweep.Aggregate.interval(f.power().low(), f.power().high(), "%.3f"),
+                    f.perSeed().slope(), org.saddlescope.sweep.Aggregate.interval(f.perSeed().low(), f.perSeed().high(), "%.3f"),
+                    covering(f), fitted(f), local, (int) f.predicted(), f.verdict().name().toLowerCase(Locale.ROOT).replace('_', '-'), log));
         }
         return b.toString();
     }

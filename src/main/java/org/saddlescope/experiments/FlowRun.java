@@ -79,7 +79,7 @@ public final class FlowRun {
                 return data.g() != null ? new LocalizedLoss(data.g()) : LocalizedLoss.of(new SquaredError(), data.train().targets());
             default:
                 try {
-                    return Cost.parse(cfg.cost);
+                    return org.saddlescope.datasets.CostFit.check(Cost.parse(cfg.cost), data.train(), cfg.dataset);
                 } catch (IllegalArgumentException e) {
                     throw new BadInputException(e.getMessage() + " or localized");
                 }

@@ -13,7 +13,18 @@ public final class Aggregate {
     private Aggregate() {}
 
     /** n finite values: mean, sample standard deviation, interval (NaN bounds when n &lt; 2). */
-    public record Mean(int n, double mean, double sd, double low, double high) { }
+    public record Mean(int n, double mean, double sd, double low, double high) {
+        /** "[low, high]" in {@code format} (e.g. "%.3g"), or what there is instead: "n/a (1 seed)", "n/a (no runs)". */
+        public String interval(String format) {
+            return n == 0 ? "n/a (no runs)" : Aggregate.interval(low, high, format);
+        }
+    }
+
+    /** "[low, high]" in {@code format}; "n/a (1 seed)" when the bounds are not numbers (one value has no interval). */
+    public static String interval(double low, double high, String format) {
+        if (!Double.isFinite(low) || !Double.isFinite(high)) return "n/a (1 seed)";
+        return String.format(java.util.Locale.ROOT, "[" + format + ", " + format + "]", low, high);
+    }
 
     /** successes of n: fraction and Wilson interval. */
     public record Fraction(int n, int successes, double fraction, double low, double high) { }

@@ -188,8 +188,8 @@ public final class Collect {
             double[] byLayer = new double[L];
             for (int l = 1; l <= L; l++) byLayer[l - 1] = Aggregate.mean(numbers(g.getValue(), "tail_ratio_end_l" + l), conf).mean();
             series.computeIfAbsent(label, k -> new ArrayList<>()).add(new Object[] {L, pl, te, tf, byLayer});
-            b.append(String.format(Locale.ROOT, "| %d | %s | %d | %.3g | [%.3g, %.3g] | %.3g | [%.3g, %.3g] | %.3g | [%.3g, %.3g] |%n", L,
-                    label.isEmpty() ? "–" : label, pl.n(), pl.mean(), pl.low(), pl.high(), te.mean(), te.low(), te.high(), tf.mean(), tf.low(), tf.high()));
+            b.append(String.format(Locale.ROOT, "| %d | %s | %d | %.3g | %s | %.3g | %s | %.3g | %s |%n", L,
+                    label.isEmpty() ? "–" : label, pl.n(), pl.mean(), pl.interval("%.3g"), te.mean(), te.interval("%.3g"), tf.mean(), tf.interval("%.3g")));
         }
         SweepFigures.byDepth(figures, series);
         return b.append("\nFigure: figures/plateaus_by_depth.png|svg (tail ratio Σ_{i≥2} s_i²/Σ s_i² of W_ℓ).\n\n").toString();

@@ -97,6 +97,7 @@ public final class Prediction {
         DataSource.Loaded loaded = DataSource.load(cfg.dataset, new DataSource.Options(cfg.subset, -1,
                 DataSource.Options.defaults(DType.F64).subsetKind(), cfg.standardize, DType.F64, cfg.seed));
         Dataset data64 = loaded.train();
+        org.saddlescope.datasets.CostFit.check(cost, data64, cfg.dataset);
         // float32 passes for large data (the searches and the flows are BLAS-bound), float64 for small problems, where the
         // kink polish and exact speeds (Example 1: 1/2) need it; reported speeds are always taken in float64
         boolean large = (long) data64.size() * data64.inputDim() > 2_000_000L;

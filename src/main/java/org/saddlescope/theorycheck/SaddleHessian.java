@@ -134,7 +134,7 @@ public final class SaddleHessian {
         if (s.samples() > 0 && s.samples() < data.size()) {
             data = Subsets.subset(data, s.samples(), Subsets.Kind.STRATIFIED, streams.stream("hessian-subset"));
         }
-        Cost cost = Cost.parse(cfg.cost);
+        Cost cost = org.saddlescope.datasets.CostFit.check(Cost.parse(cfg.cost), data, cfg.dataset);
         List<Curvature.Report> reports = new ArrayList<>();
         double[] distance = new double[points.size()];
         for (int i = 0; i < points.size(); i++) {

@@ -69,7 +69,8 @@ public record RunSetup(DataSource.Loaded data, Cost cost, Activation activation,
         Cost cost = Cost.parse(cfg.cost);
         DataSource.Options o = DataSource.Options.defaults(dtype).withSubset(cfg.subset, cfg.test_subset);
         o = new DataSource.Options(o.subset(), o.testSubset(), o.subsetKind(), cfg.standardize, dtype, cfg.seed);
-        return new RunSetup(DataSource.load(cfg.dataset, o), cost, act, precision);
+        DataSource.Loaded data = DataSource.load(cfg.dataset, o);
+        return new RunSetup(data, org.saddlescope.datasets.CostFit.check(cost, data.train(), cfg.dataset), act, precision);
     }
 
     /** Products below this many multiply-adds run faster on one BLAS thread (measured: width-100 nets at batch 32). */

@@ -192,4 +192,19 @@ class BadInputTest {
         for (int i = 0; i < n; i++) lb.put((byte) (i % 10));
         Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"), lb.array());
     }
+
+    @Test
+    void aCostThatDoesNotFitTheTargetsIsRefused(@TempDir Path tmp) {
+        // a teacher's real-valued targets under softmax cross-entropy: refused in one line, nothing written
+        for (String[] cmd : new String[][] {
+                {"train", "--dataset", "teacher:n=32,d=4,out=2", "--hidden", "4", "--steps", "5", "--cost", "crossentropy"},
+                {"flow", "--dataset", "teacher:n=32,d=4,out=2", "--hidden", "4", "--cost", "cross_entropy", "--max-time", "10"},
+                {"escape", "--dataset", "teacher:n=32,d=4,out=2", "--hidden", "4", "--cost", "cross_entropy", "--restarts", "1"}}) {
+            Path out = tmp.resolve(cmd[0]);
+            CommandLineTest.Run r = CommandLineTest.run(concat(cmd, "--out", out.toString(), "--quiet"));
+            CommandLineTest.assertOneLineBadInput(r, "--cost cross_entropy needs class labels");
+            assertTrue(r.err().contains("use --cost mse"), r.err());
+            assertTrue(!Files.exists(out), cmd[0] + " wrote " + out);
+        }
+    }
 }

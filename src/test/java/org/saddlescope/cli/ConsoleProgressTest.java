@@ -45,4 +45,24 @@ class ConsoleProgressTest {
         for (String l : term.toString(StandardCharsets.UTF_8).split("[\r\n]")) assertTrue(l.length() <= 79, l.length() + ": " + l);
         assertTrue(term.toString(StandardCharsets.UTF_8).contains("40000/40000"));
     }
+
+    @Test
+    void anEtaOnlyOnceARateIsMeasured() {
+        // a clock the test moves: the first reports come fast (a warm-up); no ETA before 3 s of measured progress
+        long[] now = {0};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ConsoleProgress p = new ConsoleProgress("read", false, false, new PrintStream(out, true, StandardCharsets.UTF_8), 0, () -> now[0])) {
+            p.progress(0, 1000, null);
+            now[0] = 1_000_000L; // 1 ms: a first chunk that says nothing about the rate
+            p.progress(1, 1000, null);
+            now[0] = 2_000_000_000L;
+            p.progress(400, 1000, null);
+            now[0] = 4_000_000_000L;
+            p.progress(800, 1000, null);
+        }
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        for (int i = 0; i < 3; i++) assertTrue(!lines[i].contains("eta"), "no ETA before 3 s: " + lines[i]);
+        assertTrue(lines[3].contains("eta 1s"), "800 of 1000 in 4 s: 1 s left: " + lines[3]);
+        assertTrue(Double.isNaN(ConsoleProgress.eta(2.9, 100, 100)) && ConsoleProgress.eta(3, 100, 100) == 3);
+    }
 }

@@ -19,9 +19,12 @@ class FlowCommandsTest {
     @Test
     void flowWritesItsRunFolder(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("f");
-        int code = Main.execute("flow", "--out", out.toString(), "--quiet", "--dataset", DATA, "--hidden", "4,4",
+        CommandLineTest.Run r = CommandLineTest.run("flow", "--out", out.toString(), "--quiet", "--dataset", DATA, "--hidden", "4,4",
                 "--bottleneck", "2", "--epsilon", "0.01", "--max-time", "1e4", "--probes", "20", "--stop-at-escape");
-        assertEquals(0, code);
+        assertEquals(0, r.code(), r.err());
+        // the output escape was not asked for: the line says so, never "t=NaN"
+        assertTrue(r.out().contains("loss escape t=") && r.out().contains("output escape off (no --escape-output)"), r.out());
+        assertTrue(!r.out().contains("NaN"), r.out());
         for (String f : List.of("config.yaml", "manifest.json", "metrics.csv", "summary.json", "figures/loss.png", "figures/loss.svg")) {
             assertTrue(Files.exists(out.resolve(f)), f);
         }

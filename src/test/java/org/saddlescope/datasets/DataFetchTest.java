@@ -105,6 +105,20 @@ class DataFetchTest {
         }
     }
 
+    @Test
+    void noNetworkLeavesNoFolderAndSuggestsImport(@TempDir Path tmp) throws IOException {
+        Catalog.Spec spec = DataFixtures.tinySpec();
+        Path root = tmp.resolve("fresh-data-folder");
+        String refused = "http://127.0.0.1:9/"; // the discard port: nothing listens there, the connection is refused
+        DataFileException e = assertThrows(DataFileException.class, () -> fetch(root, spec, SHORT, refused));
+        assertTrue(e.getMessage().contains("cannot connect") && e.getMessage().contains("saddlescope data import " + spec.name()), e.getMessage());
+        assertFalse(java.nio.file.Files.exists(root), "a fetch that got nothing leaves no (empty) folder");
+        // a data folder that was there stays, with what it held
+        java.nio.file.Files.createDirectories(tmp.resolve("kept/other"));
+        assertThrows(DataFileException.class, () -> fetch(tmp.resolve("kept"), spec, SHORT, refused));
+        assertTrue(java.nio.file.Files.isDirectory(tmp.resolve("kept/other")) && !java.nio.file.Files.exists(tmp.resolve("kept/tiny")));
+    }
+
     private static void assertFetchFails(Path root, Catalog.Spec spec, Duration timeout, String mirror, String mentions) {
         DataFileException e = assertThrows(DataFileException.class, () -> fetch(root, spec, timeout, mirror));
         String target = root.resolve("tiny/train-images-idx3-ubyte.gz").toString();

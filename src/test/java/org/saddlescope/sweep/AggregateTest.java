@@ -58,4 +58,12 @@ class AggregateTest {
     private static double gaussian(SplittableRandom r) {
         return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
     }
+
+    @Test
+    void oneSeedHasNoIntervalAndSaysSo() {
+        assertEquals("n/a (1 seed)", Aggregate.mean(new double[] {2.5}, 0.95).interval("%.3g"));
+        assertEquals("n/a (no runs)", Aggregate.mean(new double[] {Double.NaN}, 0.95).interval("%.3g"));
+        String two = Aggregate.mean(new double[] {1, 3}, 0.95).interval("%.3g");
+        assertTrue(two.startsWith("[") && !two.contains("NaN"), two);
+    }
 }
