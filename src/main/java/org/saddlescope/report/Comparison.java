@@ -39,6 +39,24 @@ public final class Comparison {
     public static Path write(List<Path> folders, List<String> labels, Path out) {
         List<Run> runs = read(folders, labels);
         Path figures = out.resolve("figures");
+        lossAndNorm(runs, figures);
+        spectra(runs, figures);
+        List<String> notes = table(runs, out.resolve("compare.csv"));
+        HtmlReport html = new HtmlReport(out).title("saddlescope compare: " + runs.size() + " runs")
+                .caption("compare_loss", "Loss and ‖θ‖ against steps for every run, one colour per run; dashed vertical lines: "
+                        + "that run's detected escapes.")
+                .caption("compare_spectra", "Top three singular values of each layer over training, one colour per run "
+                        + "(σ₁ solid, σ₂ dashed, σ₃ dotted).");
+        for (String n : notes) html.note(n);
+        html.section(new HtmlReport.Section("runs", "Plateaus and escapes of each run", List.of(
+                "Escape steps are the middles of the detected falls; directions, the singular-value index that rises across "
+                        + "each; plateau losses and bottleneck ranks, plateau by plateau from P0 (≥k: every tracked value counts)."),
+                List.of(), List.of("compare.csv")));
+        return html.write();
+    }
+
+    /** compare_loss: the loss and ‖θ‖ of every run, one colour each, its escapes dashed in its colour. */
+    private static void lossAndNorm(List<Run> runs, Path figures) {
         Figures.Panel loss = Figures.panel("Loss", "step", "loss").log(true, true);
         Figures.Panel norm = Figures.panel("Parameter norm", "step", "‖θ‖").log(true, true);
         for (int i = 0; i < runs.size(); i++) {
@@ -59,7 +77,10 @@ public final class Comparison {
         Figures.grid("Runs compared: loss and ‖θ‖ (dashed lines: detected escapes, in the run's colour)",
                 List.of(loss.legend(false), norm.legend(false)), 2, figures, "compare_loss");
 
-        // layer ℓ → panel; per run its top INDICES singular values, colour by run, line style by index
+    }
+
+    /** compare_spectra: per layer, every run's top three singular values (colour: run; line style: index). */
+    private static void spectra(List<Run> runs, Path figures) {
         TreeMap<Integer, Figures.Panel> layers = new TreeMap<>();
         Figures.Style[] styles = {Figures.Style.LINE, Figures.Style.DASHED, Figures.Style.DOTTED};
         for (int i = 0; i < runs.size(); i++) {
@@ -88,7 +109,10 @@ public final class Comparison {
                     new ArrayList<>(layers.values()), Math.min(3, layers.size()), figures, "compare_spectra");
         }
 
-        Path csv = out.resolve("compare.csv");
+    }
+
+    /** compare.csv (one row per run) written; returns one finding per run for the report's summary. */
+    private static List<String> table(List<Run> runs, Path csv) {
         StringBuilder t = new StringBuilder("run,folder,steps,final_loss,escapes,escape_steps,escape_directions,plateau_losses,bottleneck_ranks,status_at_end\n");
         List<String> notes = new ArrayList<>();
         for (Run r : runs) {
@@ -96,8 +120,8 @@ public final class Comparison {
             if (r.metrics() != null && r.metrics().has("loss")) {
                 double[][] xy = r.metrics().finitePairs("step", "loss", false, false);
                 if (xy[0].length > 0) {
-                    steps = HtmlReport.round(xy[0][xy[0].length - 1]);
-                    last = HtmlReport.round(xy[1][xy[1].length - 1]);
+                    steps = HtmlTables.round(xy[0][xy[0].length - 1]);
+                    last = HtmlTables.round(xy[1][xy[1].length - 1]);
                 }
             }
             String es = join(r.escapes(), "middle_step"), dir = join(r.escapes(), "direction"), pl = join(r.plateaus(), "loss");
@@ -112,17 +136,7 @@ public final class Comparison {
                     es.isEmpty() ? "" : " at steps " + es.replace(" ", ", "), last, steps, status.isEmpty() ? "" : "; " + status));
         }
         AtomicFiles.writeAtomically(csv, t.toString().getBytes(StandardCharsets.UTF_8));
-        HtmlReport html = new HtmlReport(out).title("saddlescope compare: " + runs.size() + " runs")
-                .caption("compare_loss", "Loss and ‖θ‖ against steps for every run, one colour per run; dashed vertical lines: "
-                        + "that run's detected escapes.")
-                .caption("compare_spectra", "Top three singular values of each layer over training, one colour per run "
-                        + "(σ₁ solid, σ₂ dashed, σ₃ dotted).");
-        for (String n : notes) html.note(n);
-        html.section(new HtmlReport.Section("runs", "Plateaus and escapes of each run", List.of(
-                "Escape steps are the middles of the detected falls; directions, the singular-value index that rises across "
-                        + "each; plateau losses and bottleneck ranks, plateau by plateau from P0 (≥k: every tracked value counts)."),
-                List.of(), List.of("compare.csv")));
-        return html.write();
+        return notes;
     }
 
     static List<Run> read(List<Path> folders, List<String> labels) {
@@ -179,7 +193,7 @@ public final class Comparison {
     private static String join(Table t, String column) {
         if (t == null || !t.has(column)) return "";
         List<String> out = new ArrayList<>();
-        for (double v : t.column(column)) out.add(Double.isFinite(v) ? HtmlReport.round(v) : "–");
+        for (double v : t.column(column)) out.add(Double.isFinite(v) ? HtmlTables.round(v) : "–");
         return String.join(" ", out);
     }
 

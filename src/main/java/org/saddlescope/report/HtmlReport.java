@@ -136,7 +136,24 @@ public final class HtmlReport {
                 .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
         h.append("<h1>").append(esc(heading)).append("</h1>\n");
         if (banner != null) h.append("<p class=\"banner\">").append(esc(banner)).append("</p>\n");
+        summary(h, manifest);
+        Shown shown = new Shown();
+        for (Section s : sections()) section(h, s, shown);
+        figures(h, shown);
+        tables(h, shown);
+        provenance(h, manifest);
+        h.append("</main>\n</body>\n</html>\n");
+        return h.toString();
+    }
 
+    /** What the analysis sections showed already (so the general sections leave it out), and the figures' count. */
+    private static final class Shown {
+        final List<String> figures = new ArrayList<>();
+        final List<Path> tables = new ArrayList<>();
+        final int[] figureNumber = {0};
+    }
+
+    private void summary(StringBuilder h, JsonNode manifest) {
         h.append("<section id=\"summary\">\n<h2>Summary</h2>\n");
         if (!notes.isEmpty()) {
             h.append("<ul class=\"findings\">\n");
@@ -145,7 +162,10 @@ public final class HtmlReport {
         }
         glance(h, manifest, readText(root.resolve("config.yaml")));
         h.append("</section>\n");
+    }
 
+    /** This report's own sections, then those every report gets ({@link #register}); one that fails says so. */
+    private List<Section> sections() {
         List<Section> all = new ArrayList<>(sections);
         for (SectionSource s : SOURCES) {
             try {
@@ -154,38 +174,44 @@ public final class HtmlReport {
                 all.add(new Section("section-error", "A section could not be built", List.of(String.valueOf(e.getMessage())), List.of(), List.of()));
             }
         }
-        List<String> inSections = new ArrayList<>();
-        List<Path> tablesShown = new ArrayList<>();
-        int[] figureNumber = {0};
-        for (Section s : all) {
-            h.append("<section id=\"").append(esc(s.id())).append("\">\n<h2>").append(esc(s.title())).append("</h2>\n");
-            for (String p : s.paragraphs()) h.append("<p>").append(esc(p)).append("</p>\n");
-            for (String f : s.figures()) {
-                inSections.add(f);
-                figure(h, f, figureNumber);
-            }
-            for (String t : s.tables()) {
-                if (!Files.isRegularFile(root.resolve(t))) continue;
-                table(h, root.resolve(t));
-                tablesShown.add(root.resolve(t));
-            }
-            h.append("</section>\n");
-        }
+        return all;
+    }
 
+    private void section(StringBuilder h, Section s, Shown shown) {
+        h.append("<section id=\"").append(esc(s.id())).append("\">\n<h2>").append(esc(s.title())).append("</h2>\n");
+        for (String p : s.paragraphs()) h.append("<p>").append(esc(p)).append("</p>\n");
+        for (String f : s.figures()) {
+            shown.figures.add(f);
+            figure(h, f, shown.figureNumber);
+        }
+        for (String t : s.tables()) {
+            if (!Files.isRegularFile(root.resolve(t))) continue;
+            HtmlTables.table(h, root, outDir, root.resolve(t), maxRows);
+            shown.tables.add(root.resolve(t));
+        }
+        h.append("</section>\n");
+    }
+
+    private void figures(StringBuilder h, Shown shown) {
         h.append("<section id=\"figures\">\n<h2>Figures</h2>\n");
         List<String> stems = orderedFigures();
-        stems.removeAll(inSections);
+        stems.removeAll(shown.figures);
         if (stems.isEmpty()) h.append("<p class=\"missing\">no figures</p>\n");
-        for (String stem : stems) figure(h, stem, figureNumber);
+        for (String stem : stems) figure(h, stem, shown.figureNumber);
         h.append("</section>\n");
+    }
 
+    private void tables(StringBuilder h, Shown shown) {
         h.append("<section id=\"tables\">\n<h2>Tables</h2>\n");
         List<Path> csvs = new ArrayList<>(listDeep(".csv"));
-        csvs.removeAll(tablesShown);
-        if (csvs.isEmpty()) h.append("<p class=\"missing\">no " + (tablesShown.isEmpty() ? "" : "other ") + "CSV tables</p>\n");
-        for (Path csv : csvs) table(h, csv);
+        csvs.removeAll(shown.tables);
+        if (csvs.isEmpty()) h.append("<p class=\"missing\">no " + (shown.tables.isEmpty() ? "" : "other ") + "CSV tables</p>\n");
+        for (Path csv : csvs) HtmlTables.table(h, root, outDir, csv, maxRows);
         h.append("</section>\n");
+    }
 
+    /** JSON summaries, the manifest and config.yaml, folded away. */
+    private void provenance(StringBuilder h, JsonNode manifest) {
         h.append("<section id=\"provenance\">\n<h2>Provenance</h2>\n");
         List<Path> jsons = new ArrayList<>(listDeep(".json"));
         jsons.remove(root.resolve("manifest.json"));
@@ -214,8 +240,7 @@ public final class HtmlReport {
         } else {
             h.append("<p class=\"missing\">no config.yaml</p>\n");
         }
-        h.append("</details>\n</section>\n</main>\n</body>\n</html>\n");
-        return h.toString();
+        h.append("</details>\n</section>\n");
     }
 
     /** The run at a glance: a few manifest and config facts, when present. */
@@ -261,7 +286,7 @@ public final class HtmlReport {
 
     private static void put(Map<String, String> rows, String key, JsonNode v) {
         if (v == null || v.isMissingNode() || v.isNull()) return;
-        rows.put(key, v.isNumber() && !v.isIntegralNumber() ? round(v.asDouble()) : v.asText());
+        rows.put(key, v.isNumber() && !v.isIntegralNumber() ? HtmlTables.round(v.asDouble()) : v.asText());
     }
 
     /** An ISO instant to the second, "2026-12-01 17:45:53 UTC"; as given if it is not one. */
@@ -343,90 +368,9 @@ public final class HtmlReport {
         }
     }
 
-    private void table(StringBuilder h, Path csv) {
-        h.append("<h3>").append(esc(root.relativize(csv).toString())).append("</h3>\n");
-        List<String[]> rows = new ArrayList<>();
-        long total = 0;
-        String[] header = null;
-        try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isEmpty()) continue;
-                if (header == null) { header = splitCsv(line); continue; }
-                if (rows.size() < maxRows) rows.add(splitCsv(line));
-                total++;
-            }
-        } catch (IOException | UncheckedIOException e) {
-            h.append("<p class=\"missing\">unreadable: ").append(esc(String.valueOf(e.getMessage()))).append("</p>\n");
-            return;
-        }
-        if (header == null) { h.append("<p class=\"missing\">empty</p>\n"); return; }
-        h.append("<div class=\"scroll\"><table class=\"data\">\n<thead><tr>");
-        for (String c : header) h.append("<th>").append(esc(c)).append("</th>");
-        h.append("</tr></thead>\n<tbody>\n");
-        for (String[] row : rows) {
-            h.append("<tr>");
-            for (String c : row) {
-                String shown = cell(c);
-                h.append(shown.equals(c) ? "<td>" : "<td title=\"" + esc(c) + "\">").append(esc(shown)).append("</td>");
-            }
-            h.append("</tr>\n");
-        }
-        h.append("</tbody></table></div>\n");
-        h.append("<p class=\"count\">").append(total).append(total == 1 ? " row" : " rows");
-        if (total > rows.size()) h.append(", first ").append(rows.size()).append(" shown");
-        String rel = outDir.toAbsolutePath().normalize().relativize(csv.toAbsolutePath().normalize()).toString();
-        h.append(" · <a href=\"").append(esc(rel)).append("\">").append(esc(csv.getFileName().toString())).append("</a> (full precision)</p>\n");
-    }
-
-    /** A CSV cell as shown: decimals rounded to 4 significant digits; integers, text and blanks as they are. */
-    static String cell(String c) {
-        String t = c.trim();
-        if (t.isEmpty() || !(t.contains(".") || t.contains("e") || t.contains("E"))) return c;
-        try {
-            return round(Double.parseDouble(t));
-        } catch (NumberFormatException e) {
-            return c;
-        }
-    }
-
-    /** 4 significant digits, plain between 10⁻³ and 10⁶, scientific (1.234e-05) outside; trailing zeros dropped. */
-    static String round(double v) {
-        if (!Double.isFinite(v)) return Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
-        if (v == 0) return "0";
-        double a = Math.abs(v);
-        if (a >= 1e-3 && a < 1e6) {
-            int decimals = Math.max(0, 3 - (int) Math.floor(Math.log10(a)));
-            String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
-            return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
-        }
-        String s = String.format(Locale.ROOT, "%.3e", v);
-        int e = s.indexOf('e');
-        return s.substring(0, e).replaceAll("0+$", "").replaceAll("\\.$", "") + s.substring(e);
-    }
-
-    /** Splits one CSV line (RFC 4180 quotes: "a,b" and "" inside quotes). */
-    static String[] splitCsv(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') { cur.append('"'); i++; } else quoted = false;
-                } else cur.append(c);
-            } else if (c == '"') quoted = true;
-            else if (c == ',') { out.add(cur.toString()); cur.setLength(0); }
-            else cur.append(c);
-        }
-        out.add(cur.toString());
-        return out.toArray(new String[0]);
-    }
-
     private static String value(JsonNode v) {
         if (v == null || v.isNull()) return "<span class=\"missing\">—</span>";
-        if (v.isValueNode()) return esc(v.isNumber() && !v.isIntegralNumber() ? round(v.asDouble()) : v.asText());
+        if (v.isValueNode()) return esc(v.isNumber() && !v.isIntegralNumber() ? HtmlTables.round(v.asDouble()) : v.asText());
         return "<pre>" + esc(pretty(v)) + "</pre>";
     }
 
@@ -506,26 +450,15 @@ public final class HtmlReport {
         return b.toString();
     }
 
-    /** A journal-like page: serif body, one column of text, figures centred at their nominal size. */
-    private static final String CSS = String.join("\n",
-            "body{font-family:'Latin Modern Roman','Computer Modern Serif','DejaVu Serif',Georgia,serif;color:#111;background:#fff;margin:0}",
-            "main{max-width:1180px;margin:2em auto;padding:0 1.5em;line-height:1.45}",
-            "h1{font-size:1.7em;font-weight:normal;margin:.2em 0 .6em}",
-            "h2{font-size:1.25em;font-weight:bold;margin:1.8em 0 .6em;border-bottom:1px solid #ccc;padding-bottom:.15em}",
-            "h3{font-size:1em;font-family:'DejaVu Sans Mono',monospace;font-weight:normal;margin:1.2em 0 .3em}",
-            "a{color:#1f4f8f}ul.findings{padding-left:1.2em}ul.findings li{margin:.25em 0}",
-            ".banner{background:#fff8e0;border:1px solid #e6d28a;padding:.4em .7em}",
-            "table{border-collapse:collapse;font-size:.85em;font-variant-numeric:tabular-nums}",
-            "table.data th,table.data td{border-bottom:1px solid #e3e3e3;padding:.15em .6em;text-align:right;white-space:nowrap}",
-            "table.data thead th{border-bottom:1.5px solid #333;border-top:1.5px solid #333;background:#fff;position:sticky;top:0}",
-            "table.kv th,table.kv td{text-align:left;vertical-align:top;padding:.1em .8em .1em 0;border:none}",
-            "table.kv th{font-weight:normal;color:#555}table.glance td{padding-right:3em}",
-            ".scroll{overflow-x:auto;max-width:100%}",
-            "pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.8em;margin:.3em 0}",
-            "figure{margin:1.6em auto;text-align:center}figure img{max-width:100%;height:auto}",
-            "figcaption{font-size:.92em;text-align:left;max-width:52em;margin:.4em auto 0}",
-            "figcaption .files{color:#777;font-size:.85em;font-family:'DejaVu Sans Mono',monospace;margin-left:.4em}",
-            "details{margin:.4em 0}summary{cursor:pointer;font-family:'DejaVu Sans Mono',monospace;font-size:.9em}",
-            ".missing{color:#999;font-style:italic}.count{font-size:.8em;color:#666;margin-top:.2em}",
-            "");
+    /** A journal-like page: serif body, one column of text, figures centred at their nominal size (report.css, inlined). */
+    private static final String CSS = resource("report.css");
+
+    private static String resource(String name) {
+        try (var in = HtmlReport.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("missing resource " + name);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -107,16 +107,16 @@ class HtmlReportTest {
 
     @Test
     void numbersAreRoundedToFourSignificantDigits() {
-        assertEquals("0.1235", HtmlReport.round(0.123456789));
-        assertEquals("12346", HtmlReport.round(12345.678)); // integer digits are kept
-        assertEquals("1.079e-04", HtmlReport.round(1.0786e-4));
-        assertEquals("2", HtmlReport.round(2.0));
-        assertEquals("40000", HtmlReport.cell("40000"));
-        assertEquals("text", HtmlReport.cell("text"));
+        assertEquals("0.1235", HtmlTables.round(0.123456789));
+        assertEquals("12346", HtmlTables.round(12345.678)); // integer digits are kept
+        assertEquals("1.079e-04", HtmlTables.round(1.0786e-4));
+        assertEquals("2", HtmlTables.round(2.0));
+        assertEquals("40000", HtmlTables.cell("40000"));
+        assertEquals("text", HtmlTables.cell("text"));
     }
 
     @Test
     void csvSplitting() {
-        assertArrayEquals(new String[] {"a", "b,c", "d\"e", ""}, HtmlReport.splitCsv("a,\"b,c\",\"d\"\"e\","));
+        assertArrayEquals(new String[] {"a", "b,c", "d\"e", ""}, HtmlTables.splitCsv("a,\"b,c\",\"d\"\"e\","));
     }
 }
