@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.saddlescope.io.BadInputException;
 import org.saddlescope.net.Network;
 import org.saddlescope.report.RunReport;
 import org.saddlescope.spectra.LossHistory;
@@ -79,7 +80,10 @@ final class LiveReport implements TrainingObserver, AutoCloseable {
                     String.format(Locale.ROOT, LIVE + ": drawn at step %d%s (%s) from the data so far; "
                             + "refreshed every %.0f s.", step, budget, at, everyNanos / 1e9), List.of());
         } catch (RuntimeException e) {
-            failure = e.toString(); // a figure that cannot be drawn must not stop training; the final report says so
+            // a figure that cannot be drawn must not stop training: the progress line shows it at once, and the run's
+            // warnings (manifest, console, final report) say what it was
+            failure = String.format(Locale.ROOT, "warning: the live report could not be drawn at step %d (%s); the run went on, "
+                    + "and its report is drawn again at the end", step, BadInputException.firstLine(String.valueOf(e)));
         }
     }
 
@@ -88,11 +92,14 @@ final class LiveReport implements TrainingObserver, AutoCloseable {
         if (inFlight != null) inFlight.get();
     }
 
-    /** Why the last refresh failed, or null. */
+    /** Why the last refresh failed (a warning line), or null. */
     String failure() { return failure; }
 
     @Override
-    public String status() { return tracker.status(); }
+    public String status() {
+        String s = tracker.status();
+        return failure == null ? s : (s == null || s.isEmpty() ? "" : s + "  ") + "live report failed";
+    }
 
     @Override
     public void onEnd(Network net, long step) { tracker.onEnd(net, step); }

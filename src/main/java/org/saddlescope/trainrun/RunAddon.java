@@ -1,5 +1,6 @@
 package org.saddlescope.trainrun;
 
+import java.util.List;
 import java.util.Map;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Network;
@@ -34,6 +35,9 @@ public interface RunAddon {
 
     /** After training: write tables, figures. */
     default void finish(TrainConfig cfg, RunFolder folder, Network net, Trainer.Result result) { }
+
+    /** Warnings for the run's outcome (console, manifest, report), once {@link #finish} or {@link #abandon} ran. */
+    default List<String> warnings(RunFolder folder) { return List.of(); }
 
     /** A run stopped by a signal: close what is open; {@link #finish} is not called. */
     default void abandon(RunFolder folder) { }

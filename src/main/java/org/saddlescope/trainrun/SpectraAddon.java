@@ -60,6 +60,8 @@ public final class SpectraAddon implements RunAddon {
     static final int RECORD = 33;
 
     private final Map<Path, Session> sessions = new ConcurrentHashMap<>();
+    /** A live report's failure, by folder, kept when its session ends (for {@link #warnings}). */
+    private final Map<Path, String> failures = new ConcurrentHashMap<>();
 
     /** The observer a run gets: logs every StepInfo to steps.bin, then hands it on (to the live report, else the tracker). */
     private static final class Session implements TrainingObserver {
@@ -95,8 +97,9 @@ public final class SpectraAddon implements RunAddon {
             next.afterStep(net, info);
         }
 
-        void closeFiles() {
+        void closeFiles(Map<Path, String> failures, Path key) {
             if (live != null) live.close(); // a refresh in flight finishes before the final files are written
+            if (live != null && live.failure() != null) failures.put(key, live.failure());
             if (csv != null) csv.close();
             try {
                 log.close();
@@ -262,9 +265,10 @@ public final class SpectraAddon implements RunAddon {
 
     @Override
     public void finish(TrainConfig cfg, RunFolder folder, Network net, Trainer.Result result) {
-        Session s = sessions.remove(folder.root().toAbsolutePath().normalize());
+        Path key = folder.root().toAbsolutePath().normalize();
+        Session s = sessions.remove(key);
         if (s == null) return;
-        s.closeFiles();
+        s.closeFiles(failures, key);
         SaddleTracker t = s.tracker;
         // The snapshots as spectra.csv holds them, whether this process took them or read them back on resume.
         List<SpectrumSnapshot> snaps = t.spectra() == null ? List.of() : SaddleFiles.readSpectra(folder.path(RunFiles.SPECTRA));
@@ -276,10 +280,17 @@ public final class SpectraAddon implements RunAddon {
     /** A stopped run (no finish): its files are closed, its analysis stays as the last refresh left it. */
     @Override
     public void abandon(RunFolder folder) {
-        Session s = sessions.remove(folder.root().toAbsolutePath().normalize());
+        Path key = folder.root().toAbsolutePath().normalize();
+        Session s = sessions.remove(key);
         if (s == null) return;
-        s.closeFiles();
+        s.closeFiles(failures, key);
         if (s.tracker.spectra() != null) s.tracker.spectra().close();
+    }
+
+    @Override
+    public List<String> warnings(RunFolder folder) {
+        String f = failures.remove(folder.root().toAbsolutePath().normalize());
+        return f == null ? List.of() : List.of(f);
     }
 
     private static void write(CsvWriter w, SpectrumSnapshot s) {

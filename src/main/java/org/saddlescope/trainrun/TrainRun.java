@@ -250,13 +250,16 @@ public final class TrainRun {
             } else {
                 Weights.save(net, folder.weights().resolve(RunFiles.FINAL_WEIGHTS), provenance(cfg, setup));
             }
+            List<String> warnings = new ArrayList<>(r.warnings());
             for (RunAddon a : addons) {
                 if (r.stop() != Trainer.Stop.INTERRUPTED) a.finish(cfg, folder, net, r);
                 else a.abandon(folder);
+                warnings.addAll(a.warnings(folder));
             }
-            Trainer.Result shown = new Trainer.Result(r.stop(), r.state(), message, r.warnings());
+            for (int i = r.warnings().size(); i < warnings.size(); i++) progress.warning(warnings.get(i));
+            Trainer.Result shown = new Trainer.Result(r.stop(), r.state(), message, List.copyOf(warnings));
             folder.writeManifest("train", cfg.seed, start, Instant.now(), manifestExtra(cfg, net, setup, threads, shown));
-            Outcome o = new Outcome(folder.root(), r.stop(), r.state(), message, r.warnings());
+            Outcome o = new Outcome(folder.root(), r.stop(), r.state(), message, List.copyOf(warnings));
             if (r.stop() != Trainer.Stop.INTERRUPTED) hooks.whileLocked().accept(o);
             return o;
         }

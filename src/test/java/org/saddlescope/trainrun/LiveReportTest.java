@@ -52,4 +52,37 @@ class LiveReportTest {
         assertEquals(1, escapes.rows());
         assertEquals(Math.log(300), Math.log(escapes.column("middle_step")[0]), 0.1);
     }
+
+    @Test
+    void aRefreshThatFailsIsToldNotLost(@TempDir Path tmp) throws Exception {
+        // figures/ replaced by a file after the first step: every refresh fails to draw; the run goes on, the progress
+        // line says so at once, and the run's warnings (manifest, console, final report) say what it was
+        TrainConfig c = ResumeTest.config(600);
+        c.report_every = 1e-9; // a refresh due at every chance (every 64 steps)
+        c.top_k = 0;
+        Path run = tmp.resolve("run");
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TrainRun.Hooks hooks = new TrainRun.Hooks(() -> {
+            if (Files.isDirectory(run.resolve("figures")) && broken.compareAndSet(false, true)) {
+                try {
+                    Files.delete(run.resolve("figures"));
+                    Files.writeString(run.resolve("figures"), "not a folder");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return false;
+        }, o -> { });
+        org.saddlescope.progress.ProgressListener listener = new org.saddlescope.progress.ProgressListener() {
+            @Override public void progress(long done, long total, String status) { if (status != null) told.add(status); }
+            @Override public void warning(String line) { told.add(line); }
+        };
+        TrainRun.Outcome o = TrainRun.start(c, run, 1, listener, hooks, List.of(new SpectraAddon()));
+        assertTrue(broken.get());
+        assertTrue(o.warnings().stream().anyMatch(w -> w.startsWith("warning: the live report could not be drawn at step")), o.warnings().toString());
+        assertTrue(Files.readString(run.resolve("manifest.json")).contains("the live report could not be drawn"));
+        assertTrue(told.stream().anyMatch(t -> t.contains("live report failed")), "the progress line shows it while the run goes on");
+        assertTrue(told.stream().anyMatch(t -> t.startsWith("warning: the live report")), "and the console gets the warning");
+    }
 }
