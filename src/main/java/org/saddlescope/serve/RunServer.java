@@ -106,6 +106,8 @@ public final class RunServer implements AutoCloseable {
             resource(ex, "index.html", "text/html; charset=utf-8");
         } else if (path.equals("/app.js") || path.equals("/app.css")) {
             resource(ex, path.substring(1), path.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8");
+        } else if (path.equals("/favicon.ico")) {
+            RunServer.send(ex, 204, "image/x-icon", new byte[0]); // the served reports ask for one: no icon, no error
         } else if (path.startsWith("/vendor/uplot/")) {
             vendor(ex, path.substring("/vendor/uplot/".length()));
         } else if (path.startsWith("/api/")) {

@@ -38,6 +38,9 @@
     return (s / 3600).toFixed(1) + ' h';
   }
   const sub = n => String(n).replace(/\d/g, d => '₀₁₂₃₄₅₆₇₈₉'[d]);
+  const sup = n => String(n).replace(/\d/g, d => '⁰¹²³⁴⁵⁶⁷⁸⁹'[d]).replace('.', '·');
+  /** The learning-rate law c/‖θ‖ᵖ as config.yaml gives it (c alone when p = 0). */
+  const lrLaw = c => c.lr + (c.lr_power ? '/‖θ‖' + (Number.isInteger(c.lr_power) ? sup(c.lr_power) : '^' + c.lr_power) : '');
 
   // ---------------------------------------------------------------- routing
   let timers = [];
@@ -60,11 +63,11 @@
   const INDEX = {sort: 'started', desc: true, filter: '', status: '', ticked: new Set(JSON.parse(sessionStorage.getItem('ticked') || '[]'))};
   const COLUMNS = [
     ['id', 'run'], ['status', 'status'], ['command', 'command'], ['dataset', 'dataset'], ['hidden', 'hidden'], ['summary', 'config'], ['dtype', 'dtype'],
-    ['step', 'steps', true], ['loss', 'last loss', true], ['escapes', 'escapes', true], ['seconds', 'wall time', true], ['started', 'started']];
+    ['step', 'steps', true], ['loss', 'last loss', true], ['escapes', 'escapes', true], ['seconds', 'wall time', true], ['started', 'started (UTC)']];
   const field = (r, k) => k === 'summary' ? configSummary(r.config || {}) : k in r ? r[k] : (r.config || {})[k];
   /** The config in a few words: activation, cost, optimiser, batch, learning rate law, init scale, seed. */
   function configSummary(c) {
-    const lr = c.lr == null ? null : 'lr ' + c.lr + (c.lr_power ? '/‖θ‖^' + c.lr_power : '');
+    const lr = c.lr == null ? null : 'lr ' + lrLaw(c);
     return [c.activation, c.cost, c.optimizer && c.optimizer !== 'sgd' ? c.optimizer : null, c.batch ? 'batch ' + c.batch : c.batch === 0 ? 'full batch' : null,
       lr, c.init_scale != null ? 'init ' + c.init_scale : null, c.seed != null ? 'seed ' + c.seed : null].filter(Boolean).join(', ');
   }
@@ -135,11 +138,11 @@
         el('td', {}, box),
         el('td', {}, el('a', {href: '#/runs/' + enc(r.id)}, r.id), r.report ? [' ', el('a', {href: '/files/' + enc(r.id) + '/report.html', class: 'muted'}, 'report')] : null),
         el('td', {}, el('span', {class: 'status ' + r.status, title: r.message || ''}, r.status)),
-        el('td', {}, r.command || '–'), el('td', {}, c.dataset || r.dataset || '–'), el('td', {}, c.hidden || '–'),
-        el('td', {title: JSON.stringify(c)}, configSummary(c) || '–'), el('td', {}, c.dtype || '–'),
+        el('td', {}, r.command || '–'), el('td', {class: 'wrap'}, c.dataset || r.dataset || '–'), el('td', {}, c.hidden || '–'),
+        el('td', {class: 'wrap', title: JSON.stringify(c)}, configSummary(c) || '–'), el('td', {}, c.dtype || '–'),
         el('td', {class: 'num'}, r.step == null ? '–' : r.step + budget), el('td', {class: 'num'}, fmt(r.loss)),
         el('td', {class: 'num'}, r.metrics ? r.escapes : '–'), el('td', {class: 'num'}, duration(r.seconds)),
-        el('td', {}, r.started ? r.started.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : '–'));
+        el('td', {title: r.started || ''}, r.started ? r.started.slice(0, 16).replace('T', ' ') : '–'));
     }));
     document.getElementById('count').textContent = rows.length + ' of ' + S.runs.length + ' runs';
     tickCount();
@@ -185,7 +188,7 @@
     const links = [m.report ? el('a', {href: base + 'report.html'}, 'report.html') : null, el('a', {href: base}, 'files'),
       m.metrics ? el('a', {href: base + 'metrics.csv'}, 'metrics.csv') : null, el('a', {href: base + 'config.yaml'}, 'config.yaml')];
     const facts = [['dataset', c.dataset || m.dataset], ['hidden', c.hidden], ['activation', c.activation], ['cost', c.cost], ['dtype', c.dtype],
-      ['batch', c.batch], ['lr', c.lr != null ? c.lr + (c.lr_power ? '/‖θ‖^' + c.lr_power : '') : null], ['init', c.init_scale], ['seed', c.seed]];
+      ['batch', c.batch], ['lr', c.lr != null ? lrLaw(c) : null], ['init', c.init_scale], ['seed', c.seed]];
     return el('div', {class: 'run', 'data-id': r.id},
       el('div', {class: 'runhead'}, el('h1', {}, color ? el('span', {class: 'swatch', style: 'background:' + color}) : null, r.id),
         el('span', {class: 'status ' + m.status, id: 'status-' + r.id}, m.status), el('span', {class: 'links'}, links),
@@ -354,6 +357,9 @@
 
   function draw(runs) {
     for (const r of runs) r.stepCol = S.xcol === 'step' ? r.x : r.cols.step;
+    // every chart of the view on the same x range: the curves' (spectra snapshots before the first logged row aside)
+    const xs = runs.flatMap(r => r.x.length ? [r.x[0], r.x[r.x.length - 1]] : []);
+    S.xrange = xs.length ? [Math.min(...xs), Math.max(...xs)] : null;
     const box = document.getElementById('charts');
     if (!box) return;
     const width = Math.max(360, Math.min(760, (box.clientWidth || 1200) / (box.clientWidth > 1180 ? 2 : 1) - 24));
@@ -390,7 +396,7 @@
   function options(p, runs, width) {
     return {
       width, height: 300,
-      scales: {x: {time: false, distr: 3}, y: p.logY ? {distr: 3} : {range: (u, lo, hi) => [0, Math.max((hi || 0) * 1.05, 1e-3)]}},
+      scales: {x: {time: false, distr: 3, range: (u, lo, hi) => (S.xrange && !S.zoomed ? uPlot.rangeLog(S.xrange[0], S.xrange[1], 10, true) : [lo, hi])}, y: p.logY ? {distr: 3} : {range: (u, lo, hi) => [0, Math.max((hi || 0) * 1.05, 1e-3)]}},
       axes: [{label: S.xcol, size: 44, values: (u, v) => v.map(x => fmtTick(x))}, {label: p.yLabel || '', size: 64, values: (u, v) => v.map(x => fmtTick(x))}],
       series: [{label: S.xcol, value: (u, v) => fmt(v)},
         ...p.series.map(s => ({label: s.label, stroke: s.color, width: 1.5, spanGaps: true, points: {show: false}, value: (u, v) => fmt(v)}))],
@@ -418,6 +424,8 @@
   function saddles(u, runs) {
     const ctx = u.ctx, top = u.bbox.top, height = u.bbox.height, dpr = devicePixelRatio || 1;
     ctx.save();
+    ctx.textAlign = 'left'; // uPlot leaves its axis labels' alignment on the context
+    ctx.textBaseline = 'alphabetic';
     ctx.beginPath();
     ctx.rect(u.bbox.left, top, u.bbox.width, height);
     ctx.clip(); // a plateau from step 1 starts left of a plot whose first point is later
