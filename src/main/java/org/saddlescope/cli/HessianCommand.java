@@ -83,7 +83,7 @@ public final class HessianCommand implements Callable<Integer> {
             }
         }
         for (String line : org.saddlescope.theorycheck.SaddleHessian.lines(o.rows())) System.out.println(line);
-        System.out.println("written: " + o.folder().resolve("hessian.md"));
+        System.out.println("written: " + o.folder().resolve(org.saddlescope.runs.RunFiles.HESSIAN_MD));
         return CommandLine.ExitCode.OK;
     }
 }

@@ -40,6 +40,54 @@ public final class RunFiles {
     public static final String SADDLES = "saddles.json";
     /** The theory's snapshots along a training run (theorycheck.TheoryAddon). */
     public static final String THEORY_SNAPSHOTS = "theory_snapshots.json";
+    /** σ_k of the network's outputs on a fixed probe set, over training (the detector benchmark's labels). */
+    public static final String OUTPUTS = "outputs.csv";
+    /** Whether a run stayed close to gradient flow (theorycheck.FlowFaithful). */
+    public static final String FLOW_FAITHFUL = "flow_faithful.json";
+    /** The learned parts' rank by layer at the theory's snapshots. */
+    public static final String LOW_RANK_LEARNED = "low_rank_learned.csv";
+    public static final String LOW_RANK_LEARNED_MD = "low_rank_learned.md";
+    /** weights/steps/: θ at log-spaced steps (theorycheck.WeightSnapshots). */
+    public static final String WEIGHT_STEPS = "steps";
+
+    /** weights/steps/step_N.npz, relative to weights/. */
+    public static String stepWeights(long step) {
+        return WEIGHT_STEPS + "/" + String.format(java.util.Locale.ROOT, "step_%d.npz", step);
+    }
+
+    /** weights/loss_drop_F.npz (F as the theory's snapshots name it, e.g. "0.0100"), relative to weights/. */
+    public static String lossDropWeights(String key) {
+        return "loss_drop_" + key + ".npz";
+    }
+
+    /** A prediction folder (predict): its summary, the escape direction found, the reduced model's path, the staircase. */
+    public static final String PREDICTION = "prediction.json";
+    public static final String DIRECTION_WEIGHTS = "direction.npz";
+    public static final String CANDIDATES = "candidates.csv";
+    public static final String LAYERS = "layers.csv";
+    public static final String NEW_UNITS = "new_units.csv";
+    public static final String PLATEAU = "plateau.csv";
+    public static final String PLATEAU_REDUCED = "plateau_reduced.csv";
+    public static final String PLATEAU_SIMULATION = "plateau_simulation.csv";
+    public static final String STAIRCASE = "staircase.csv";
+
+    /** weights/staircase_K.npz (saddle K of the staircase) and weights/escape_K.npz (the escape that led to it). */
+    public static String staircaseWeights(int k) {
+        return "staircase_" + k + ".npz";
+    }
+
+    public static String escapeWeights(int k) {
+        return "escape_" + k + ".npz";
+    }
+
+    /** check-theory's comparison, written into the run folder. */
+    public static final String THEORY_CHECK = "theory_check";
+    /** The Hessian at each saddle (saddlescope hessian), written into the run folder. */
+    public static final String HESSIAN = "hessian.csv";
+    public static final String HESSIAN_JSON = "hessian.json";
+    public static final String HESSIAN_MD = "hessian.md";
+    public static final String HESSIAN_EIGENVALUES = "hessian_eigenvalues.csv";
+    public static final String HESSIAN_DENSITY = "hessian_density.csv";
     /** A run's result in one object (flow, escape, example1), as sweeps collect it. */
     public static final String SUMMARY = "summary.json";
     /** One row per random start of an escape search. */

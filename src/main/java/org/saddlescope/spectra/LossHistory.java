@@ -123,6 +123,41 @@ public final class LossHistory implements TrainingObserver {
             this(step, loss, count, normSquared, null);
         }
         public int size() { return step.length; }
+
+        /** Count-weighted mean loss of the bins with steps in [t0, t1]; NaN if none. */
+        public double meanLoss(double t0, double t1) {
+            double sum = 0;
+            long n = 0;
+            for (int b = 0; b < size(); b++) {
+                if (step[b] < t0 || step[b] > t1) continue;
+                sum += loss[b] * count[b];
+                n += count[b];
+            }
+            return n > 0 ? sum / n : Double.NaN;
+        }
+
+        /** Count-weighted mean ‖θ‖² of the bins with steps in [t0, t1] that have one; NaN if none. */
+        public double meanNorm(double t0, double t1) {
+            double sum = 0;
+            long n = 0;
+            for (int b = 0; b < size(); b++) {
+                double v = normSquared[b];
+                if (step[b] < t0 || step[b] > t1 || Double.isNaN(v)) continue;
+                sum += v * count[b];
+                n += count[b];
+            }
+            return n > 0 ? sum / n : Double.NaN;
+        }
+
+        /** ‖θ‖² of the bin nearest step t in log-step that has one; NaN if none. */
+        public double normNear(double t) {
+            int best = -1;
+            for (int b = 0; b < size(); b++) {
+                if (Double.isNaN(normSquared[b])) continue;
+                if (best < 0 || Math.abs(Math.log(step[b] / t)) < Math.abs(Math.log(step[best] / t))) best = b;
+            }
+            return best < 0 ? Double.NaN : normSquared[best];
+        }
     }
 
     /** Non-empty log bins in step order. */

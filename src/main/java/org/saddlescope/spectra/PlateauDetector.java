@@ -22,7 +22,7 @@ import java.util.Locale;
  *     the central 20%–80% of its fall takes at most {@code maxWidth} in u. Sharpness is what separates a saddle
  *     escape (a long plateau, then a fall that is quick compared with the time already spent) from the smooth
  *     descent of a run without saddles, which also looks flat at early log-times but falls over decades;</li>
- * <li>a run that passes through a deep valley (S at most a fifth of the peaks) between two large falls (each with a peak S of at
+ * <li>a run that passes through a deep valley ({@link Valleys}) (S at most a fifth of the peaks) between two large falls (each with a peak S of at
  *     least 3·enter and lowering y by 3·minDrop) is cut at the valley: two escapes with a short, slowly falling
  *     plateau between them are not merged into one whose middle sits on that plateau;</li>
  * <li>where spectral snapshots bracket a fall (within {@code spectralGap} in u on each side), it is an escape only
@@ -251,7 +251,7 @@ public final class PlateauDetector {
                 else runs.add(run);
             }
             List<int[]> segments = new ArrayList<>();
-            for (int[] run : runs) segments.addAll(splitAtValleys(gs, gy, run, p));
+            for (int[] run : runs) segments.addAll(Valleys.split(gs, gy, run, p.exit(), p.minDrop()));
             List<int[]> drops = new ArrayList<>();
             for (int[] run : segments) {
                 int peakAt = run[0];
@@ -378,7 +378,7 @@ public final class PlateauDetector {
                 int[] fl = flats.get(f);
                 double t0 = Math.exp(gu[fl[0]]), t1 = Math.exp(gu[fl[1]]);
                 plateauIndex[f] = plateaus.size();
-                plateaus.add(new Plateau(plateaus.size(), t0, t1, meanLoss(s, t0, t1), meanNorm(s, t0, t1)));
+                plateaus.add(new Plateau(plateaus.size(), t0, t1, s.meanLoss(t0, t1), s.meanNorm(t0, t1)));
             }
             List<Escape> escapes = escapes(before, after, plateauIndex, plateaus);
             boolean endsOnPlateau = false;
@@ -401,7 +401,7 @@ public final class PlateauDetector {
                 double lossBefore = Math.exp(gy[d[0]]) - floor;
                 double level = from >= 0 ? plateaus.get(from).loss() : lossBefore;
                 escapes.add(new Escape(e + 1, t0, Math.exp(gu[mids.get(e)]), t1, lossBefore, Math.exp(gy[d[1]]) - floor,
-                        normNear(s, t0), normNear(s, t1), widths.get(e), from, after[e] >= 0 ? plateauIndex[after[e]] : -1,
+                        s.normNear(t0), s.normNear(t1), widths.get(e), from, after[e] >= 0 ? plateauIndex[after[e]] : -1,
                         rise == null ? Double.NaN : rise.logRise(), rise == null ? 0 : rise.index(),
                         rise == null ? Double.NaN : SpectralEscapes.middle(snapshots, rise.index(), rise.before(), rise.after()),
                         onset(d, level)));
@@ -416,62 +416,10 @@ public final class PlateauDetector {
         }
     }
 
-    /**
-     * A run of S > exit cut where it passes between two escapes' falls: around each peak (highest first) a core where
-     * S ≥ max(exit, peak/3); two consecutive cores are cut apart at the lowest S between them when that valley is
-     * deep (S at most a fifth of the lower peak) and both falls are large on their own: peaks of at least VALLEY_PEAK (three times
-     * steeper than a power-law descent, whose noise peaks near enter) and at least 3·minDrop of log-loss on each side.
-     * On reproduce mnist-quick the falls had peaks S = 4.1 and 5.6 and lowered y by 0.69 and 0.86, with S down to
-     * 0.23 between them.
-     */
-    /**
-     * Peak slope of a fall that may be cut from its neighbour at a valley: three times the original enter threshold (1),
-     * steeper than the noise peaks of a power-law descent; kept when enter was lowered to 0.5 (issue 20) so that the
-     * lower entry threshold does not also cut SGD falls into pieces.
-     */
-    static final double VALLEY_PEAK = 3.0;
-
-    static List<int[]> splitAtValleys(double[] gs, double[] gy, int[] run, Settings p) {
-        int a = run[0], b = run[1];
-        boolean[] taken = new boolean[b - a + 1];
-        List<int[]> cores = new ArrayList<>();
-        while (true) {
-            int peak = -1;
-            for (int j = a; j <= b; j++) if (!taken[j - a] && (peak < 0 || gs[j] > gs[peak])) peak = j;
-            if (peak < 0 || gs[peak] < VALLEY_PEAK) break;
-            double level = Math.max(p.exit(), gs[peak] / 3);
-            int lo = peak, hi = peak;
-            while (lo > a && !taken[lo - 1 - a] && gs[lo - 1] >= level) lo--;
-            while (hi < b && !taken[hi + 1 - a] && gs[hi + 1] >= level) hi++;
-            for (int j = lo; j <= hi; j++) taken[j - a] = true;
-            cores.add(new int[] {lo, hi});
-        }
-        if (cores.size() < 2) return List.of(run);
-        cores.sort((x, y) -> Integer.compare(x[0], y[0]));
-        List<int[]> out = new ArrayList<>();
-        int start = a;
-        for (int c = 0; c + 1 < cores.size(); c++) {
-            int valley = cores.get(c)[1];
-            for (int j = cores.get(c)[1]; j <= cores.get(c + 1)[0]; j++) if (gs[j] < gs[valley]) valley = j;
-            if (gs[valley] > Math.min(max(gs, cores.get(c)), max(gs, cores.get(c + 1))) / 5) continue;
-            if (gy[start] - gy[valley] < 3 * p.minDrop() || gy[valley] - gy[cores.get(c + 1)[1]] < 3 * p.minDrop()) continue;
-            out.add(new int[] {start, valley});
-            start = valley;
-        }
-        out.add(new int[] {start, b});
-        return out;
-    }
-
     /** The grid point nearest ln-step u. */
     private static int gridIndex(double[] gu, double u) {
         int j = (int) Math.round((u - gu[0]) / (gu[1] - gu[0]));
         return Math.max(0, Math.min(gu.length - 1, j));
-    }
-
-    private static double max(double[] v, int[] range) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (int j = range[0]; j <= range[1]; j++) m = Math.max(m, v[j]);
-        return m;
     }
 
     /** Kernel-weighted mean of y at u0, total weight, and the variance of that mean under per-bin noise vy. */
@@ -495,37 +443,5 @@ public final class PlateauDetector {
     private static int firstBelow(double[] gy, int from, int to, double level) {
         for (int j = from; j <= to; j++) if (gy[j] <= level) return j;
         return to;
-    }
-
-    private static double meanLoss(LossHistory.Series s, double t0, double t1) {
-        double sum = 0;
-        long n = 0;
-        for (int b = 0; b < s.size(); b++) {
-            if (s.step()[b] < t0 || s.step()[b] > t1) continue;
-            sum += s.loss()[b] * s.count()[b];
-            n += s.count()[b];
-        }
-        return n > 0 ? sum / n : Double.NaN;
-    }
-
-    private static double meanNorm(LossHistory.Series s, double t0, double t1) {
-        double sum = 0;
-        long n = 0;
-        for (int b = 0; b < s.size(); b++) {
-            double v = s.normSquared()[b];
-            if (s.step()[b] < t0 || s.step()[b] > t1 || Double.isNaN(v)) continue;
-            sum += v * s.count()[b];
-            n += s.count()[b];
-        }
-        return n > 0 ? sum / n : Double.NaN;
-    }
-
-    private static double normNear(LossHistory.Series s, double t) {
-        int best = -1;
-        for (int b = 0; b < s.size(); b++) {
-            if (Double.isNaN(s.normSquared()[b])) continue;
-            if (best < 0 || Math.abs(Math.log(s.step()[b] / t)) < Math.abs(Math.log(s.step()[best] / t))) best = b;
-        }
-        return best < 0 ? Double.NaN : s.normSquared()[best];
     }
 }

@@ -11,6 +11,7 @@ import org.saddlescope.linalg.Svd;
 import org.saddlescope.net.Network;
 import org.saddlescope.runs.RunFolder;
 import org.saddlescope.spectra.Cadence;
+import org.saddlescope.runs.RunFiles;
 
 /**
  * The singular values of the network's outputs Y_θ(X_probe) on a fixed probe set (the first {@link #SAMPLES} training
@@ -23,7 +24,7 @@ import org.saddlescope.spectra.Cadence;
 final class OutputProbe {
     static final int SAMPLES = 1000;
     static final Cadence CADENCE = Cadence.parse("log:20");
-    static final String FILE = "outputs.csv";
+    static final String FILE = RunFiles.OUTPUTS;
 
     private final TrainConfig cfg;
     private final List<double[]> rows = new ArrayList<>(); // step, σ_1..σ_k

@@ -29,6 +29,7 @@ import org.saddlescope.theory.EscapeSpeed;
 import org.saddlescope.theory.Proposition34;
 import org.saddlescope.theory.Theorem31;
 import org.saddlescope.trainrun.RunSetup;
+import org.saddlescope.runs.RunFiles;
 
 /**
  * The theory's prediction for a training run, from its data, cost, architecture, θ0 and learning-rate law alone
@@ -216,7 +217,7 @@ public final class Prediction {
             Map<String, Object> yaml = cfg.toMap();
             yaml.remove("steps");
             yaml.remove("epochs");
-            folder.writeYaml("config.yaml", yaml);
+            folder.writeYaml(RunFiles.CONFIG, yaml);
             PredictionFiles.write(folder, o);
             folder.writeManifest("predict", cfg.seed, start, Instant.now(), Map.of("settings", s));
             HtmlReport html = new HtmlReport(folder.root()).title("saddlescope predict: " + o.summary().get("dataset"));

@@ -12,6 +12,7 @@ import org.saddlescope.runs.RunFolder;
 import org.saddlescope.runs.Weights;
 import org.saddlescope.theory.EscapeSpeed;
 import org.saddlescope.train.flow.NormalisedFlow;
+import org.saddlescope.runs.RunFiles;
 
 /**
  * What predict writes: prediction.json, candidates.csv, layers.csv, new_units.csv, plateau.csv, plateau_reduced.csv,
@@ -22,32 +23,32 @@ final class PredictionFiles {
     private PredictionFiles() {}
 
     static void write(RunFolder folder, Prediction.Outcome o) {
-        folder.writeJson("prediction.json", o.summary());
-        try (CsvWriter w = new CsvWriter(folder.path("candidates.csv"), new String[] {"candidate", "widths", "speed_search_subset",
+        folder.writeJson(RunFiles.PREDICTION, o.summary());
+        try (CsvWriter w = new CsvWriter(folder.path(RunFiles.CANDIDATES), new String[] {"candidate", "widths", "speed_search_subset",
                 "speed", "speed_unit"}, false)) {
             for (Prediction.Candidate c : o.candidates()) w.row(c.name(), StaircaseFiles.widths(c.widths()), c.speedSearch(), c.speed(), c.speedUnit());
         }
-        try (CsvWriter w = new CsvWriter(folder.path("layers.csv"), new String[] {"layer", "norm_w", "tail_w", "rank_w",
+        try (CsvWriter w = new CsvWriter(folder.path(RunFiles.LAYERS), new String[] {"layer", "norm_w", "tail_w", "rank_w",
                 "tail_z_sigma", "rank_z_sigma", "nonlinearity", "theorem31_bound"}, false)) {
             for (Diagnostics.Layer l : o.report().layers()) {
                 w.row(l.layer(), l.normW(), l.tailW(), l.rankW(), l.tailZ(), l.rankZ(), l.nonlinearity(),
                         Double.isNaN(l.bound()) ? "vacuous" : l.bound());
             }
         }
-        try (CsvWriter w = new CsvWriter(folder.path("new_units.csv"), new String[] {"layer", "best_unit_value", "gain", "gain_kinks_closed",
+        try (CsvWriter w = new CsvWriter(folder.path(RunFiles.NEW_UNITS), new String[] {"layer", "best_unit_value", "gain", "gain_kinks_closed",
                 "kinks", "measured_gain"}, false)) {
             for (NewUnitTest.Layer l : o.newUnits()) w.row(l.layer(), l.best(), l.gain(), l.gainClosed(), l.kinks(), l.measured());
         }
-        try (CsvWriter w = new CsvWriter(folder.path("plateau.csv"), new String[] {"loss_drop", "reduced_q", "reduced_steps",
+        try (CsvWriter w = new CsvWriter(folder.path(RunFiles.PLATEAU), new String[] {"loss_drop", "reduced_q", "reduced_steps",
                 "simulated_q", "simulated_steps", "aligned_q", "aligned_steps"}, false)) {
             for (Prediction.PlateauEnd e : o.plateau()) {
                 w.row(e.lossDrop(), e.reducedQ(), e.reducedSteps(), e.simulatedQ(), e.simulatedSteps(), e.alignedQ(), e.alignedSteps());
             }
         }
-        trajectory(folder, "plateau_reduced.csv", o.reduced());
-        trajectory(folder, "plateau_simulation.csv", o.simulation());
+        trajectory(folder, RunFiles.PLATEAU_REDUCED, o.reduced());
+        trajectory(folder, RunFiles.PLATEAU_SIMULATION, o.simulation());
         if (o.staircase() != null) StaircaseFiles.write(folder, o.staircase());
-        Weights.save(o.direction(), folder.weights().resolve("direction.npz"));
+        Weights.save(o.direction(), folder.weights().resolve(RunFiles.DIRECTION_WEIGHTS));
         figures(folder, o);
     }
 

@@ -12,6 +12,7 @@ import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.Cost;
 import org.saddlescope.net.Activation;
 import org.saddlescope.net.Network;
+import org.saddlescope.runs.RunFiles;
 import org.saddlescope.runs.Weights;
 import org.saddlescope.spectra.SaddleAnalysis;
 
@@ -27,14 +28,14 @@ final class StaircaseCheck {
 
     static List<TheoryCheck.Row> rows(Path run, Path prediction, Network w0, Dataset data, Cost cost) {
         List<TheoryCheck.Row> rows = new ArrayList<>();
-        List<SaddleHessian.Point> points = Files.exists(run.resolve("checkpoints/steps.bin")) ? SaddleHessian.plateauPoints(run) : List.of();
+        List<PlateauPoints.Point> points = Files.exists(run.resolve(RunFiles.STEP_LOG)) ? PlateauPoints.of(run) : List.of();
         Matrix yPrevPred = null, yPrevObs = null;
         int n = Math.min(2000, data.size());
         try (Matrix x = data.x().columns(0, n).copy()) {
-            for (int k = 1; Files.exists(prediction.resolve("weights/staircase_" + k + ".npz")); k++) {
-                Network pred = Weights.loadNew(prediction.resolve("weights/staircase_" + k + ".npz"), Activation.RELU, DType.F64);
-                SaddleHessian.Point at = null;
-                for (SaddleHessian.Point p : points) if (p.plateau() == k) at = p;
+            Path weights = prediction.resolve(RunFiles.WEIGHTS);
+            for (int k = 1; Files.exists(weights.resolve(RunFiles.staircaseWeights(k))); k++) {
+                Network pred = Weights.loadNew(weights.resolve(RunFiles.staircaseWeights(k)), Activation.RELU, DType.F64);
+                PlateauPoints.Point at = PlateauPoints.plateau(points, k);
                 if (at == null) {
                     rows.add(new TheoryCheck.Row("staircase saddle " + k + ": loss", lossOf(pred, data, cost), Double.NaN,
                             "no plateau " + k + " with weights in the run", "predicted saddle not reached or not detected"));

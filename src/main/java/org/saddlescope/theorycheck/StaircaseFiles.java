@@ -9,6 +9,7 @@ import org.saddlescope.escape.Staircase;
 import org.saddlescope.io.CsvWriter;
 import org.saddlescope.runs.RunFolder;
 import org.saddlescope.runs.Weights;
+import org.saddlescope.runs.RunFiles;
 
 /** staircase.csv and weights/staircase_K.npz, escape_K.npz of a prediction with saddles. */
 final class StaircaseFiles {
@@ -37,7 +38,7 @@ final class StaircaseFiles {
         String[] fixed = {"saddle", "loss", "escape_speed", "escape_speed_unit", "active_widths", "direction", "gradient_norm"};
         System.arraycopy(fixed, 0, header, 0, fixed.length);
         for (int l = 1; l <= L; l++) header[fixed.length + l - 1] = "rank_W" + l;
-        try (CsvWriter w = new CsvWriter(folder.path("staircase.csv"), header, false)) {
+        try (CsvWriter w = new CsvWriter(folder.path(RunFiles.STAIRCASE), header, false)) {
             for (Staircase.Saddle s : stair) {
                 Object[] row = new Object[header.length];
                 row[0] = s.index();
@@ -45,12 +46,12 @@ final class StaircaseFiles {
                 row[2] = Double.isNaN(s.escapeSpeed()) ? null : s.escapeSpeed();
                 row[3] = Double.isNaN(s.escapeSpeedUnit()) ? null : s.escapeSpeedUnit();
                 row[4] = s.network() == null ? "" : widths(s.network().widths());
-                row[5] = s.escape() == null ? "" : "weights/escape_" + s.index() + ".npz";
+                row[5] = s.escape() == null ? "" : RunFiles.WEIGHTS + "/" + RunFiles.escapeWeights(s.index());
                 row[6] = Double.isNaN(s.gradientNorm()) ? null : s.gradientNorm();
                 for (int l = 0; l < L; l++) row[fixed.length + l] = s.ranks()[l];
                 w.row(row);
-                if (s.network() != null) Weights.save(s.network(), folder.weights().resolve("staircase_" + s.index() + ".npz"));
-                if (s.escape() != null) Weights.save(s.escape(), folder.weights().resolve("escape_" + s.index() + ".npz"));
+                if (s.network() != null) Weights.save(s.network(), folder.weights().resolve(RunFiles.staircaseWeights(s.index())));
+                if (s.escape() != null) Weights.save(s.escape(), folder.weights().resolve(RunFiles.escapeWeights(s.index())));
             }
         }
     }

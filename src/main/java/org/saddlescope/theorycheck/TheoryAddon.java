@@ -28,6 +28,7 @@ import org.saddlescope.runs.RunFolder;
 import org.saddlescope.runs.Weights;
 import org.saddlescope.trainrun.RunAddon;
 import org.saddlescope.io.Json;
+import org.saddlescope.runs.RunFiles;
 
 /**
  * What every training run needs before its claims lean on the flow theory (issue 10): weights right after the
@@ -42,6 +43,7 @@ import org.saddlescope.io.Json;
  *     whether the learned tail ratio falls with depth, by an exact permutation test ({@link LowRankByDepth}), over all
  *     layers and over the hidden layers of equal shape (the first and last differ in shape from the rest).</li>
  * <li>flow_faithful.json: {@link FlowFaithful}, judged up to the first snapshot (the escape) when there is one.</li>
+ * <li>weights/steps/: θ at log-spaced steps ({@link WeightSnapshots}); and outputs.csv ({@link OutputProbe}).</li>
  * </ul>
  */
 public final class TheoryAddon implements RunAddon {
@@ -79,7 +81,7 @@ public final class TheoryAddon implements RunAddon {
         }
 
         private void read() {
-            Path p = folder.path("theory_snapshots.json");
+            Path p = folder.path(RunFiles.THEORY_SNAPSHOTS);
             if (!Files.exists(p)) return;
             try {
                 JsonNode n = Json.JSON.readTree(p.toFile());
@@ -112,7 +114,7 @@ public final class TheoryAddon implements RunAddon {
             boolean changed = false;
             for (double f : DROPS) {
                 if (taken.containsKey(f) || mean > (1 - f) * c0) continue;
-                Weights.save(net, folder.weights().resolve("loss_drop_" + key(f) + ".npz"));
+                Weights.save(net, folder.weights().resolve(RunFiles.lossDropWeights(key(f))));
                 taken.put(f, info.step());
                 changed = true;
             }
@@ -126,7 +128,7 @@ public final class TheoryAddon implements RunAddon {
             Map<String, Object> s = new LinkedHashMap<>();
             for (double f : DROPS) s.put(key(f), taken.get(f));
             m.put("snapshots", s);
-            folder.writeJson("theory_snapshots.json", m);
+            folder.writeJson(RunFiles.THEORY_SNAPSHOTS, m);
         }
     }
 
@@ -177,21 +179,21 @@ public final class TheoryAddon implements RunAddon {
 
     /** Reads the run's weights and metrics, writes low_rank_learned.csv/.md and flow_faithful.json. */
     public static List<Snapshot> analyse(RunFolder folder, Network end, long seed) {
-        Path initial = folder.weights().resolve("initial.npz");
+        Path initial = folder.weights().resolve(RunFiles.INITIAL_WEIGHTS);
         if (!Files.exists(initial)) return List.of();
         Network w0 = Weights.loadNew(initial, end.activation(), DType.F64);
         List<Snapshot> snaps = new ArrayList<>();
         Map<String, Long> steps = snapshotSteps(folder);
         for (double f : DROPS) {
-            Path p = folder.weights().resolve("loss_drop_" + key(f) + ".npz");
+            Path p = folder.weights().resolve(RunFiles.lossDropWeights(key(f)));
             Long step = steps.get(key(f));
             if (!Files.exists(p) || step == null) continue;
             snaps.add(snapshot("loss_drop_" + key(f), step, w0, Weights.loadNew(p, end.activation(), DType.F64), seed));
         }
         snaps.add(snapshot("end", lastStep(folder), w0, end.to(DType.F64), seed));
         long escape = snaps.size() > 1 ? snaps.get(0).step() : -1;
-        FlowFaithful.Check ff = Files.exists(folder.path("metrics.csv"))
-                ? FlowFaithful.of(folder.path("metrics.csv"), end.activation().positivelyHomogeneous(), escape) : null;
+        FlowFaithful.Check ff = Files.exists(folder.path(RunFiles.METRICS))
+                ? FlowFaithful.of(folder.path(RunFiles.METRICS), end.activation().positivelyHomogeneous(), escape) : null;
         write(folder, snaps, ff);
         return snaps;
     }
@@ -225,7 +227,7 @@ public final class TheoryAddon implements RunAddon {
     }
 
     private static void write(RunFolder folder, List<Snapshot> snaps, FlowFaithful.Check ff) {
-        try (CsvWriter w = new CsvWriter(folder.path("low_rank_learned.csv"), new String[] {"snapshot", "step", "layer",
+        try (CsvWriter w = new CsvWriter(folder.path(RunFiles.LOW_RANK_LEARNED), new String[] {"snapshot", "step", "layer",
                 "tail_ratio_w", "tail_ratio_learned", "sigma2_over_sigma1_learned", "initial_share", "learned_share"}, false)) {
             for (Snapshot s : snaps) {
                 for (LayerShare l : s.layers()) {
@@ -250,15 +252,15 @@ public final class TheoryAddon implements RunAddon {
         sb.append("One run: the permutation test treats layers as the units; seeds give an interval (saddlescope sweep collect).\n");
         if (ff != null) {
             sb.append("\n## Flow-faithfulness\n\n").append(ff.verdict()).append('\n');
-            folder.writeJson("flow_faithful.json", ff.toMap());
+            folder.writeJson(RunFiles.FLOW_FAITHFUL, ff.toMap());
         }
-        folder.writeText("low_rank_learned.md", sb.toString());
+        folder.writeText(RunFiles.LOW_RANK_LEARNED_MD, sb.toString());
     }
 
     /** Lines for the report and the console: the flow-faithfulness verdict when the run is far from the flow. */
     public static List<String> notes(Path folder) {
         List<String> out = new ArrayList<>();
-        Path p = folder.resolve("flow_faithful.json");
+        Path p = folder.resolve(RunFiles.FLOW_FAITHFUL);
         if (!Files.exists(p)) return out;
         try {
             JsonNode n = Json.JSON.readTree(p.toFile());
@@ -271,7 +273,7 @@ public final class TheoryAddon implements RunAddon {
 
     private static Map<String, Long> snapshotSteps(RunFolder folder) {
         Map<String, Long> m = new LinkedHashMap<>();
-        Path p = folder.path("theory_snapshots.json");
+        Path p = folder.path(RunFiles.THEORY_SNAPSHOTS);
         if (!Files.exists(p)) return m;
         try {
             JsonNode s = Json.JSON.readTree(p.toFile()).path("snapshots");
@@ -283,7 +285,7 @@ public final class TheoryAddon implements RunAddon {
     }
 
     private static long lastStep(RunFolder folder) {
-        Path p = folder.path("metrics.csv");
+        Path p = folder.path(RunFiles.METRICS);
         if (!Files.exists(p)) return -1;
         try {
             List<String> lines = Files.readAllLines(p);

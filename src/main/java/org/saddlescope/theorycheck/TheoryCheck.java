@@ -25,6 +25,7 @@ import org.saddlescope.config.TrainConfig;
 import org.saddlescope.datasets.DataSource;
 import org.saddlescope.io.BadInputException;
 import org.saddlescope.io.CsvWriter;
+import org.saddlescope.runs.RunFiles;
 import org.saddlescope.runs.RunFolder;
 import org.saddlescope.runs.Weights;
 import org.saddlescope.io.Json;
@@ -52,16 +53,16 @@ public final class TheoryCheck {
         /** From a folder written by {@code saddlescope predict}. */
         public static Predicted load(Path dir) {
             try {
-                JsonNode p = Json.JSON.readTree(dir.resolve("prediction.json").toFile());
+                JsonNode p = Json.JSON.readTree(dir.resolve(RunFiles.PREDICTION).toFile());
                 JsonNode d = p.get("direction");
-                Network net = Weights.loadNew(dir.resolve("weights/direction.npz"), Activation.RELU, DType.F64);
+                Network net = Weights.loadNew(dir.resolve(RunFiles.WEIGHTS).resolve(RunFiles.DIRECTION_WEIGHTS), Activation.RELU, DType.F64);
                 List<Prediction.PlateauEnd> ends = new ArrayList<>();
                 for (JsonNode e : p.path("plateau").path("ends")) {
                     ends.add(new Prediction.PlateauEnd(e.get("lossDrop").asDouble(), num(e.get("reducedQ")), num(e.get("reducedSteps")),
                             num(e.get("simulatedQ")), num(e.get("simulatedSteps")), num(e.get("alignedQ")), num(e.get("alignedSteps"))));
                 }
                 double[] st = new double[0], su = new double[0], lo = new double[0];
-                Path flow = dir.resolve("plateau_reduced.csv");
+                Path flow = dir.resolve(RunFiles.PLATEAU_REDUCED);
                 if (Files.exists(flow)) {
                     Table t = Table.read(flow);
                     st = t.column("steps");
@@ -92,17 +93,17 @@ public final class TheoryCheck {
      * {@link #check} writes theory_check.* and the run's report.html is refreshed.
      */
     public static Outcome start(Path run, Path prediction, Prediction.Settings s, ProgressListener progress) {
-        if (!Files.isRegularFile(run.resolve("config.yaml")) || !Files.isRegularFile(run.resolve("metrics.csv"))
-                || !Files.isRegularFile(run.resolve("weights/initial.npz"))) {
+        if (!Files.isRegularFile(run.resolve(RunFiles.CONFIG)) || !Files.isRegularFile(run.resolve(RunFiles.METRICS))
+                || !Files.isRegularFile(run.resolve(RunFiles.WEIGHTS).resolve(RunFiles.INITIAL_WEIGHTS))) {
             throw new BadInputException(run + " is not a train run folder (config.yaml, metrics.csv, weights/initial.npz)");
         }
-        if (prediction != null && !Files.isRegularFile(prediction.resolve("prediction.json"))) {
+        if (prediction != null && !Files.isRegularFile(prediction.resolve(RunFiles.PREDICTION))) {
             throw new BadInputException(prediction + " is not a predict folder (no prediction.json)");
         }
         Path own = run.resolve("prediction");
-        if (prediction == null && Files.isRegularFile(own.resolve("prediction.json"))) prediction = own;
+        if (prediction == null && Files.isRegularFile(own.resolve(RunFiles.PREDICTION))) prediction = own;
         if (prediction == null) {
-            Path yaml = run.resolve("config.yaml");
+            Path yaml = run.resolve(RunFiles.CONFIG);
             Prediction.start(TrainConfig.merge(List.of(TrainConfig.readYaml(yaml)), yaml.toString()), s, own, progress);
             prediction = own;
         }
@@ -119,8 +120,8 @@ public final class TheoryCheck {
 
     /** Compares the run in {@code run} with the prediction; writes theory_check.* and figures/theory_check.* into it. */
     public static Outcome check(RunFolder run, Predicted pred) {
-        TrainConfig cfg = TrainConfig.merge(List.of(TrainConfig.readYaml(run.path("config.yaml"))), run.path("config.yaml").toString());
-        Table m = Table.read(run.path("metrics.csv"));
+        TrainConfig cfg = TrainConfig.merge(List.of(TrainConfig.readYaml(run.path(RunFiles.CONFIG))), run.path(RunFiles.CONFIG).toString());
+        Table m = Table.read(run.path(RunFiles.METRICS));
         double[] step = m.column("step"), loss = m.column("loss");
         double c0 = Double.NaN;
         for (double v : loss) if (Double.isFinite(v)) { c0 = v; break; }
@@ -132,7 +133,7 @@ public final class TheoryCheck {
         summary.put("escape_definition", "onset: first logged window-mean loss " + EscapeDefinition.ONSET_DROP + " below C0; the detector decides whether it is an escape");
         long escapeStep = plateauRows(run, pred, step, loss, c0, rows, summary);
         speedRows(m, step, escapeStep, pred, rows);
-        Network w0 = Weights.loadNew(run.weights().resolve("initial.npz"), cfg.activation, DType.F64);
+        Network w0 = Weights.loadNew(run.weights().resolve(RunFiles.INITIAL_WEIGHTS), cfg.activation, DType.F64);
         Path after = afterEscape(run);
         summary.put("weights_after_escape", run.root().relativize(after).toString());
         Network w = Weights.loadNew(after, cfg.activation, DType.F64);
@@ -149,7 +150,7 @@ public final class TheoryCheck {
                     String.format(Locale.ROOT, "initial share %.3f", s.initialShare()), "predicted: tail ratio of the direction's W_l"));
         }
         rows.addAll(StaircaseCheck.rows(run.root(), pred.folder(), w0, data, Cost.parse(cfg.cost)));
-        FlowFaithful.Check ff = FlowFaithful.of(run.path("metrics.csv"), cfg.activation.positivelyHomogeneous(), escapeStep);
+        FlowFaithful.Check ff = FlowFaithful.of(run.path(RunFiles.METRICS), cfg.activation.positivelyHomogeneous(), escapeStep);
         summary.put("flow_faithful", ff.toMap());
         summary.put("rows", rows);
         TheoryCheckFiles.write(run, rows, summary, ff, step, loss, m.has("speed_unit") ? m.column("speed_unit") : null, pred, shares);
@@ -182,7 +183,7 @@ public final class TheoryCheck {
 
     /** What the detector (this version's, rerun on the step log) says of the observed onset: escape 1's onset and middle, or none. */
     private static String detectorOnset(RunFolder run, long onset) {
-        if (!Files.exists(run.path("checkpoints/steps.bin"))) return "no step log to run the detector on";
+        if (!Files.exists(run.path(RunFiles.STEP_LOG))) return "no step log to run the detector on";
         org.saddlescope.spectra.PlateauDetector.Result det = org.saddlescope.trainrun.SpectraAddon.detect(run.root(), 0,
                 org.saddlescope.spectra.PlateauDetector.Settings.defaults());
         if (det.escapes().isEmpty()) return onset < 0 ? "no escape, and the loss did not fall 1%" : "the loss fell 1% at step " + onset + " but the detector accepted no escape";
@@ -242,16 +243,17 @@ public final class TheoryCheck {
 
     /** The weights on the saddle after the first escape: plateau 1's middle snapshot, else the 10% drop, else the end. */
     private static Path afterEscape(RunFolder run) {
-        if (Files.exists(run.path("checkpoints/steps.bin"))) {
-            for (SaddleHessian.Point p : SaddleHessian.plateauPoints(run.root())) if (p.plateau() == 1) return p.weights();
+        if (Files.exists(run.path(RunFiles.STEP_LOG))) {
+            PlateauPoints.Point p = PlateauPoints.plateau(PlateauPoints.of(run.root()), 1);
+            if (p != null) return p.weights();
         }
         Path snap = firstSnapshot(run);
-        return snap != null ? snap : run.weights().resolve("final.npz");
+        return snap != null ? snap : run.weights().resolve(RunFiles.FINAL_WEIGHTS);
     }
 
     private static Path firstSnapshot(RunFolder run) {
         for (double f : new double[] {0.1, 0.5}) {
-            Path p = run.weights().resolve("loss_drop_" + TheoryAddon.key(f) + ".npz");
+            Path p = run.weights().resolve(RunFiles.lossDropWeights(TheoryAddon.key(f)));
             if (Files.exists(p)) return p;
         }
         return null;

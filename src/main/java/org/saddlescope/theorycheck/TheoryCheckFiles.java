@@ -7,6 +7,7 @@ import java.util.Map;
 import org.saddlescope.io.CsvWriter;
 import org.saddlescope.report.Figures;
 import org.saddlescope.runs.RunFolder;
+import org.saddlescope.runs.RunFiles;
 
 /** check-theory's files: theory_check.json|csv|md and figures/theory_check. */
 final class TheoryCheckFiles {
@@ -14,8 +15,8 @@ final class TheoryCheckFiles {
 
     static void write(RunFolder run, List<TheoryCheck.Row> rows, Map<String, Object> summary, FlowFaithful.Check ff, double[] step, double[] loss,
                       double[] speedUnit, TheoryCheck.Predicted pred, List<TheoryAddon.LayerShare> shares) {
-        run.writeJson("theory_check.json", summary);
-        try (CsvWriter w = new CsvWriter(run.path("theory_check.csv"), new String[] {"quantity", "predicted", "observed", "comparison", "note"}, false)) {
+        run.writeJson(RunFiles.THEORY_CHECK + ".json", summary);
+        try (CsvWriter w = new CsvWriter(run.path(RunFiles.THEORY_CHECK + ".csv"), new String[] {"quantity", "predicted", "observed", "comparison", "note"}, false)) {
             // CsvWriter does not quote: the text columns keep their commas as semicolons
             for (TheoryCheck.Row r : rows) w.row(r.quantity().replace(',', ';'), r.predicted(), r.observed(), r.comparison().replace(',', ';'), r.note().replace(',', ';'));
         }
@@ -28,7 +29,7 @@ final class TheoryCheckFiles {
             sb.append(String.format(Locale.ROOT, "| %s | %.4g | %.4g | %s |%n", r.quantity(), r.predicted(), r.observed(), r.comparison()));
         }
         sb.append("\nFlow-faithfulness: ").append(ff.verdict()).append('\n');
-        run.writeText("theory_check.md", sb.toString());
+        run.writeText(RunFiles.THEORY_CHECK + ".md", sb.toString());
         figure(run, step, loss, speedUnit, pred, shares);
     }
 

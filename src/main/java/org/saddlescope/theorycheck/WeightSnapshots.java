@@ -6,12 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 import org.saddlescope.net.Network;
 import org.saddlescope.runs.RunFolder;
 import org.saddlescope.runs.Weights;
 import org.saddlescope.spectra.Cadence;
+import org.saddlescope.runs.RunFiles;
 
 /**
  * θ saved at 4 log-spaced steps per decade into weights/steps/step_N.npz, so that every plateau of a run has weights
@@ -21,7 +21,6 @@ import org.saddlescope.spectra.Cadence;
  */
 public final class WeightSnapshots {
     static final Cadence CADENCE = Cadence.parse("log:4");
-    public static final String DIR = "steps";
 
     private WeightSnapshots() {}
 
@@ -30,7 +29,7 @@ public final class WeightSnapshots {
     }
 
     static Path file(Path weights, long step) {
-        return weights.resolve(DIR).resolve(String.format(Locale.ROOT, "step_%d.npz", step));
+        return weights.resolve(RunFiles.stepWeights(step));
     }
 
     /** A saved θ: its step and file. */
@@ -39,9 +38,9 @@ public final class WeightSnapshots {
     /** The snapshots of a run folder (weights/steps/), with initial.npz as step 0 and final.npz at {@code lastStep}. */
     public static List<Snapshot> list(Path run, long lastStep) {
         List<Snapshot> out = new ArrayList<>();
-        Path w = run.resolve("weights");
-        if (Files.exists(w.resolve("initial.npz"))) out.add(new Snapshot(0, w.resolve("initial.npz")));
-        Path dir = w.resolve(DIR);
+        Path w = run.resolve(RunFiles.WEIGHTS);
+        if (Files.exists(w.resolve(RunFiles.INITIAL_WEIGHTS))) out.add(new Snapshot(0, w.resolve(RunFiles.INITIAL_WEIGHTS)));
+        Path dir = w.resolve(RunFiles.WEIGHT_STEPS);
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 s.forEach(p -> {
@@ -52,7 +51,7 @@ public final class WeightSnapshots {
                 throw new UncheckedIOException(e);
             }
         }
-        if (lastStep > 0 && Files.exists(w.resolve("final.npz"))) out.add(new Snapshot(lastStep, w.resolve("final.npz")));
+        if (lastStep > 0 && Files.exists(w.resolve(RunFiles.FINAL_WEIGHTS))) out.add(new Snapshot(lastStep, w.resolve(RunFiles.FINAL_WEIGHTS)));
         out.sort((a, b) -> Long.compare(a.step(), b.step()));
         List<Snapshot> unique = new ArrayList<>();
         for (Snapshot s : out) if (unique.isEmpty() || unique.get(unique.size() - 1).step() != s.step()) unique.add(s);

@@ -51,6 +51,7 @@ class CheckTheoryCommandTest {
         assertEquals(rows.size(), csvObserved.length);
         for (int i = 0; i < rows.size(); i++) {
             JsonNode o = rows.get(i).get("observed");
+            // both files print the same double with Java's shortest round-trip form: equal bit for bit
             if (o.isNumber()) assertEquals(o.asDouble(), csvObserved[i], 0.0, rows.get(i).get("quantity").asText());
         }
         assertEquals(3, ends);

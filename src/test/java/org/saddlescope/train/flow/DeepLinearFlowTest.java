@@ -61,8 +61,11 @@ class DeepLinearFlowTest {
             double a = p.norm() / Math.sqrt(2);
             // relTol 1e-10 per step over ~100 steps: 1e-8 relative leaves a margin of ~10×.
             assertEquals(w, a * a, 1e-8 * w, "w at t=" + p.t());
+            // the loss (w − s*)² moves by 2|w − s*|·δw ≤ 2s*·1e-8·w ≤ 2e-8·s*² for the same relative error in w: 1e-8·s*²
+            // holds wherever w has its 1e-8 and fails at any term of the loss that is wrong
             assertEquals((w - st) * (w - st), p.loss(), 1e-8 * st * st, "loss at t=" + p.t());
         }
+        // the last probe sits where the logistic solution has (s* − w)/s* ≈ e^(−4s*t) < 1e-4, a loss well below 1e-6·s*²
         assertTrue(r.probes().get(probes.length - 1).loss() < 1e-6, "the flow learns the teacher");
     }
 
@@ -85,6 +88,8 @@ class DeepLinearFlowTest {
             double tOfA = quad.integrate(100_000, b -> 1 / (2 * (st - Math.pow(b, depth)) * Math.pow(b, depth - 1)), a0, a);
             // relative 1e-7: the integrator's 1e-10 local tolerance amplified by the plateau's sensitivity (~1/a0^L).
             assertEquals(p.t(), tOfA, 1e-7 * tEnd, "t(a) at a=" + a);
+            // the loss is (a^L − s*)² of the state's own a: only the packing and the cost's rounding differ (~1e-15);
+            // 1e-9 absolute on losses of order s*² ~ 1 catches any wrong factor
             assertEquals(Math.pow(Math.pow(a, depth) - st, 2), p.loss(), 1e-9);
         }
     }
@@ -99,6 +104,8 @@ class DeepLinearFlowTest {
         GradientFlow.Result inQ = new GradientFlow(s.start(), s.x(), s.y(), new SquaredError())
                 .run(GradientFlow.Options.realTime(qs[qs.length - 1]).withClock(GradientFlow.Clock.NORMALISED).withProbes(qs));
         for (int i = 0; i < qs.length; i++) {
+            // two integrations of the same path at local tolerance 1e-10 over t ≤ 3 in tens of steps: their times agree to
+            // ~1e-9; 1e-7 absolute on t ~ 1 and 1e-8 on losses ~ 1 allow the clocks' different step sequences, no more
             assertEquals(real.probes().get(i).t(), inQ.probes().get(i).t(), 1e-7, "t at q=" + qs[i]);
             assertEquals(real.probes().get(i).loss(), inQ.probes().get(i).loss(), 1e-8);
         }
@@ -121,8 +128,11 @@ class DeepLinearFlowTest {
         double e1 = distance(exact, gd(start, x, y, T, 0.01));
         double e2 = distance(exact, gd(start, x, y, T, 0.005));
         double moved = distance(exact, GradientFlow.pack(start));
+        // Euler's global error at T = 2 is ~η·T·|dθ/dt|·(Lipschitz constant), a percent of the distance moved at η = 0.01
+        // on this problem; 5% fails for a step of the wrong size or sign
         assertTrue(e1 < 0.05 * moved, "GD with η = 0.01 stays close to the flow: " + e1 + " vs " + moved);
-        // first order: halving η halves the error (ratio 2 up to O(η) corrections).
+        // first order: halving η halves the error; the ratio is 2(1 + O(η)) with O(η) ≈ 1-2% here, so ±0.1 (5%) separates
+        // first order (2) from second order (4) and from no convergence (1)
         assertEquals(2.0, e1 / e2, 0.1, "error ratio " + e1 / e2);
     }
 

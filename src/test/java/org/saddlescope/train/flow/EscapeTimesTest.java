@@ -40,6 +40,8 @@ class EscapeTimesTest {
         assertEquals(GradientFlow.Stop.LOSS_ESCAPE, flow.stop());
         assertTrue(flow.outputEscape().t() < flow.lossEscape().t(), "small outputs come before the loss halves");
         // the squared error's extra (2/N)‖Y‖² term only slows the norm: measured ≥ predicted, by ≲ 1% at this r
+        // (1 − 1e-9): the integrator's event location (local tolerance 1e-10) may put it a hair early; 1%: the measured
+        // excess of the (2/N)‖Y‖² term at rOut = 1e-2·‖Y*‖, which fails if the escape time's formula were off by more
         assertTrue(flow.outputEscape().t() >= predictedT * (1 - 1e-9));
         assertEquals(predictedT, flow.outputEscape().t(), 0.01 * predictedT);
         assertEquals(predictedQ, flow.outputEscape().q(), 0.01 * predictedQ);
@@ -49,10 +51,12 @@ class EscapeTimesTest {
         DescentEscape.Result gd = DescentEscape.run(start, data, new SquaredError(), new LearningRate(c, depth - 2),
                 200_000, rOut, 0.5, ProgressListener.NONE);
         assertTrue(gd.outputStep() > 0 && gd.lossStep() > gd.outputStep());
+        // c = 1e-3 of the plateau's q-length: GD's first-order lag is ~c per event plus O(c) drift, 0.1-0.5% of it, so
+        // 1% in q; t is read through ‖θ‖^(L−2) at each step, which doubles the first-order error: 2%
         assertEquals(flow.outputEscape().q(), gd.outputEscape().q(), 0.01 * predictedQ, "output escape in q");
         assertEquals(flow.lossEscape().q(), gd.lossEscape().q(), 0.01 * flow.lossEscape().q(), "loss escape in q");
         assertEquals(flow.outputEscape().t(), gd.outputEscape().t(), 0.02 * predictedT, "output escape in t");
-        // with p = L − 2 every step advances q by exactly c
+        // with p = L − 2 every step advances q by exactly c (a sum of n equal terms: rounding n·ε ≤ 1e-10 relative)
         assertEquals(gd.outputStep() * c, gd.outputEscape().q(), 1e-9 * gd.outputEscape().q());
     }
 
@@ -67,6 +71,8 @@ class EscapeTimesTest {
         GradientFlow.Result flow = new GradientFlow(start, dir.x(), null, new LocalizedLoss(dir.g()))
                 .run(GradientFlow.Options.realTime(NormLaw.blowUpTime(r0, s, depth)).withEscape(0.3, Double.NaN, true)
                         .withClock(GradientFlow.Clock.REAL));
+        // the localized flow from an aligned start stays on the ray: its escape time is the closed form exactly, so only
+        // the integrator's accuracy (local tolerance 1e-10, event located by dense output) separates them: 1e-8
         assertEquals(NormLaw.alignedOutputEscapeTime(r0, 0.3, s, depth, yRho), flow.outputEscape().t(), 1e-8 * flow.outputEscape().t());
     }
 
@@ -81,6 +87,7 @@ class EscapeTimesTest {
         GradientFlow.Result r = new GradientFlow(su.start(), su.x(), su.y(), new SquaredError())
                 .run(GradientFlow.Options.realTime(1e13).withEscape(Double.NaN, 0.5, true));
         assertEquals(GradientFlow.Stop.LOSS_ESCAPE, r.stop());
+        // the flow's own accuracy (local tolerance 1e-10 over a time of order 1), not ulp(1e13) ≈ 2e-3: 1e-8 relative
         assertEquals(t, r.lossEscape().t(), 1e-8 * t);
     }
 }

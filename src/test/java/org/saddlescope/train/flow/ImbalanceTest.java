@@ -67,12 +67,15 @@ class ImbalanceTest {
             }
         }
         if (act.positivelyHomogeneous()) {
+            // σ(z) − zσ'(z) is 0 in floating point for ReLU-type σ (z·1 − z, or 0·0): the rate is exactly zero
             assertEquals(0, maxRate, 0.0, "homogeneous: the identity's rate vanishes exactly");
             // forced steps: ≈ 1e-9 of error in D each, ~10⁴ of them in this sliding mode: allow 1e-4 (non-homogeneous
             // activations drift by more than 1e-2 on the same run, see below).
             assertTrue(maxDrift < 1e-4, "D conserved along the flow up to kink-stepping error, drift " + maxDrift);
             assertTrue(r.forcedSteps() > 0 || maxDrift < 1e-9, "without kinks D is conserved to integration accuracy");
         } else {
+            // lower bounds that separate the classes: the smooth activations' rates are O(0.1) and their drift O(0.1-1) on
+            // this run, 100x above the homogeneous ones' kink-stepping error (1e-4), so both tests fail if D were conserved
             assertTrue(maxRate > 1e-3, "non-homogeneous: D moves (rate " + maxRate + ")");
             assertTrue(maxDrift > 1e-2, "non-homogeneous: D drifts (" + maxDrift + ")");
         }
@@ -93,6 +96,8 @@ class ImbalanceTest {
         Matrix[] g = net.zerosLike();
         net.backward(ws, dY, g);
         double[] b = Imbalance.ratesFromGradients(net, g);
+        // two sums of ~100 products of O(1) terms in different orders: rounding ~1e-14; 1e-12 relative, with 1 added
+        // for rates near zero
         for (int l = 0; l < a.length; l++) assertEquals(b[l], a[l], 1e-12 * (1 + Math.abs(b[l])));
     }
 
@@ -106,7 +111,9 @@ class ImbalanceTest {
         assertEquals(ActivationClass.QUADRATIC, ActivationClass.of(Activation.GELU));     // σ''(0) = 2φ(0)
         assertEquals(ActivationClass.QUADRATIC, ActivationClass.of(Activation.SILU));     // σ''(0) = 1/2
         assertEquals(ActivationClass.CUBIC, ActivationClass.of(Activation.TANH));         // σ'''(0) = −2
-        // closed forms: tanh''' (0) = −2, GELU σ''(0) = 2/√(2π), SiLU σ''(0) = 1/2, sigmoid σ'''(0) = −1/8
+        // closed forms: tanh''' (0) = −2, GELU σ''(0) = 2/√(2π), SiLU σ''(0) = 1/2, sigmoid σ'''(0) = −1/8.
+        // σ''(0) is evaluated in closed form (rounding only: 1e-12); σ''' by a central difference of σ'' with h = 1e-4,
+        // whose error h²·σ^(5)(0)/6 ≈ 1e-8·|σ^(5)| (tanh: 16 → 3e-8) stays below 1e-7
         assertEquals(-2, ActivationClass.coefficients(Activation.TANH)[2], 1e-7);
         assertEquals(2 / Math.sqrt(2 * Math.PI), ActivationClass.coefficients(Activation.GELU)[1], 1e-12);
         assertEquals(0.5, ActivationClass.coefficients(Activation.SILU)[1], 1e-12);
