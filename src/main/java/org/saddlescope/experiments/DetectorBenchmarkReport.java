@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.saddlescope.report.Figures;
+import org.saddlescope.report.Panel;
 import org.saddlescope.report.HtmlReport;
 import org.saddlescope.spectra.PlateauDetector;
 import org.saddlescope.io.CsvWriter;
@@ -80,8 +81,8 @@ public final class DetectorBenchmarkReport {
     private static Object nan(double v) { return Double.isFinite(v) ? v : null; }
 
     private static void figures(RunFolder folder, List<DetectorBenchmark.CaseResult> results) {
-        Figures.Panel scatter = Figures.panel("Detected against true escape steps", "true step", "detected step").log(true, true);
-        Figures.Panel errors = Figures.panel("Timing error", "log₁₀(detected / true step)", "escapes");
+        Panel scatter = Figures.panel("Detected against true escape steps", "true step", "detected step").log(true, true);
+        Panel errors = Figures.panel("Timing error", "log₁₀(detected / true step)", "escapes");
         double lo = Double.POSITIVE_INFINITY, hi = 0;
         for (boolean relu : new boolean[] {false, true}) {
             for (int batchKind = 0; batchKind < 2; batchKind++) {
@@ -98,14 +99,14 @@ public final class DetectorBenchmarkReport {
                 }
                 if (x.isEmpty()) continue;
                 scatter.series((relu ? "ReLU" : "linear") + (batchKind == 0 ? ", full batch" : ", SGD"), arr(x), arr(y),
-                        Figures.Style.SCATTER, Figures.indexColor(1 + (relu ? 2 : 0) + batchKind));
+                        Panel.Style.SCATTER, Figures.indexColor(1 + (relu ? 2 : 0) + batchKind));
             }
         }
         if (hi > 0) {
             double a = lo / 2, b = hi * 2, f = Math.pow(10, DetectorBenchmark.TOLERANCE_DECADES);
-            scatter.series("detected = true", new double[] {a, b}, new double[] {a, b}, Figures.Style.DASHED, Color.GRAY);
-            scatter.series("±0.2 decades", new double[] {a, b}, new double[] {a * f, b * f}, Figures.Style.DOTTED, Color.LIGHT_GRAY);
-            scatter.series(" ", new double[] {a, b}, new double[] {a / f, b / f}, Figures.Style.DOTTED, Color.LIGHT_GRAY);
+            scatter.series("detected = true", new double[] {a, b}, new double[] {a, b}, Panel.Style.DASHED, Color.GRAY);
+            scatter.series("±0.2 decades", new double[] {a, b}, new double[] {a * f, b * f}, Panel.Style.DOTTED, Color.LIGHT_GRAY);
+            scatter.series(" ", new double[] {a, b}, new double[] {a / f, b / f}, Panel.Style.DOTTED, Color.LIGHT_GRAY);
         }
         List<Double> loss = new ArrayList<>(), spectral = new ArrayList<>();
         for (DetectorBenchmark.CaseResult r : results) {
@@ -124,8 +125,8 @@ public final class DetectorBenchmarkReport {
         }
         if (ex == null && !results.isEmpty()) ex = results.get(results.size() - 1);
         if (ex == null) return;
-        Figures.Panel lp = Figures.panel(ex.c().label(), "step", "loss").log(true, true).line("loss", ex.loss().step(), ex.loss().loss());
-        Figures.Panel mp = Figures.panel("Output singular values against the teacher's", "step", "σₖ(Y) / σₖ(Y*)").logX().yRange(0, 1.1);
+        Panel lp = Figures.panel(ex.c().label(), "step", "loss").log(true, true).line("loss", ex.loss().step(), ex.loss().loss());
+        Panel mp = Figures.panel("Output singular values against the teacher's", "step", "σₖ(Y) / σₖ(Y*)").logX().yRange(0, 1.1);
         for (int k = 0; k < ex.trueSteps().length; k++) {
             if (Double.isFinite(ex.trueSteps()[k])) {
                 lp.vline(ex.trueSteps()[k], "T" + (k + 1), new Color(0x2ca02c));
@@ -134,7 +135,7 @@ public final class DetectorBenchmarkReport {
             double[] st = ex.modeFractions().stream().mapToDouble(row -> row[0]).toArray();
             final int kk = k + 1;
             double[] mk = ex.modeFractions().stream().mapToDouble(row -> row[kk]).toArray();
-            mp.series("r" + (char) ('\u2080' + kk), st, mk, Figures.Style.LINE, Figures.indexColor(kk));
+            mp.series("r" + (char) ('\u2080' + kk), st, mk, Panel.Style.LINE, Figures.indexColor(kk));
         }
         for (PlateauDetector.Escape e : ex.detected().escapes()) lp.vline(e.middleStep(), "E" + e.number());
         Figures.grid("A labelled run", List.of(lp, mp), 2, folder.figures(), "example_run");

@@ -23,6 +23,7 @@ import org.saddlescope.net.Network;
 import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.report.Figures;
+import org.saddlescope.report.Panel;
 import org.saddlescope.report.HtmlReport;
 import org.saddlescope.config.EscapeConfig;
 import org.saddlescope.config.NetworkBuilder;
@@ -202,10 +203,10 @@ public final class EscapeRun {
             nl[i] = floor(l.nonlinearity());
             bound[i] = l.bound();
         }
-        Figures.Panel p = Figures.panel("Rank structure of the best direction (Theorem 3.1; exact 0 drawn at 1e-16)", "layer ℓ", "ratio").logY()
-                .series("tail ratio W_ℓ", layer, tw, Figures.Style.LINE_MARKERS, null)
-                .series("tail ratio σ(Z_ℓ)", layer, tz, Figures.Style.LINE_MARKERS, null)
-                .series("nonlinearity ‖Z^σ−Z‖²/‖Z‖²", layer, nl, Figures.Style.LINE_MARKERS, null);
+        Panel p = Figures.panel("Rank structure of the best direction (Theorem 3.1; exact 0 drawn at 1e-16)", "layer ℓ", "ratio").logY()
+                .series("tail ratio W_ℓ", layer, tw, Panel.Style.LINE_MARKERS, null)
+                .series("tail ratio σ(Z_ℓ)", layer, tz, Panel.Style.LINE_MARKERS, null)
+                .series("nonlinearity ‖Z^σ−Z‖²/‖Z‖²", layer, nl, Panel.Style.LINE_MARKERS, null);
         boolean anyBound = false;
         for (double b : bound) anyBound |= !Double.isNaN(b);
         if (anyBound) p.dashed("Theorem 3.1 bound (ℓ > c²)", layer, bound);
@@ -215,7 +216,7 @@ public final class EscapeRun {
         double[] idx = new double[sorted.length];
         for (int i = 0; i < idx.length; i++) idx[i] = i + 1;
         Figures.save(Figures.panel("Speeds of all starts (√L sphere), sorted", "start (sorted)", "speed s")
-                .series("s", idx, sorted, Figures.Style.SCATTER, null), folder.figures(), "speeds");
+                .series("s", idx, sorted, Panel.Style.SCATTER, null), folder.figures(), "speeds");
     }
 
     /** Exact zeros (rank one, no nonlinearity) cannot sit on a log axis: draw them at 1e-16. */
@@ -238,8 +239,8 @@ public final class EscapeRun {
             }
         }
         Figures.save(Figures.panel("Best speed against depth (Proposition 3.2)", "depth L", "speed s (√L sphere)")
-                .series("random starts only", d, rnd, Figures.Style.LINE_MARKERS, null)
-                .series("warm start: depth L−1 extended (appendix A.4)", d, warm, Figures.Style.LINE_MARKERS, null)
-                .series("best", d, best, Figures.Style.DASHED, null), folder.figures(), "depth_sweep");
+                .series("random starts only", d, rnd, Panel.Style.LINE_MARKERS, null)
+                .series("warm start: depth L−1 extended (appendix A.4)", d, warm, Panel.Style.LINE_MARKERS, null)
+                .series("best", d, best, Panel.Style.DASHED, null), folder.figures(), "depth_sweep");
     }
 }

@@ -18,6 +18,7 @@ import org.saddlescope.runs.RunFiles;
 import org.saddlescope.linalg.Blas;
 import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.report.Figures;
+import org.saddlescope.report.Panel;
 import org.saddlescope.train.flow.GradientFlow;
 import org.saddlescope.train.flow.ScalingFit;
 import org.saddlescope.config.FlowConfig;
@@ -287,9 +288,9 @@ public final class EscapeSweep {
      * interval, beside the predicted slopes; a panel per L.
      */
     static void figure(List<Point> points, List<FitRow> fits, String which, Path dir, String base) {
-        TreeMap<Integer, Figures.Panel> panels = new TreeMap<>();
+        TreeMap<Integer, Panel> panels = new TreeMap<>();
         for (FitRow f : fits) {
-            Figures.Panel p = panels.computeIfAbsent(f.depth(), L -> Figures.panel("Escape time against ε, L = " + L, "ε",
+            Panel p = panels.computeIfAbsent(f.depth(), L -> Figures.panel("Escape time against ε, L = " + L, "ε",
                     "τ (" + which + " escape, t)").logX().logY());
             TreeMap<Double, List<Double>> byEps = new TreeMap<>();
             for (Point q : points) {
@@ -301,7 +302,7 @@ public final class EscapeSweep {
             double[] x = byEps.keySet().stream().mapToDouble(Double::doubleValue).toArray();
             double[] y = byEps.values().stream().mapToDouble(v -> Math.exp(v.stream().mapToDouble(Math::log).average().orElse(Double.NaN))).toArray();
             p.series(String.format(Locale.ROOT, "r=%d: fitted k = %.2f [%.2f, %.2f]", f.r(), f.power().slope(), f.power().low(), f.power().high()),
-                    x, y, Figures.Style.LINE_MARKERS, null);
+                    x, y, Panel.Style.LINE_MARKERS, null);
             // predicted slope −(r−2) through the geometric mean at the smallest ε
             double[] yp = new double[x.length];
             for (int i = 0; i < x.length; i++) yp[i] = y[0] * Math.pow(x[i] / x[0], f.predicted());

@@ -301,7 +301,7 @@ public final class EscapeTimesExperiment {
         try (CsvWriter w = new CsvWriter(folder.path("multimode_loss.csv"), new String[] {"t", "loss"}, false)) {
             for (GradientFlow.Probe p : full.probes()) w.row(p.t(), p.loss());
         }
-        org.saddlescope.report.Figures.Panel fig = org.saddlescope.report.Figures.panel("Multi-mode teacher s = 3, 2, 1: one plateau per mode",
+        org.saddlescope.report.Panel fig = org.saddlescope.report.Figures.panel("Multi-mode teacher s = 3, 2, 1: one plateau per mode",
                 "t", "loss").line("loss", full.probes().stream().mapToDouble(GradientFlow.Probe::t).toArray(),
                 full.probes().stream().mapToDouble(GradientFlow.Probe::loss).toArray()).logX().logY();
         for (int k = 0; k < strengths.length; k++) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.saddlescope.escape.Example1;
 import org.saddlescope.io.CsvWriter;
 import org.saddlescope.report.Figures;
+import org.saddlescope.report.Panel;
 import org.saddlescope.report.HtmlReport;
 import org.saddlescope.runs.RunFolder;
 
@@ -59,7 +60,7 @@ public final class Example1DescentReport {
         double[] y = runs.stream().mapToDouble(Example1Descent.Run::speedAtOnset).toArray();
         double[] z = runs.stream().mapToDouble(Example1Descent.Run::polishedSpeed).toArray();
         double lo = 0.5 * java.util.Arrays.stream(x).min().orElse(1e-4), hi = 2 * java.util.Arrays.stream(x).max().orElse(1);
-        Figures.Panel p = Figures.panel("Example 1: speed of the direction gradient descent escapes along", "initial scale σ0", "speed (√L sphere)").logX()
+        Panel p = Figures.panel("Example 1: speed of the direction gradient descent escapes along", "initial scale σ0", "speed (√L sphere)").logX()
                 .scatter("at the onset", x, y).scatter("after the flow on the sphere (stationary point)", x, z)
                 .dashed("rank-two optimum 1/2", new double[] {lo, hi}, new double[] {Example1.RANK_TWO_SPEED, Example1.RANK_TWO_SPEED})
                 .dashed("rank-one optimum √2 − 1", new double[] {lo, hi}, new double[] {Example1.RANK_ONE_SPEED, Example1.RANK_ONE_SPEED});

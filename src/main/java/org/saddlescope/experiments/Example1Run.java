@@ -15,6 +15,7 @@ import org.saddlescope.escape.Example1Experiment;
 import org.saddlescope.escape.SphereSearch;
 import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.report.Figures;
+import org.saddlescope.report.Panel;
 import org.saddlescope.report.HtmlReport;
 import org.saddlescope.config.Example1Config;
 import org.saddlescope.io.BadInputException;
@@ -210,7 +211,7 @@ public final class Example1Run {
     private static void sweepFigures(RunFolder folder, List<Example1Experiment.WidthResult> sweep, int runs, int steps) {
         int n = sweep.size();
         double[] w = new double[n], fp = new double[n], ff = new double[n], fh = new double[n];
-        List<Figures.Panel> hist = new ArrayList<>();
+        List<Panel> hist = new ArrayList<>();
         List<Double> sx = new ArrayList<>(), sy = new ArrayList<>(), px = new ArrayList<>(), py = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Example1Experiment.WidthResult r = sweep.get(i);
@@ -230,9 +231,9 @@ public final class Example1Run {
             }
         }
         Figures.save(Figures.panel("Fraction of runs faster than rank one (Figure 2, right)", "hidden width", "fraction of runs").logX()
-                .series("PGD: s > √2 − 1", w, fp, Figures.Style.LINE_MARKERS, null)
-                .series("after pruning + polish: s > √2 − 1", w, ff, Figures.Style.LINE_MARKERS, null)
-                .series("after pruning + polish: s = 1/2 (±1e-9)", w, fh, Figures.Style.LINE_MARKERS, null)
+                .series("PGD: s > √2 − 1", w, fp, Panel.Style.LINE_MARKERS, null)
+                .series("after pruning + polish: s > √2 − 1", w, ff, Panel.Style.LINE_MARKERS, null)
+                .series("after pruning + polish: s = 1/2 (±1e-9)", w, fh, Panel.Style.LINE_MARKERS, null)
                 .yRange(0, 1.05).xTicks(w), folder.figures(), "success_fraction");
         double[] wl = {w[0] * 0.8, w[n - 1] * 1.25};
         Figures.save(Figures.panel("Final speeds of all runs (Figure 8)", "hidden width (runs spread around it)", "speed s").logX()
@@ -243,8 +244,8 @@ public final class Example1Run {
     }
 
     private static void solverFigures(RunFolder folder, List<Example1Experiment.SolverTrace> traces, int compareWidth) {
-        Figures.Panel sp = Figures.panel("Speed against iteration (width " + compareWidth + ")", "iteration", "speed s");
-        Figures.Panel rp = Figures.panel("Stationarity residual ‖∇L0 + sρ‖/s", "iteration", "residual").logY();
+        Panel sp = Figures.panel("Speed against iteration (width " + compareWidth + ")", "iteration", "speed s");
+        Panel rp = Figures.panel("Stationarity residual ‖∇L0 + sρ‖/s", "iteration", "residual").logY();
         try (CsvWriter csv = new CsvWriter(folder.path("solvers.csv"), new String[] {"solver", "start", "iteration", "speed", "residual"}, false)) {
             for (Example1Experiment.SolverTrace t : traces) {
                 SphereSearch.Trace tr = t.trace();

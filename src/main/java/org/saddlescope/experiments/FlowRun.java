@@ -20,6 +20,7 @@ import org.saddlescope.net.Network;
 import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.report.Figures;
+import org.saddlescope.report.Panel;
 import org.saddlescope.theory.Imbalance;
 import org.saddlescope.theory.ActivationClass;
 import org.saddlescope.train.flow.GradientFlow;
@@ -186,14 +187,14 @@ public final class FlowRun {
         double[] norm = ps.stream().mapToDouble(GradientFlow.Probe::norm).toArray();
         double[] out = ps.stream().mapToDouble(GradientFlow.Probe::outputNorm).toArray();
         boolean positiveLoss = java.util.Arrays.stream(loss).allMatch(v -> v > 0);
-        Figures.Panel lp = Figures.panel("Loss along the gradient flow", "t", "loss").line("loss", t, loss).logX();
+        Panel lp = Figures.panel("Loss along the gradient flow", "t", "loss").line("loss", t, loss).logX();
         if (positiveLoss) lp.logY();
         if (o.result().lossEscape().reached()) lp.vline(o.result().lossEscape().t(), "loss escape");
         if (o.result().outputEscape().reached()) lp.vline(o.result().outputEscape().t(), "output escape");
         Figures.save(lp, folder.figures(), "loss");
         Figures.save(Figures.panel("Norms", "t", "norm").line("‖θ‖", t, norm).line("‖Y‖ (Frobenius)", t, out).logX().logY(), folder.figures(), "norms");
         if (o.depth() > 1) {
-            Figures.Panel dp = Figures.panel("Imbalance D_ℓ = ‖W_{ℓ+1}‖² − ‖W_ℓ‖²", "t", "D_ℓ").logX();
+            Panel dp = Figures.panel("Imbalance D_ℓ = ‖W_{ℓ+1}‖² − ‖W_ℓ‖²", "t", "D_ℓ").logX();
             for (int l = 0; l < o.depth() - 1; l++) {
                 final int ll = l;
                 dp.line("D_" + (l + 1), t, ps.stream().mapToDouble(p -> p.imbalance()[ll]).toArray());

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.saddlescope.io.CsvWriter;
 import org.saddlescope.report.Figures;
+import org.saddlescope.report.Panel;
 import org.saddlescope.report.HtmlReport;
 import org.saddlescope.runs.RunFolder;
 import org.saddlescope.spectra.PlateauDetector;
@@ -72,7 +73,7 @@ public final class RealRunBenchmarkReport {
         double[] x = lx.stream().mapToDouble(Double::doubleValue).toArray(), y = ly.stream().mapToDouble(Double::doubleValue).toArray();
         if (x.length == 0) return;
         double lo = Math.min(min(x), min(y)), hi = Math.max(max(x), max(y));
-        Figures.Panel p = Figures.panel("Detected escape (loss middle) against the output label", "labelled step", "detected step").log(true, true)
+        Panel p = Figures.panel("Detected escape (loss middle) against the output label", "labelled step", "detected step").log(true, true)
                 .scatter("matched escapes", x, y).dashed("equal", new double[] {lo, hi}, new double[] {lo, hi});
         Figures.save(p, folder.figures(), "real_detected_vs_label");
     }

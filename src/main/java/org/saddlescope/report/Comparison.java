@@ -57,18 +57,18 @@ public final class Comparison {
 
     /** compare_loss: the loss and ‖θ‖ of every run, one colour each, its escapes dashed in its colour. */
     private static void lossAndNorm(List<Run> runs, Path figures) {
-        Figures.Panel loss = Figures.panel("Loss", "step", "loss").log(true, true);
-        Figures.Panel norm = Figures.panel("Parameter norm", "step", "‖θ‖").log(true, true);
+        Panel loss = Figures.panel("Loss", "step", "loss").log(true, true);
+        Panel norm = Figures.panel("Parameter norm", "step", "‖θ‖").log(true, true);
         for (int i = 0; i < runs.size(); i++) {
             Run r = runs.get(i);
             Color c = Figures.indexColor(i + 1);
             if (r.metrics() != null && r.metrics().has("loss")) {
                 double[][] xy = r.metrics().finitePairs("step", "loss", true, true);
-                loss.series(r.label(), xy[0], xy[1], Figures.Style.LINE, c);
+                loss.series(r.label(), xy[0], xy[1], Panel.Style.LINE, c);
             }
             if (r.metrics() != null && r.metrics().has("norm")) {
                 double[][] xy = r.metrics().finitePairs("step", "norm", true, true);
-                norm.series(r.label(), xy[0], xy[1], Figures.Style.LINE, c);
+                norm.series(r.label(), xy[0], xy[1], Panel.Style.LINE, c);
             }
             if (r.escapes() != null) {
                 for (double x : r.escapes().column("middle_step")) if (x > 0) loss.vline(x, null, c);
@@ -81,8 +81,8 @@ public final class Comparison {
 
     /** compare_spectra: per layer, every run's top three singular values (colour: run; line style: index). */
     private static void spectra(List<Run> runs, Path figures) {
-        TreeMap<Integer, Figures.Panel> layers = new TreeMap<>();
-        Figures.Style[] styles = {Figures.Style.LINE, Figures.Style.DASHED, Figures.Style.DOTTED};
+        TreeMap<Integer, Panel> layers = new TreeMap<>();
+        Panel.Style[] styles = {Panel.Style.LINE, Panel.Style.DASHED, Panel.Style.DOTTED};
         for (int i = 0; i < runs.size(); i++) {
             Run r = runs.get(i);
             if (r.spectra() == null) continue;
@@ -95,7 +95,7 @@ public final class Comparison {
                         .add(new double[] {step[row], value[row]});
             }
             for (Map.Entry<Integer, Map<Integer, List<double[]>>> le : byLayer.entrySet()) {
-                Figures.Panel p = layers.computeIfAbsent(le.getKey(),
+                Panel p = layers.computeIfAbsent(le.getKey(),
                         l -> Figures.panel("W" + SpectraFigures.sub(l), "step", "σ₁, σ₂, σ₃").log(true, true).legend(false));
                 for (Map.Entry<Integer, List<double[]>> ie : le.getValue().entrySet()) {
                     List<double[]> pts = ie.getValue();
@@ -120,8 +120,8 @@ public final class Comparison {
             if (r.metrics() != null && r.metrics().has("loss")) {
                 double[][] xy = r.metrics().finitePairs("step", "loss", false, false);
                 if (xy[0].length > 0) {
-                    steps = HtmlTables.round(xy[0][xy[0].length - 1]);
-                    last = HtmlTables.round(xy[1][xy[1].length - 1]);
+                    steps = Html.round(xy[0][xy[0].length - 1]);
+                    last = Html.round(xy[1][xy[1].length - 1]);
                 }
             }
             String es = join(r.escapes(), "middle_step"), dir = join(r.escapes(), "direction"), pl = join(r.plateaus(), "loss");
@@ -193,7 +193,7 @@ public final class Comparison {
     private static String join(Table t, String column) {
         if (t == null || !t.has(column)) return "";
         List<String> out = new ArrayList<>();
-        for (double v : t.column(column)) out.add(Double.isFinite(v) ? HtmlTables.round(v) : "–");
+        for (double v : t.column(column)) out.add(Double.isFinite(v) ? Html.round(v) : "–");
         return String.join(" ", out);
     }
 

@@ -30,9 +30,9 @@ import org.saddlescope.io.AtomicFiles;
 
 /**
  * A figure's layout and its three files: panels in rows under an optional title band, a shared legend at the right
- * when the panels share their series; painted once onto a PNG (at {@link Figures#PNG_SCALE}×), an SVG (text stays
+ * when the panels share their series; painted once onto a PNG (at {@link FigureStyle#PNG_SCALE}×), an SVG (text stays
  * text, coordinates to 1/100 px) and a PDF (text as outlines), each written atomically with bytes that depend on
- * the figure only. A grid is laid out at most {@link Figures#MAX_WIDTH} wide, so report.html shows it at 100% and
+ * the figure only. A grid is laid out at most {@link FigureStyle#MAX_WIDTH} wide, so report.html shows it at 100% and
  * its fonts at their size.
  */
 final class FigureFiles {
@@ -41,65 +41,64 @@ final class FigureFiles {
     private static final int TITLE_BAND = 36;
 
     /** Everything needed to paint a figure onto any Graphics2D. */
-    record Layout(String title, List<Figures.Panel> panels, int cols, int rows, int pw, int ph, int top, int legendWidth,
+    record Layout(String title, List<Panel> panels, int cols, int rows, int pw, int ph, int top, int legendWidth,
                   LegendItemCollection shared, int width, int height) {}
 
     /**
-     * Panels {@code columns} to a row at {@code pw} × {@code ph}; a grid wider than {@link Figures#MAX_WIDTH} gets
-     * narrower panels (not below {@link Figures#MIN_PANEL_WIDTH}), then fewer columns.
+     * Panels {@code columns} to a row at {@code pw} × {@code ph}; a grid wider than {@link FigureStyle#MAX_WIDTH} gets
+     * narrower panels (not below {@link FigureStyle#MIN_PANEL_WIDTH}), then fewer columns.
      */
-    static Layout layout(String title, List<Figures.Panel> panels, int columns, int pw, int ph, boolean grid) {
+    static Layout layout(String title, List<Panel> panels, int columns, int pw, int ph, boolean grid) {
         int cols = Math.min(columns, panels.size());
         int top = title == null || title.isEmpty() ? 0 : TITLE_BAND;
         LegendItemCollection shared = panels.size() > 1 ? sharedLegend(panels) : null;
         int legendWidth = 0;
         if (shared != null) {
-            Graphics2D g = measuring();
+            Graphics2D g = PanelChart.measuring();
             Size2D size = PanelChart.legendTitle(shared).arrange(g, RectangleConstraint.NONE);
             g.dispose();
             legendWidth = (int) Math.ceil(size.getWidth()) + 16;
         }
         if (grid) {
-            while (cols > 1 && (Figures.MAX_WIDTH - legendWidth) / cols < Figures.MIN_PANEL_WIDTH) cols--;
-            int fit = (Figures.MAX_WIDTH - legendWidth) / cols;
+            while (cols > 1 && (FigureStyle.MAX_WIDTH - legendWidth) / cols < FigureStyle.MIN_PANEL_WIDTH) cols--;
+            int fit = (FigureStyle.MAX_WIDTH - legendWidth) / cols;
             if (fit < pw) {
-                ph = (int) Math.round((double) ph * Math.max(fit, Figures.MIN_PANEL_WIDTH) / pw);
-                pw = Math.max(fit, Figures.MIN_PANEL_WIDTH);
+                ph = (int) Math.round((double) ph * Math.max(fit, FigureStyle.MIN_PANEL_WIDTH) / pw);
+                pw = Math.max(fit, FigureStyle.MIN_PANEL_WIDTH);
             }
         }
         int rows = (panels.size() + cols - 1) / cols;
         return new Layout(title, panels, cols, rows, pw, ph, top, legendWidth, shared, cols * pw + legendWidth, top + rows * ph);
     }
 
-    static Figures.Saved write(Layout l, Path dir, String base) {
-        BufferedImage img = new BufferedImage(l.width() * Figures.PNG_SCALE, l.height() * Figures.PNG_SCALE, BufferedImage.TYPE_INT_RGB);
+    /** Paints the figure into {@code png}, {@code svg} and {@code pdf}. */
+    static void write(Layout l, Path png, Path svg, Path pdf) {
+        BufferedImage img = new BufferedImage(l.width() * FigureStyle.PNG_SCALE, l.height() * FigureStyle.PNG_SCALE, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
-        g.scale(Figures.PNG_SCALE, Figures.PNG_SCALE);
+        g.scale(FigureStyle.PNG_SCALE, FigureStyle.PNG_SCALE);
         paint(g, l);
         g.dispose();
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ByteArrayOutputStream pngBytes = new ByteArrayOutputStream();
         try {
-            ImageIO.write(img, "png", png);
+            ImageIO.write(img, "png", pngBytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        SVGGraphics2D svg = new SVGGraphics2D(l.width(), l.height());
-        svg.setDefsKeyPrefix("f"); // the default prefix is a clock reading: the same figure must give the same bytes
-        svg.setGeomDoubleConverter(FigureFiles::twoDecimals); // 1/100 px: invisible at any zoom, a third of the bytes
-        svg.setTransformDoubleConverter(FigureFiles::twoDecimals);
-        paint(svg, l);
+        SVGGraphics2D sg = new SVGGraphics2D(l.width(), l.height());
+        sg.setDefsKeyPrefix("f"); // the default prefix is a clock reading: the same figure must give the same bytes
+        sg.setGeomDoubleConverter(FigureFiles::twoDecimals); // 1/100 px: invisible at any zoom, a third of the bytes
+        sg.setTransformDoubleConverter(FigureFiles::twoDecimals);
+        paint(sg, l);
         String svgText = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + svg.getSVGElement(null, true, new ViewBox(0, 0, l.width(), l.height()), null, null) + "\n";
-        PDFDocument pdf = new PDFDocument();
-        pdf.setTitle(MathText.plain(l.title() != null ? l.title() : l.panels().get(0).title));
-        PDFGraphics2D pg = pdf.createPage(new Rectangle2D.Double(0, 0, l.width(), l.height())).getGraphics2D();
+                + sg.getSVGElement(null, true, new ViewBox(0, 0, l.width(), l.height()), null, null) + "\n";
+        PDFDocument doc = new PDFDocument();
+        doc.setTitle(MathText.plain(l.title() != null ? l.title() : l.panels().get(0).title));
+        PDFGraphics2D pg = doc.createPage(new Rectangle2D.Double(0, 0, l.width(), l.height())).getGraphics2D();
         pg.setRenderingHint(PDFHints.KEY_DRAW_STRING_TYPE, PDFHints.VALUE_DRAW_STRING_TYPE_VECTOR); // Greek without fonts
         paint(pg, l);
-        Path pngPath = dir.resolve(base + ".png"), svgPath = dir.resolve(base + ".svg"), pdfPath = dir.resolve(base + ".pdf");
-        AtomicFiles.writeAtomically(pngPath, png.toByteArray());
-        AtomicFiles.writeAtomically(svgPath, svgText.getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.writeAtomically(pdfPath, fixedDates(pdf.getPDFBytes()));
-        return new Figures.Saved(pngPath, svgPath, pdfPath);
+        AtomicFiles.writeAtomically(png, pngBytes.toByteArray());
+        AtomicFiles.writeAtomically(svg, svgText.getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writeAtomically(pdf, fixedDates(doc.getPDFBytes()));
     }
 
     private static void paint(Graphics2D g, Layout l) {
@@ -110,7 +109,7 @@ final class FigureFiles {
         g.fill(new Rectangle2D.Double(0, 0, l.width(), l.height()));
         if (l.top() > 0) title(g, l);
         for (int k = 0; k < l.panels().size(); k++) {
-            Figures.Panel p = l.panels().get(k);
+            Panel p = l.panels().get(k);
             Rectangle2D area = new Rectangle2D.Double((k % l.cols()) * l.pw(), l.top() + (k / l.cols()) * l.ph(), l.pw(), l.ph());
             // a panel that gives its legend to the grid shows its own when the grid has none to share
             boolean ownLegend = p.legend || l.shared() == null;
@@ -125,7 +124,7 @@ final class FigureFiles {
     }
 
     private static void title(Graphics2D g, Layout l) {
-        g.setFont(Figures.TITLE_FONT);
+        g.setFont(FigureStyle.TITLE_FONT);
         g.setColor(Color.BLACK);
         FontMetrics fm = g.getFontMetrics();
         float y = (float) ((l.top() + fm.getAscent() - fm.getDescent()) / 2.0 + 2);
@@ -134,7 +133,7 @@ final class FigureFiles {
             g.drawString(text, (float) Math.max(4, (l.cols() * l.pw() - fm.stringWidth(text)) / 2.0), y);
             return;
         }
-        var text = MathText.attributed(l.title(), Figures.TITLE_FONT);
+        var text = MathText.attributed(l.title(), FigureStyle.TITLE_FONT);
         double width = new TextLayout(text.getIterator(), g.getFontRenderContext()).getAdvance();
         g.drawString(text.getIterator(), (float) Math.max(4, (l.cols() * l.pw() - width) / 2.0), y);
     }
@@ -143,13 +142,13 @@ final class FigureFiles {
      * One legend for a grid whose panels all have {@code legend(false)} and use each series name with one colour;
      * null otherwise (or when there is at most one name).
      */
-    private static LegendItemCollection sharedLegend(List<Figures.Panel> panels) {
-        Map<String, Figures.Series> first = new LinkedHashMap<>();
+    private static LegendItemCollection sharedLegend(List<Panel> panels) {
+        Map<String, Panel.Series> first = new LinkedHashMap<>();
         Map<String, Color> colors = new LinkedHashMap<>();
-        for (Figures.Panel p : panels) {
+        for (Panel p : panels) {
             if (p.legend) return null;
             for (int si = 0; si < p.series.size(); si++) {
-                Figures.Series s = p.series.get(si);
+                Panel.Series s = p.series.get(si);
                 Color c = PanelChart.color(s, si);
                 Color had = colors.putIfAbsent(s.name(), c);
                 if (had != null && !had.equals(c)) return null;
@@ -158,16 +157,10 @@ final class FigureFiles {
         }
         if (first.size() < 2) return null;
         LegendItemCollection items = new LegendItemCollection();
-        for (Figures.Series s : first.values()) {
+        for (Panel.Series s : first.values()) {
             if (!s.name().isBlank()) items.add(PanelChart.legendItem(MathText.plain(s.name()), s.style(), colors.get(s.name())));
         }
         return items;
-    }
-
-    static Graphics2D measuring() {
-        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        return g;
     }
 
     private static final java.util.regex.Pattern PDF_DATE = java.util.regex.Pattern.compile("/(CreationDate|ModDate) \\(D:\\d{14}");

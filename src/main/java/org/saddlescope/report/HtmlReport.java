@@ -132,10 +132,10 @@ public final class HtmlReport {
         String heading = title != null ? title : "saddlescope run: " + root.toAbsolutePath().normalize().getFileName();
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>").append(esc(heading))
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>").append(Html.esc(heading))
                 .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
-        h.append("<h1>").append(esc(heading)).append("</h1>\n");
-        if (banner != null) h.append("<p class=\"banner\">").append(esc(banner)).append("</p>\n");
+        h.append("<h1>").append(Html.esc(heading)).append("</h1>\n");
+        if (banner != null) h.append("<p class=\"banner\">").append(Html.esc(banner)).append("</p>\n");
         summary(h, manifest);
         Shown shown = new Shown();
         for (Section s : sections()) section(h, s, shown);
@@ -157,7 +157,7 @@ public final class HtmlReport {
         h.append("<section id=\"summary\">\n<h2>Summary</h2>\n");
         if (!notes.isEmpty()) {
             h.append("<ul class=\"findings\">\n");
-            for (String n : notes) h.append("<li>").append(esc(n)).append("</li>\n");
+            for (String n : notes) h.append("<li>").append(Html.esc(n)).append("</li>\n");
             h.append("</ul>\n");
         }
         glance(h, manifest, readText(root.resolve("config.yaml")));
@@ -178,8 +178,8 @@ public final class HtmlReport {
     }
 
     private void section(StringBuilder h, Section s, Shown shown) {
-        h.append("<section id=\"").append(esc(s.id())).append("\">\n<h2>").append(esc(s.title())).append("</h2>\n");
-        for (String p : s.paragraphs()) h.append("<p>").append(esc(p)).append("</p>\n");
+        h.append("<section id=\"").append(Html.esc(s.id())).append("\">\n<h2>").append(Html.esc(s.title())).append("</h2>\n");
+        for (String p : s.paragraphs()) h.append("<p>").append(Html.esc(p)).append("</p>\n");
         for (String f : s.figures()) {
             shown.figures.add(f);
             figure(h, f, shown.figureNumber);
@@ -217,8 +217,8 @@ public final class HtmlReport {
         jsons.remove(root.resolve("manifest.json"));
         for (Path j : jsons) {
             JsonNode n = readJson(j);
-            h.append("<details><summary>").append(esc(root.relativize(j).toString())).append("</summary>\n");
-            h.append(n == null ? "<p class=\"missing\">unreadable JSON</p>\n" : "<pre>" + esc(pretty(n)) + "</pre>\n");
+            h.append("<details><summary>").append(Html.esc(root.relativize(j).toString())).append("</summary>\n");
+            h.append(n == null ? "<p class=\"missing\">unreadable JSON</p>\n" : "<pre>" + Html.esc(pretty(n)) + "</pre>\n");
             h.append("</details>\n");
         }
         h.append("<details><summary>manifest.json</summary>\n");
@@ -229,14 +229,14 @@ public final class HtmlReport {
             Iterator<Map.Entry<String, JsonNode>> it = manifest.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
-                h.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(value(e.getValue())).append("</td></tr>\n");
+                h.append("<tr><th>").append(Html.esc(e.getKey())).append("</th><td>").append(value(e.getValue())).append("</td></tr>\n");
             }
             h.append("</table>\n");
         }
         h.append("</details>\n<details><summary>config.yaml</summary>\n");
         Path config = root.resolve("config.yaml");
         if (Files.isRegularFile(config)) {
-            h.append("<p>Rerun with <code>--config config.yaml</code>.</p>\n<pre>").append(esc(readText(config))).append("</pre>\n");
+            h.append("<p>Rerun with <code>--config config.yaml</code>.</p>\n<pre>").append(Html.esc(readText(config))).append("</pre>\n");
         } else {
             h.append("<p class=\"missing\">no config.yaml</p>\n");
         }
@@ -274,10 +274,10 @@ public final class HtmlReport {
         int half = (list.size() + 1) / 2;
         h.append("<table class=\"kv glance\">\n");
         for (int i = 0; i < half; i++) {
-            h.append("<tr><th>").append(esc(list.get(i).getKey())).append("</th><td>").append(esc(list.get(i).getValue())).append("</td>");
+            h.append("<tr><th>").append(Html.esc(list.get(i).getKey())).append("</th><td>").append(Html.esc(list.get(i).getValue())).append("</td>");
             if (i + half < list.size()) {
                 Map.Entry<String, String> e = list.get(i + half);
-                h.append("<th>").append(esc(e.getKey())).append("</th><td>").append(esc(e.getValue())).append("</td>");
+                h.append("<th>").append(Html.esc(e.getKey())).append("</th><td>").append(Html.esc(e.getValue())).append("</td>");
             }
             h.append("</tr>\n");
         }
@@ -286,7 +286,7 @@ public final class HtmlReport {
 
     private static void put(Map<String, String> rows, String key, JsonNode v) {
         if (v == null || v.isMissingNode() || v.isNull()) return;
-        rows.put(key, v.isNumber() && !v.isIntegralNumber() ? HtmlTables.round(v.asDouble()) : v.asText());
+        rows.put(key, v.isNumber() && !v.isIntegralNumber() ? Html.round(v.asDouble()) : v.asText());
     }
 
     /** An ISO instant to the second, "2026-12-01 17:45:53 UTC"; as given if it is not one. */
@@ -335,19 +335,19 @@ public final class HtmlReport {
         if (!hasPng && !Files.isRegularFile(svg)) return;
         number[0]++;
         String rel = "figures/" + stem + (hasPng ? ".png" : ".svg");
-        h.append("<figure id=\"fig-").append(esc(stem)).append("\"><a href=\"").append(esc(rel)).append("\"><img src=\"")
-                .append(esc(rel)).append("\" alt=\"").append(esc(stem)).append('"');
+        h.append("<figure id=\"fig-").append(Html.esc(stem)).append("\"><a href=\"").append(Html.esc(rel)).append("\"><img src=\"")
+                .append(Html.esc(rel)).append("\" alt=\"").append(Html.esc(stem)).append('"');
         int[] size = hasPng ? pngSize(png) : null;
         if (size != null) {
-            // PNGs are drawn at Figures.PNG_SCALE× for print; shown at their nominal size
-            h.append(" width=\"").append(size[0] / Figures.PNG_SCALE).append("\" height=\"").append(size[1] / Figures.PNG_SCALE).append('"');
+            // PNGs are drawn at FigureStyle.PNG_SCALE× for print; shown at their nominal size
+            h.append(" width=\"").append(size[0] / FigureStyle.PNG_SCALE).append("\" height=\"").append(size[1] / FigureStyle.PNG_SCALE).append('"');
         }
         h.append("></a><figcaption><b>Figure ").append(number[0]).append(".</b> ");
         String cap = captions.getOrDefault(stem, CAPTIONS.get(stem));
-        h.append(cap != null ? cap : esc(stem.replace('_', ' ')));
-        h.append(" <span class=\"files\">").append(esc(stem));
-        if (hasPng && Files.isRegularFile(svg)) h.append(" · <a href=\"figures/").append(esc(stem)).append(".svg\">SVG</a>");
-        if (Files.isRegularFile(pdf)) h.append(" · <a href=\"figures/").append(esc(stem)).append(".pdf\">PDF</a>");
+        h.append(cap != null ? cap : Html.esc(stem.replace('_', ' ')));
+        h.append(" <span class=\"files\">").append(Html.esc(stem));
+        if (hasPng && Files.isRegularFile(svg)) h.append(" · <a href=\"figures/").append(Html.esc(stem)).append(".svg\">SVG</a>");
+        if (Files.isRegularFile(pdf)) h.append(" · <a href=\"figures/").append(Html.esc(stem)).append(".pdf\">PDF</a>");
         h.append("</span></figcaption></figure>\n");
     }
 
@@ -370,8 +370,8 @@ public final class HtmlReport {
 
     private static String value(JsonNode v) {
         if (v == null || v.isNull()) return "<span class=\"missing\">—</span>";
-        if (v.isValueNode()) return esc(v.isNumber() && !v.isIntegralNumber() ? HtmlTables.round(v.asDouble()) : v.asText());
-        return "<pre>" + esc(pretty(v)) + "</pre>";
+        if (v.isValueNode()) return Html.esc(v.isNumber() && !v.isIntegralNumber() ? Html.round(v.asDouble()) : v.asText());
+        return "<pre>" + Html.esc(pretty(v)) + "</pre>";
     }
 
     private static String pretty(JsonNode n) {
@@ -430,24 +430,6 @@ public final class HtmlReport {
         String n = p.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot < 0 ? n : n.substring(0, dot);
-    }
-
-    /** HTML escape for text and attribute values. */
-    public static String esc(String s) {
-        if (s == null) return "";
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<': b.append("&lt;"); break;
-                case '>': b.append("&gt;"); break;
-                case '&': b.append("&amp;"); break;
-                case '"': b.append("&quot;"); break;
-                case '\'': b.append("&#39;"); break;
-                default: b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     /** A journal-like page: serif body, one column of text, figures centred at their nominal size (report.css, inlined). */

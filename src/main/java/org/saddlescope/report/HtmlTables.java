@@ -19,7 +19,7 @@ final class HtmlTables {
 
     /** {@code csv} as a table of its first {@code maxRows} rows, linked by its path relative to {@code outDir}. */
     static void table(StringBuilder h, Path root, Path outDir, Path csv, int maxRows) {
-        h.append("<h3>").append(HtmlReport.esc(root.relativize(csv).toString())).append("</h3>\n");
+        h.append("<h3>").append(Html.esc(root.relativize(csv).toString())).append("</h3>\n");
         List<String[]> rows = new ArrayList<>();
         long total = 0;
         String[] header = null;
@@ -32,18 +32,18 @@ final class HtmlTables {
                 total++;
             }
         } catch (IOException | UncheckedIOException e) {
-            h.append("<p class=\"missing\">unreadable: ").append(HtmlReport.esc(String.valueOf(e.getMessage()))).append("</p>\n");
+            h.append("<p class=\"missing\">unreadable: ").append(Html.esc(String.valueOf(e.getMessage()))).append("</p>\n");
             return;
         }
         if (header == null) { h.append("<p class=\"missing\">empty</p>\n"); return; }
         h.append("<div class=\"scroll\"><table class=\"data\">\n<thead><tr>");
-        for (String c : header) h.append("<th>").append(HtmlReport.esc(c)).append("</th>");
+        for (String c : header) h.append("<th>").append(Html.esc(c)).append("</th>");
         h.append("</tr></thead>\n<tbody>\n");
         for (String[] row : rows) {
             h.append("<tr>");
             for (String c : row) {
                 String shown = cell(c);
-                h.append(shown.equals(c) ? "<td>" : "<td title=\"" + HtmlReport.esc(c) + "\">").append(HtmlReport.esc(shown)).append("</td>");
+                h.append(shown.equals(c) ? "<td>" : "<td title=\"" + Html.esc(c) + "\">").append(Html.esc(shown)).append("</td>");
             }
             h.append("</tr>\n");
         }
@@ -51,7 +51,7 @@ final class HtmlTables {
         h.append("<p class=\"count\">").append(total).append(total == 1 ? " row" : " rows");
         if (total > rows.size()) h.append(", first ").append(rows.size()).append(" shown");
         String rel = outDir.toAbsolutePath().normalize().relativize(csv.toAbsolutePath().normalize()).toString();
-        h.append(" · <a href=\"").append(HtmlReport.esc(rel)).append("\">").append(HtmlReport.esc(csv.getFileName().toString())).append("</a> (full precision)</p>\n");
+        h.append(" · <a href=\"").append(Html.esc(rel)).append("\">").append(Html.esc(csv.getFileName().toString())).append("</a> (full precision)</p>\n");
     }
 
     /** A CSV cell as shown: decimals rounded to 4 significant digits; integers, text and blanks as they are. */
@@ -59,25 +59,10 @@ final class HtmlTables {
         String t = c.trim();
         if (t.isEmpty() || !(t.contains(".") || t.contains("e") || t.contains("E"))) return c;
         try {
-            return round(Double.parseDouble(t));
+            return Html.round(Double.parseDouble(t));
         } catch (NumberFormatException e) {
             return c;
         }
-    }
-
-    /** 4 significant digits, plain between 10⁻³ and 10⁶, scientific (1.234e-05) outside; trailing zeros dropped. */
-    static String round(double v) {
-        if (!Double.isFinite(v)) return Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
-        if (v == 0) return "0";
-        double a = Math.abs(v);
-        if (a >= 1e-3 && a < 1e6) {
-            int decimals = Math.max(0, 3 - (int) Math.floor(Math.log10(a)));
-            String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
-            return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
-        }
-        String s = String.format(Locale.ROOT, "%.3e", v);
-        int e = s.indexOf('e');
-        return s.substring(0, e).replaceAll("0+$", "").replaceAll("\\.$", "") + s.substring(e);
     }
 
     /** Splits one CSV line (RFC 4180 quotes: "a,b" and "" inside quotes). */

@@ -4,10 +4,12 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.Shape;
 import java.awt.Stroke;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +38,7 @@ import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
- * One {@link Figures.Panel} as a JFreeChart chart: its series (thinned to what a figure can show), error bars,
+ * One {@link Panel} as a JFreeChart chart: its series (thinned to what a figure can show), error bars,
  * axes ({@link PaperAxis}: integer ticks where every value is whole), shaded bands and labelled markers, and its
  * legend. A series drawn on a log axis says in its legend how many of its values were not positive (a log axis
  * cannot show them), so nothing is dropped silently.
@@ -61,7 +63,7 @@ final class PanelChart {
         }
     }
 
-    static JFreeChart chart(Figures.Panel p, boolean showLegend, RectangleEdge legendEdge, double panelWidth) {
+    static JFreeChart chart(Panel p, boolean showLegend, RectangleEdge legendEdge, double panelWidth) {
         XYPlot plot = new XYPlot();
         plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);
         Extent e = series(plot, p);
@@ -70,11 +72,11 @@ final class PanelChart {
         double plotWidth = panelWidth * (showLegend && legendEdge == RectangleEdge.RIGHT ? 0.68 : 0.82);
         addBands(plot, p, ranges[0], plotWidth);
         addMarkers(plot, p, ranges[0], plotWidth);
-        JFreeChart chart = new JFreeChart(null, Figures.PANEL_TITLE_FONT, plot, false);
+        JFreeChart chart = new JFreeChart(null, FigureStyle.PANEL_TITLE_FONT, plot, false);
         if (!p.title.isEmpty()) {
             // text stays text (searchable in the SVG) unless Unicode cannot write its sub- or superscripts
-            if (MathText.unicodeOnly(p.title)) chart.setTitle(new TextTitle(MathText.plain(p.title), Figures.PANEL_TITLE_FONT));
-            else chart.addSubtitle(new MathTitle(p.title, Figures.PANEL_TITLE_FONT));
+            if (MathText.unicodeOnly(p.title)) chart.setTitle(new TextTitle(MathText.plain(p.title), FigureStyle.PANEL_TITLE_FONT));
+            else chart.addSubtitle(new MathTitle(p.title, FigureStyle.PANEL_TITLE_FONT));
         }
         chart.setBackgroundPaint(Color.WHITE);
         chart.setAntiAlias(true);
@@ -86,21 +88,21 @@ final class PanelChart {
     }
 
     /** Every series (and its error bars, drawn after the lines) onto the plot. */
-    private static Extent series(XYPlot plot, Figures.Panel p) {
+    private static Extent series(XYPlot plot, Panel p) {
         Extent e = new Extent(p.series.size());
         List<Object[]> errorSets = new ArrayList<>(); // collection, series, renderer
         for (int si = 0; si < p.series.size(); si++) {
-            Figures.Series s = p.series.get(si);
+            Panel.Series s = p.series.get(si);
             Color color = color(s, si);
             double[][] xy = plotted(s, p, e, si);
-            for (Figures.Bars b : p.bars) if (b.of().equals(s.name())) errorBars(b, s.name(), p, color, e, errorSets);
+            for (Panel.Bars b : p.bars) if (b.of().equals(s.name())) errorBars(b, s.name(), p, color, e, errorSets);
             if (xy[0].length == 0) continue;
-            double[][] shown = s.style() == Figures.Style.SCATTER ? xy : thin(xy[0], xy[1], xy[0].length);
+            double[][] shown = s.style() == Panel.Style.SCATTER ? xy : thin(xy[0], xy[1], xy[0].length);
             XYSeries xs = new XYSeries(s.name(), false, true);
             for (int i = 0; i < shown[0].length; i++) xs.add(shown[0][i], shown[1][i], false);
             plot.setDataset(e.added, new XYSeriesCollection(xs));
             plot.setRenderer(e.added, renderer(s.style(), color));
-            e.points |= s.style() == Figures.Style.SCATTER || s.style() == Figures.Style.LINE_MARKERS;
+            e.points |= s.style() == Panel.Style.SCATTER || s.style() == Panel.Style.LINE_MARKERS;
             e.added++;
         }
         for (Object[] es : errorSets) {
@@ -113,7 +115,7 @@ final class PanelChart {
     }
 
     /** A series' finite points in plotted coordinates (log10 on log axes), counting what a log y axis hides. */
-    private static double[][] plotted(Figures.Series s, Figures.Panel p, Extent e, int si) {
+    private static double[][] plotted(Panel.Series s, Panel p, Extent e, int si) {
         int n = 0;
         double[] x = new double[s.x().length], y = new double[s.y().length];
         for (int i = 0; i < s.x().length; i++) {
@@ -131,7 +133,7 @@ final class PanelChart {
         return new double[][] {Arrays.copyOf(x, n), Arrays.copyOf(y, n)};
     }
 
-    private static void errorBars(Figures.Bars b, String name, Figures.Panel p, Color color, Extent e, List<Object[]> out) {
+    private static void errorBars(Panel.Bars b, String name, Panel p, Color color, Extent e, List<Object[]> out) {
         YIntervalSeries ys = new YIntervalSeries(name + " (interval)", false, true);
         for (int i = 0; i < b.x().length; i++) {
             double bx = b.x()[i], lo = b.low()[i], hi = b.high()[i];
@@ -157,7 +159,7 @@ final class PanelChart {
     }
 
     /** Axis ranges (plotted coordinates: {x, y}) and the axes themselves. */
-    private static double[][] axes(XYPlot plot, Figures.Panel p, Extent e) {
+    private static double[][] axes(XYPlot plot, Panel p, Extent e) {
         if (e.added == 0) { e.xlo = 0; e.xhi = 1; e.ylo = 0; e.yhi = 1; }
         // points and histogram bars get a margin so none sits on the frame; curves run edge to edge
         double[] xr = range(p.xMin, p.xMax, e.xlo, e.xhi, p.logX, e.points || p.floorZero ? 0.03 : 0);
@@ -189,11 +191,11 @@ final class PanelChart {
         if (empty) plot.setDataset(0, new XYSeriesCollection()); // the plot shows its "no data" message over empty axes
     }
 
-    private static void legend(JFreeChart chart, Figures.Panel p, RectangleEdge edge, int[] hidden) {
+    private static void legend(JFreeChart chart, Panel p, RectangleEdge edge, int[] hidden) {
         LegendItemCollection items = new LegendItemCollection();
         int longest = 0;
         for (int si = 0; si < p.series.size(); si++) {
-            Figures.Series s = p.series.get(si);
+            Panel.Series s = p.series.get(si);
             if (s.name().isBlank()) continue; // a blank name: no legend entry
             String label = MathText.plain(s.name()) + (hidden[si] > 0 ? " (" + hidden[si] + " ≤ 0 not shown)" : "");
             items.add(legendItem(label, s.style(), color(s, si)));
@@ -202,7 +204,7 @@ final class PanelChart {
         if (longest > 24) edge = RectangleEdge.BOTTOM; // a long legend beside the plot would squeeze it
         LegendTitle lt = edge == RectangleEdge.BOTTOM ? new LegendTitle(() -> items) : legendTitle(items);
         if (edge == RectangleEdge.BOTTOM) {
-            lt.setItemFont(Figures.LEGEND_FONT);
+            lt.setItemFont(FigureStyle.LEGEND_FONT);
             lt.setFrame(BlockBorder.NONE);
         }
         lt.setPosition(edge);
@@ -211,14 +213,14 @@ final class PanelChart {
         chart.addLegend(lt);
     }
 
-    static Color color(Figures.Series s, int index) {
-        return s.color() != null ? s.color() : Figures.PALETTE[index % Figures.PALETTE.length];
+    static Color color(Panel.Series s, int index) {
+        return s.color() != null ? s.color() : FigureStyle.PALETTE[index % FigureStyle.PALETTE.length];
     }
 
-    static LegendItem legendItem(String label, Figures.Style style, Color c) {
+    static LegendItem legendItem(String label, Panel.Style style, Color c) {
         Shape line = new Line2D.Double(-9, 0, 9, 0);
-        boolean shape = style == Figures.Style.SCATTER || style == Figures.Style.LINE_MARKERS;
-        boolean lines = style != Figures.Style.SCATTER;
+        boolean shape = style == Panel.Style.SCATTER || style == Panel.Style.LINE_MARKERS;
+        boolean lines = style != Panel.Style.SCATTER;
         return new LegendItem(label, null, null, null, shape, new Ellipse2D.Double(-3, -3, 6, 6), true, c, false, c,
                 stroke(style), lines, line, stroke(style), c);
     }
@@ -226,31 +228,38 @@ final class PanelChart {
     static LegendTitle legendTitle(LegendItemCollection items) {
         LegendTitle lt = new LegendTitle(() -> items, new org.jfree.chart.block.ColumnArrangement(),
                 new org.jfree.chart.block.ColumnArrangement());
-        lt.setItemFont(Figures.LEGEND_FONT);
+        lt.setItemFont(FigureStyle.LEGEND_FONT);
         lt.setFrame(BlockBorder.NONE);
         lt.setBackgroundPaint(Color.WHITE);
         lt.setItemLabelPadding(new RectangleInsets(1, 4, 1, 2));
         return lt;
     }
 
-    private static XYItemRenderer renderer(Figures.Style style, Color color) {
-        XYLineAndShapeRenderer r = style == Figures.Style.STEP ? new XYStepRenderer() : new XYLineAndShapeRenderer();
+    private static XYItemRenderer renderer(Panel.Style style, Color color) {
+        XYLineAndShapeRenderer r = style == Panel.Style.STEP ? new XYStepRenderer() : new XYLineAndShapeRenderer();
         r.setDrawSeriesLineAsPath(true); // one path per series: smooth dashes, compact SVG
         r.setSeriesPaint(0, color);
         r.setSeriesStroke(0, stroke(style));
-        r.setSeriesLinesVisible(0, style != Figures.Style.SCATTER);
-        boolean shapes = style == Figures.Style.SCATTER || style == Figures.Style.LINE_MARKERS;
+        r.setSeriesLinesVisible(0, style != Panel.Style.SCATTER);
+        boolean shapes = style == Panel.Style.SCATTER || style == Panel.Style.LINE_MARKERS;
         r.setSeriesShapesVisible(0, shapes);
         if (shapes) r.setSeriesShape(0, new Ellipse2D.Double(-3, -3, 6, 6));
         return r;
     }
 
-    static Stroke stroke(Figures.Style s) {
+    static Stroke stroke(Panel.Style s) {
         switch (s) {
             case DASHED: return new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 3f}, 0f);
             case DOTTED: return new BasicStroke(1.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {1f, 3f}, 0f);
             default: return new BasicStroke(1.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
         }
+    }
+
+    /** A graphics context for measuring text (as the PNG draws it: antialiased). */
+    static Graphics2D measuring() {
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        return g;
     }
 
     /** Log axes carry log10 of the data; the ticks are labelled with the values. */
@@ -272,8 +281,8 @@ final class PanelChart {
 
     /** Label rows: a label goes on the first row where it does not overlap the previous label of that row. */
     private static int[] stagger(double[] frac, String[] labels, double plotWidth) {
-        Graphics2D g = FigureFiles.measuring();
-        FontMetrics fm = g.getFontMetrics(Figures.MARK_FONT);
+        Graphics2D g = measuring();
+        FontMetrics fm = g.getFontMetrics(FigureStyle.MARK_FONT);
         g.dispose();
         int[] row = new int[frac.length];
         List<Double> rowEnd = new ArrayList<>();
@@ -291,9 +300,9 @@ final class PanelChart {
         return row;
     }
 
-    private static void addMarkers(XYPlot plot, Figures.Panel p, double[] xr, double plotWidth) {
-        List<Figures.Marker> ms = new ArrayList<>();
-        for (Figures.Marker m : p.markers) if (!(p.logX && m.x() <= 0)) ms.add(m);
+    private static void addMarkers(XYPlot plot, Panel p, double[] xr, double plotWidth) {
+        List<Panel.Marker> ms = new ArrayList<>();
+        for (Panel.Marker m : p.markers) if (!(p.logX && m.x() <= 0)) ms.add(m);
         double[] frac = new double[ms.size()];
         String[] labels = new String[ms.size()];
         for (int i = 0; i < ms.size(); i++) {
@@ -308,7 +317,7 @@ final class PanelChart {
             if (labels[i] != null && !labels[i].isEmpty()) {
                 boolean right = frac[i] > 0.9; // near the right edge the label goes left of its line
                 vm.setLabel(labels[i]);
-                vm.setLabelFont(Figures.MARK_FONT);
+                vm.setLabelFont(FigureStyle.MARK_FONT);
                 vm.setLabelPaint(mc);
                 vm.setLabelBackgroundColor(new Color(255, 255, 255, 200));
                 vm.setLabelAnchor(right ? RectangleAnchor.TOP_LEFT : RectangleAnchor.TOP_RIGHT);
@@ -319,13 +328,13 @@ final class PanelChart {
         }
     }
 
-    private static void addBands(XYPlot plot, Figures.Panel p, double[] xr, double plotWidth) {
-        List<Figures.Band> bs = new ArrayList<>();
-        for (Figures.Band b : p.bands) if (!(p.logX && b.x1() <= 0)) bs.add(b);
+    private static void addBands(XYPlot plot, Panel p, double[] xr, double plotWidth) {
+        List<Panel.Band> bs = new ArrayList<>();
+        for (Panel.Band b : p.bands) if (!(p.logX && b.x1() <= 0)) bs.add(b);
         double[] frac = new double[bs.size()], x0 = new double[bs.size()];
         String[] labels = new String[bs.size()];
         for (int i = 0; i < bs.size(); i++) {
-            Figures.Band b = bs.get(i);
+            Panel.Band b = bs.get(i);
             x0[i] = p.logX ? tx(Math.max(b.x0(), Math.pow(10, xr[0])), true) : b.x0();
             frac[i] = (Math.max(x0[i], xr[0]) - xr[0]) / (xr[1] - xr[0]);
             labels[i] = MathText.plain(b.label());
@@ -338,7 +347,7 @@ final class PanelChart {
             im.setAlpha(1f); // the paint carries the tint's alpha
             if (labels[i] != null && !labels[i].isEmpty()) {
                 im.setLabel(labels[i]);
-                im.setLabelFont(Figures.MARK_FONT);
+                im.setLabelFont(FigureStyle.MARK_FONT);
                 im.setLabelPaint(c.darker());
                 boolean right = frac[i] > 0.85; // near the right edge the label ends where the band ends
                 im.setLabelBackgroundColor(new Color(255, 255, 255, 0));

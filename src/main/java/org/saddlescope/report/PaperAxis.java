@@ -28,10 +28,10 @@ final class PaperAxis extends NumberAxis {
     PaperAxis(String label, boolean log) {
         super(MathText.plain(label));
         this.log = log;
-        if (!MathText.unicodeOnly(label)) setAttributedLabel(MathText.attributed(label, Figures.LABEL_FONT));
+        if (!MathText.unicodeOnly(label)) setAttributedLabel(MathText.attributed(label, FigureStyle.LABEL_FONT));
         setAutoRange(false);
-        setLabelFont(Figures.LABEL_FONT);
-        setTickLabelFont(Figures.TICK_FONT);
+        setLabelFont(FigureStyle.LABEL_FONT);
+        setTickLabelFont(FigureStyle.TICK_FONT);
         setTickMarkInsideLength(0);
         setTickMarkOutsideLength(4);
         setMinorTickMarksVisible(true);

@@ -48,13 +48,13 @@ public final class SpectraFigures {
         if (metrics == null || !metrics.has("loss")) return;
         double[][] xy = metrics.finitePairs("step", "loss", false, false);
         if (xy[0].length < 2) return;
-        Figures.Panel p = Figures.panel("Training loss", "step", "loss (mean over each logging window)").line("loss", xy[0], xy[1]);
+        Panel p = Figures.panel("Training loss", "step", "loss (mean over each logging window)").line("loss", xy[0], xy[1]);
         if (firstStep >= 0) p.vline(firstStep, "after escape 1");
         if (endStep >= 0) p.vline(endStep, "end");
         saved.add(Figures.save(p, dir, "loss_snapshots"));
 
         double[][] lxy = metrics.finitePairs("step", "loss", true, true);
-        Figures.Panel q = Figures.panel("Plateaus and escapes", "step", "loss").log(true, true).line("loss", lxy[0], lxy[1]);
+        Panel q = Figures.panel("Plateaus and escapes", "step", "loss").log(true, true).line("loss", lxy[0], lxy[1]);
         Table sm = readTable(run.resolve("loss_smoothed.csv"));
         if (sm != null && sm.rows() >= 2) {
             double[][] s = sm.finitePairs("step", "smoothed_loss", true, true);
@@ -86,16 +86,16 @@ public final class SpectraFigures {
     /** spectra / spectra_log: one panel per layer, one colour per index σ_i (Figures 3–6, top rows). */
     private static void spectraGrid(TreeMap<Integer, TreeMap<Integer, List<double[]>>> series, Table escapes, boolean logY, Path dir,
                                     List<Figures.Saved> saved) {
-        List<Figures.Panel> panels = new ArrayList<>();
+        List<Panel> panels = new ArrayList<>();
         for (var le : series.entrySet()) {
-            Figures.Panel p = Figures.panel("W" + sub(le.getKey()), "step", "singular value").legend(false);
+            Panel p = Figures.panel("W" + sub(le.getKey()), "step", "singular value").legend(false);
             if (logY) p.logY();
             for (var ie : le.getValue().entrySet()) {
                 List<double[]> keep = new ArrayList<>();
                 for (double[] pt : ie.getValue()) if (!logY || pt[1] > 0) keep.add(pt);
                 if (keep.isEmpty()) continue;
                 p.series("σ" + sub(ie.getKey()), keep.stream().mapToDouble(a -> a[0]).toArray(),
-                        keep.stream().mapToDouble(a -> a[1]).toArray(), Figures.Style.LINE, Figures.indexColor(ie.getKey()));
+                        keep.stream().mapToDouble(a -> a[1]).toArray(), Panel.Style.LINE, Figures.indexColor(ie.getKey()));
             }
             addEscapes(p, escapes, false);
             if (p.seriesCount() > 0) panels.add(p);
@@ -108,11 +108,11 @@ public final class SpectraFigures {
     /** layer_spectra: every layer's singular values after the first escape and at the end (Figure 1 centre and right). */
     private static void layerSpectra(TreeMap<Integer, TreeMap<Integer, List<double[]>>> series, long firstStep, long endStep, Path dir,
                                      List<Figures.Saved> saved) {
-        List<Figures.Panel> snaps = new ArrayList<>();
+        List<Panel> snaps = new ArrayList<>();
         for (long[] which : new long[][] {{firstStep, 0}, {endStep, 1}}) {
             long s = which[0];
             if (s < 0) continue;
-            Figures.Panel p = Figures.panel((which[1] == 0 ? "After the first escape" : "End of training")
+            Panel p = Figures.panel((which[1] == 0 ? "After the first escape" : "End of training")
                     + String.format(Locale.ROOT, " (step %d)", s), "index i", "singular value σᵢ").logY();
             for (var le : series.entrySet()) {
                 List<Double> v = new ArrayList<>();
@@ -121,7 +121,7 @@ public final class SpectraFigures {
                 }
                 if (v.isEmpty()) continue;
                 p.series("W" + sub(le.getKey()), indexes(v.size()), v.stream().mapToDouble(Double::doubleValue).toArray(),
-                        Figures.Style.LINE_MARKERS, Figures.indexColor(le.getKey()));
+                        Panel.Style.LINE_MARKERS, Figures.indexColor(le.getKey()));
             }
             if (p.seriesCount() > 0) snaps.add(p.legend(false));
         }
@@ -129,7 +129,7 @@ public final class SpectraFigures {
     }
 
     /** Escapes as dashed lines at their middle steps, labelled E1, E2, ... (or unlabelled). */
-    static void addEscapes(Figures.Panel p, Table escapes, boolean labels) {
+    static void addEscapes(Panel p, Table escapes, boolean labels) {
         if (escapes == null) return;
         for (int i = 0; i < escapes.rows(); i++) {
             double x = escapes.column("middle_step")[i];
@@ -169,15 +169,15 @@ public final class SpectraFigures {
         double from = s.path("loss_start").asDouble(Double.NaN), to = s.path("loss_end").asDouble(Double.NaN);
         if (ne == 0 && Double.isFinite(from) && org.saddlescope.spectra.EscapeDefinition.reached(to, from)) {
             sb.append(String.format(Locale.ROOT, "No escape detected, although the smoothed loss fell from %s to %s (%.1f%%): no fall passed "
-                    + "the detector's tests (a sharp fall after a plateau, a singular value rising across it)", HtmlTables.round(from),
-                    HtmlTables.round(to), 100 * (to - from) / from));
+                    + "the detector's tests (a sharp fall after a plateau, a singular value rising across it)", Html.round(from),
+                    Html.round(to), 100 * (to - from) / from));
         } else {
             sb.append(ne == 0 ? "No escape detected" : ne == 1 ? "1 escape" : ne + " escapes");
         }
         for (int i = 0; i < ne; i++) {
             sb.append(i == 0 ? ": " : "; ").append(String.format(Locale.ROOT, "E%d at step %s (loss %s → %s",
-                    (int) escapes.column("escape")[i], HtmlTables.round(escapes.column("middle_step")[i]),
-                    HtmlTables.round(escapes.column("loss_before")[i]), HtmlTables.round(escapes.column("loss_after")[i])));
+                    (int) escapes.column("escape")[i], Html.round(escapes.column("middle_step")[i]),
+                    Html.round(escapes.column("loss_before")[i]), Html.round(escapes.column("loss_after")[i])));
             if (escapes.has("direction") && escapes.column("direction")[i] > 0) sb.append(", σ").append(sub((int) escapes.column("direction")[i])).append(" rises");
             sb.append(')');
         }
@@ -187,8 +187,8 @@ public final class SpectraFigures {
             StringBuilder pb = new StringBuilder("Plateaus");
             for (int i = 0; i < plateaus.rows(); i++) {
                 pb.append(i == 0 ? ": " : "; ").append(String.format(Locale.ROOT, "P%d steps %s–%s, loss %s",
-                        (int) plateaus.column("plateau")[i], HtmlTables.round(plateaus.column("start_step")[i]),
-                        HtmlTables.round(plateaus.column("end_step")[i]), HtmlTables.round(plateaus.column("loss")[i])));
+                        (int) plateaus.column("plateau")[i], Html.round(plateaus.column("start_step")[i]),
+                        Html.round(plateaus.column("end_step")[i]), Html.round(plateaus.column("loss")[i])));
                 String label = plateauLabel(plateaus, i);
                 int dot = label.indexOf(" · ");
                 if (dot >= 0) pb.append(", ").append(label.substring(dot + 3).replace("rank", "bottleneck rank"));

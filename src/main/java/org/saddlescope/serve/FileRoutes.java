@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.saddlescope.report.HtmlReport;
+import org.saddlescope.report.Html;
 
 /**
  * /files/PATH: a run's files as they are (report.html, figures, CSV tables, weights), and folders as plain listings.
@@ -27,21 +27,21 @@ final class FileRoutes {
     static void serve(HttpExchange ex, SafePaths paths, String relative, boolean slash) throws IOException {
         SafePaths.Found f = paths.resolve(relative);
         if (f.refused()) {
-            RunServer.send(ex, 403, "text/plain; charset=utf-8", "refused: " + relative + " is not a file under the served folder\n");
+            Replies.send(ex, 403, "text/plain; charset=utf-8", "refused: " + relative + " is not a file under the served folder\n");
             return;
         }
         if (!f.ok()) {
-            RunServer.send(ex, 404, "text/plain; charset=utf-8", "not found: " + relative + "\n");
+            Replies.send(ex, 404, "text/plain; charset=utf-8", "not found: " + relative + "\n");
             return;
         }
         ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'none'; img-src 'self' data:");
         if (Files.isDirectory(f.path())) {
             if (!slash) {
                 ex.getResponseHeaders().set("Location", "/files/" + encode(relative) + "/");
-                RunServer.send(ex, 301, "text/plain", "");
+                Replies.send(ex, 301, "text/plain", "");
                 return;
             }
-            RunServer.send(ex, 200, "text/html; charset=utf-8", listing(paths, f.path(), relative));
+            Replies.send(ex, 200, "text/html; charset=utf-8", listing(paths, f.path(), relative));
             return;
         }
         file(ex, f.path());
@@ -76,8 +76,8 @@ final class FileRoutes {
 
     private static String listing(SafePaths paths, Path dir, String relative) throws IOException {
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-                .append(HtmlReport.esc(relative.isEmpty() ? "runs" : relative)).append("</title><link rel=\"stylesheet\" href=\"/app.css\"></head>")
-                .append("<body class=\"listing\"><p><a href=\"/\">all runs</a></p><h1>").append(HtmlReport.esc(relative)).append("</h1><table>\n");
+                .append(Html.esc(relative.isEmpty() ? "runs" : relative)).append("</title><link rel=\"stylesheet\" href=\"/app.css\"></head>")
+                .append("<body class=\"listing\"><p><a href=\"/\">all runs</a></p><h1>").append(Html.esc(relative)).append("</h1><table>\n");
         List<Path> entries;
         try (Stream<Path> s = Files.list(dir)) {
             entries = s.filter(p -> !p.getFileName().toString().startsWith("."))
@@ -86,7 +86,7 @@ final class FileRoutes {
         }
         for (Path p : entries) {
             String n = p.getFileName().toString() + (Files.isDirectory(p) ? "/" : "");
-            h.append("<tr><td><a href=\"").append(HtmlReport.esc(encode(n))).append("\">").append(HtmlReport.esc(n)).append("</a></td><td class=\"num\">")
+            h.append("<tr><td><a href=\"").append(Html.esc(encode(n))).append("\">").append(Html.esc(n)).append("</a></td><td class=\"num\">")
                     .append(Files.isDirectory(p) ? "" : Long.toString(Files.size(p))).append("</td></tr>\n");
         }
         return h.append("</table></body></html>\n").toString();

@@ -4,11 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -87,16 +85,16 @@ public final class RunServer implements AutoCloseable {
             String method = ex.getRequestMethod();
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(ex, 405, "text/plain", "read-only: GET and HEAD only\n");
+                Replies.send(ex, 405, "text/plain", "read-only: GET and HEAD only\n");
                 return;
             }
             if (loopback && !loopbackHost(ex.getRequestHeaders().getFirst("Host"))) {
-                send(ex, 403, "text/plain", "this server answers only requests addressed to 127.0.0.1, localhost or [::1]\n");
+                Replies.send(ex, 403, "text/plain", "this server answers only requests addressed to 127.0.0.1, localhost or [::1]\n");
                 return;
             }
             route(ex, ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery());
         } catch (RuntimeException e) {
-            send(ex, 500, "text/plain", "error: " + e.getMessage() + "\n");
+            Replies.send(ex, 500, "text/plain", "error: " + e.getMessage() + "\n");
         }
     }
 
@@ -107,17 +105,17 @@ public final class RunServer implements AutoCloseable {
         } else if (path.equals("/app.js") || path.equals("/app.css")) {
             resource(ex, path.substring(1), path.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8");
         } else if (path.equals("/favicon.ico")) {
-            RunServer.send(ex, 204, "image/x-icon", new byte[0]); // the served reports ask for one: no icon, no error
+            Replies.send(ex, 204, "image/x-icon", new byte[0]); // the served reports ask for one: no icon, no error
         } else if (path.startsWith("/vendor/uplot/")) {
             vendor(ex, path.substring("/vendor/uplot/".length()));
         } else if (path.startsWith("/api/")) {
             Api.Reply r = api.answer(path.substring(5), Query.parse(query));
             ex.getResponseHeaders().set("Cache-Control", "no-store");
-            send(ex, r.status(), "application/json; charset=utf-8", r.body());
+            Replies.send(ex, r.status(), "application/json; charset=utf-8", r.body());
         } else if (path.equals("/files") || path.startsWith("/files/")) {
             FileRoutes.serve(ex, paths, path.length() <= 7 ? "" : path.substring(7), path.endsWith("/"));
         } else {
-            send(ex, 404, "text/plain", "not found\n");
+            Replies.send(ex, 404, "text/plain", "not found\n");
         }
     }
 
@@ -132,12 +130,12 @@ public final class RunServer implements AutoCloseable {
     private void resource(HttpExchange ex, String name, String type) throws IOException {
         try (InputStream in = RunServer.class.getResourceAsStream(name)) {
             if (in == null) {
-                send(ex, 404, "text/plain", "missing resource " + name + "\n");
+                Replies.send(ex, 404, "text/plain", "missing resource " + name + "\n");
                 return;
             }
             ex.getResponseHeaders().set("Content-Security-Policy",
                     "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'");
-            send(ex, 200, type, in.readAllBytes());
+            Replies.send(ex, 200, type, in.readAllBytes());
         }
     }
 
@@ -148,33 +146,16 @@ public final class RunServer implements AutoCloseable {
         Map<String, String> files = Map.of("uPlot.iife.min.js", "dist/uPlot.iife.min.js", "uPlot.min.css", "dist/uPlot.min.css", "LICENSE", "LICENSE");
         String file = files.get(name);
         if (file == null) {
-            send(ex, 404, "text/plain", "not found\n");
+            Replies.send(ex, 404, "text/plain", "not found\n");
             return;
         }
         try (InputStream in = RunServer.class.getClassLoader().getResourceAsStream(UPLOT + file)) {
             if (in == null) {
-                send(ex, 404, "text/plain", "uPlot " + Vendor.UPLOT_VERSION + " is not on the class path\n");
+                Replies.send(ex, 404, "text/plain", "uPlot " + Vendor.UPLOT_VERSION + " is not on the class path\n");
                 return;
             }
             String type = name.endsWith(".js") ? "text/javascript; charset=utf-8" : name.endsWith(".css") ? "text/css; charset=utf-8" : "text/plain; charset=utf-8";
-            send(ex, 200, type, in.readAllBytes());
-        }
-    }
-
-    static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-        send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
-        if (!head && body.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
+            Replies.send(ex, 200, type, in.readAllBytes());
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.saddlescope.report.Figures;
+import org.saddlescope.report.Panel;
 
 /**
  * Every figure {@code sweep collect} draws, in one place, through the report package's Figures (escape time against ε
@@ -18,7 +19,7 @@ final class SweepFigures {
      * hidden width, after pruning and polish and for the paper's PGD alone. Rows: (width, final, pgd or null).
      */
     static void successVsWidth(Path dir, Map<String, List<Object[]>> groups) {
-        Figures.Panel p = Figures.panel("Runs faster than rank one (Figure 2; Wilson intervals)",
+        Panel p = Figures.panel("Runs faster than rank one (Figure 2; Wilson intervals)",
                 "hidden width (series offset a little to keep their bars apart)", "fraction of runs with s > √2 − 1").logX().yRange(0, 1.2); // headroom for the legend
         int series = 0, count = 0;
         for (List<Object[]> rows : groups.values()) count += rows.get(0)[2] != null ? 2 : 1;
@@ -35,7 +36,7 @@ final class SweepFigures {
         return Math.pow(1.06, k - (n - 1) / 2.0);
     }
 
-    private static void add(Figures.Panel p, String name, List<Object[]> rows, int column, double shift) {
+    private static void add(Panel p, String name, List<Object[]> rows, int column, double shift) {
         int n = rows.size();
         double[] x = new double[n], y = new double[n], lo = new double[n], hi = new double[n];
         for (int i = 0; i < n; i++) {
@@ -45,7 +46,7 @@ final class SweepFigures {
             lo[i] = f.low();
             hi[i] = f.high();
         }
-        p.series(name, x, y, Figures.Style.LINE_MARKERS, null).errorBars(name, x, lo, hi);
+        p.series(name, x, y, Panel.Style.LINE_MARKERS, null).errorBars(name, x, lo, hi);
     }
 
     /**
@@ -54,9 +55,9 @@ final class SweepFigures {
      * Rows: (L, plateaus, tail end, tail after first escape, tail by layer at the end).
      */
     static void byDepth(Path dir, Map<String, List<Object[]>> groups) {
-        Figures.Panel plateaus = Figures.panel("Plateaus detected", "depth L", "plateaus (mean over seeds)");
-        Figures.Panel tails = Figures.panel("Tail ratio of W_ℓ, mean over layers", "depth L", "Σ_{i≥2} s_i² / Σ s_i²");
-        Figures.Panel layers = Figures.panel("Tail ratio by layer at the end", "layer ℓ", "Σ_{i≥2} s_i² / Σ s_i²");
+        Panel plateaus = Figures.panel("Plateaus detected", "depth L", "plateaus (mean over seeds)");
+        Panel tails = Figures.panel("Tail ratio of W_ℓ, mean over layers", "depth L", "Σ_{i≥2} s_i² / Σ s_i²");
+        Panel layers = Figures.panel("Tail ratio by layer at the end", "layer ℓ", "Σ_{i≥2} s_i² / Σ s_i²");
         for (Map.Entry<String, List<Object[]>> g : groups.entrySet()) {
             String suffix = g.getKey().isEmpty() ? "" : " (" + g.getKey() + ")";
             List<Object[]> rows = g.getValue();
@@ -67,13 +68,13 @@ final class SweepFigures {
                 double[] byLayer = (double[]) r[4];
                 double[] l = new double[byLayer.length];
                 for (int i = 0; i < l.length; i++) l[i] = i + 1;
-                layers.series("L=" + r[0] + suffix, l, byLayer, Figures.Style.LINE_MARKERS, null);
+                layers.series("L=" + r[0] + suffix, l, byLayer, Panel.Style.LINE_MARKERS, null);
             }
         }
         Figures.grid("Plateaus and low rank against depth", new ArrayList<>(List.of(plateaus, tails, layers)), 3, dir, "plateaus_by_depth");
     }
 
-    private static void means(Figures.Panel p, String name, List<Object[]> rows, int column) {
+    private static void means(Panel p, String name, List<Object[]> rows, int column) {
         int n = rows.size();
         double[] x = new double[n], y = new double[n], lo = new double[n], hi = new double[n];
         for (int i = 0; i < n; i++) {
@@ -83,6 +84,6 @@ final class SweepFigures {
             lo[i] = m.low();
             hi[i] = m.high();
         }
-        p.series(name, x, y, Figures.Style.LINE_MARKERS, null).errorBars(name, x, lo, hi);
+        p.series(name, x, y, Panel.Style.LINE_MARKERS, null).errorBars(name, x, lo, hi);
     }
 }

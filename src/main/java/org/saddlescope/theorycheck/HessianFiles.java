@@ -8,6 +8,7 @@ import org.saddlescope.curvature.Curvature;
 import org.saddlescope.curvature.Lanczos;
 import org.saddlescope.io.CsvWriter;
 import org.saddlescope.report.Figures;
+import org.saddlescope.report.Panel;
 import org.saddlescope.report.HtmlReport;
 import org.saddlescope.runs.RunFiles;
 import org.saddlescope.runs.RunFolder;
@@ -95,13 +96,13 @@ final class HessianFiles {
 
     /** One panel per point: the spectral density (log scale), with the extreme Ritz values marked. */
     static void figures(RunFolder folder, List<HessianRow> rows) {
-        List<Figures.Panel> panels = new ArrayList<>();
+        List<Panel> panels = new ArrayList<>();
         for (HessianRow row : rows) {
             Curvature.Report r = row.report();
             if (r.grid().length == 0) continue;
             double[] d = new double[r.density().length];
             for (int i = 0; i < d.length; i++) d[i] = Math.max(r.density()[i], 1e-12);
-            Figures.Panel p = Figures.panel(String.format(Locale.ROOT, "%s (step %d): Hessian eigenvalue density", row.point().label(), row.point().step()),
+            Panel p = Figures.panel(String.format(Locale.ROOT, "%s (step %d): Hessian eigenvalue density", row.point().label(), row.point().step()),
                     "eigenvalue λ", "density (SLQ)").logY().line("density", r.grid(), d);
             p.vline(r.lambdaMax(), "λ_max", Figures.indexColor(1));
             p.vline(r.lambdaMin(), "λ_min", Figures.indexColor(2));

@@ -8,6 +8,7 @@ import org.saddlescope.escape.Diagnostics;
 import org.saddlescope.escape.NewUnitTest;
 import org.saddlescope.io.CsvWriter;
 import org.saddlescope.report.Figures;
+import org.saddlescope.report.Panel;
 import org.saddlescope.runs.RunFolder;
 import org.saddlescope.runs.Weights;
 import org.saddlescope.theory.EscapeSpeed;
@@ -96,16 +97,16 @@ final class PredictionFiles {
             tz[i] = Math.max(l.tailZ(), 1e-16);
             nl[i] = Double.isNaN(l.nonlinearity()) ? Double.NaN : Math.max(l.nonlinearity(), 1e-16);
         }
-        Figures.Panel p = Figures.panel("Rank structure of the predicted direction (exact 0 drawn at 1e-16)", "layer ℓ", "ratio").logY()
-                .series("tail ratio W_ℓ", layer, tw, Figures.Style.LINE_MARKERS, null)
-                .series("tail ratio σ(Z_ℓ)", layer, tz, Figures.Style.LINE_MARKERS, null)
-                .series("nonlinearity", layer, nl, Figures.Style.LINE_MARKERS, null);
+        Panel p = Figures.panel("Rank structure of the predicted direction (exact 0 drawn at 1e-16)", "layer ℓ", "ratio").logY()
+                .series("tail ratio W_ℓ", layer, tw, Panel.Style.LINE_MARKERS, null)
+                .series("tail ratio σ(Z_ℓ)", layer, tz, Panel.Style.LINE_MARKERS, null)
+                .series("nonlinearity", layer, nl, Panel.Style.LINE_MARKERS, null);
         Figures.save(p, folder.figures(), "prediction_layers");
         NormalisedFlow.Result r = o.reduced() != null ? o.reduced() : o.simulation();
         if (r == null || r.trajectory().size() < 2) return;
         double sStar = EscapeSpeed.unitSpeed(o.report().speed(), n);
-        Figures.Panel a = Figures.panel("Unit-sphere speed −L0(θ/‖θ‖) from θ0", "predicted GD steps", "s_unit").logX().logY();
-        Figures.Panel b = Figures.panel("Loss from θ0", "predicted GD steps", "loss").logX();
+        Panel a = Figures.panel("Unit-sphere speed −L0(θ/‖θ‖) from θ0", "predicted GD steps", "s_unit").logX().logY();
+        Panel b = Figures.panel("Loss from θ0", "predicted GD steps", "loss").logX();
         series(a, b, "reduced model (prediction)", o.reduced());
         series(a, b, "simulation of the run's flow", o.simulation());
         double[] st = points(r, true);
@@ -116,7 +117,7 @@ final class PredictionFiles {
         Figures.grid("Predicted origin plateau", List.of(a, b), 2, folder.figures(), "prediction_plateau");
     }
 
-    private static void series(Figures.Panel a, Figures.Panel b, String name, NormalisedFlow.Result r) {
+    private static void series(Panel a, Panel b, String name, NormalisedFlow.Result r) {
         if (r == null || r.trajectory().size() < 2) return;
         a.line(name, points(r, true), points(r, false));
         double[] loss = r.trajectory().subList(1, r.trajectory().size()).stream().mapToDouble(NormalisedFlow.Point::loss).toArray();

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.saddlescope.io.CsvWriter;
 import org.saddlescope.report.Figures;
+import org.saddlescope.report.Panel;
 import org.saddlescope.runs.RunFolder;
 import org.saddlescope.runs.RunFiles;
 
@@ -35,9 +36,9 @@ final class TheoryCheckFiles {
 
     private static void figure(RunFolder run, double[] step, double[] loss, double[] speedUnit, TheoryCheck.Predicted pred,
                                List<TheoryAddon.LayerShare> shares) {
-        List<Figures.Panel> panels = new ArrayList<>();
+        List<Panel> panels = new ArrayList<>();
         double[][] lp = finite(step, loss, true);
-        Figures.Panel a = Figures.panel("Loss: observed, and the predicted end of the plateau", "step", "loss").logX()
+        Panel a = Figures.panel("Loss: observed, and the predicted end of the plateau", "step", "loss").logX()
                 .line("run (logged window mean)", lp[0], lp[1]);
         if (pred.flowSteps().length > 1) {
             double[][] fl = finite(pred.flowSteps(), pred.flowLoss(), true);
@@ -50,8 +51,8 @@ final class TheoryCheckFiles {
         if (speedUnit != null) {
             double[][] sp = finite(step, speedUnit, true);
             for (int i = 0; i < sp[1].length; i++) sp[1][i] = Math.max(sp[1][i], 1e-300);
-            Figures.Panel b = Figures.panel("Unit-sphere speed −L0(θ/‖θ‖)", "step", "s_unit").logX().logY()
-                    .series("run", sp[0], sp[1], Figures.Style.LINE_MARKERS, null);
+            Panel b = Figures.panel("Unit-sphere speed −L0(θ/‖θ‖)", "step", "s_unit").logX().logY()
+                    .series("run", sp[0], sp[1], Panel.Style.LINE_MARKERS, null);
             if (pred.flowSteps().length > 1) {
                 double[][] fs = finite(pred.flowSteps(), pred.flowSpeedUnit(), true);
                 for (int i = 0; i < fs[1].length; i++) fs[1][i] = Math.max(fs[1][i], 1e-300);
@@ -71,9 +72,9 @@ final class TheoryCheckFiles {
                     : org.saddlescope.theory.RankMeasures.tailRatio(org.saddlescope.linalg.Svd.singularValues(pred.direction().weight(l + 1))), 1e-16);
         }
         panels.add(Figures.panel("Tail ratio by layer after the escape (0 drawn at 1e-16)", "layer ℓ", "ratio").logY()
-                .series("learned W_ℓ − W_ℓ(0)", layer, learned, Figures.Style.LINE_MARKERS, null)
-                .series("predicted direction", layer, predicted, Figures.Style.LINE_MARKERS, null)
-                .series("initial share ‖W_ℓ(0)‖²/‖W_ℓ‖²", layer, init, Figures.Style.DASHED, null));
+                .series("learned W_ℓ − W_ℓ(0)", layer, learned, Panel.Style.LINE_MARKERS, null)
+                .series("predicted direction", layer, predicted, Panel.Style.LINE_MARKERS, null)
+                .series("initial share ‖W_ℓ(0)‖²/‖W_ℓ‖²", layer, init, Panel.Style.DASHED, null));
         Figures.grid("The run against the theory", panels, 2, run.figures(), "theory_check");
     }
 

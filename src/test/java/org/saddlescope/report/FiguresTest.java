@@ -38,12 +38,12 @@ class FiguresTest {
     void singlePanelWritesPngAndSvgWithMarkersWhereAsked() throws Exception {
         double[] x = range(101), y = new double[101];
         for (int i = 0; i <= 100; i++) y[i] = Math.exp(-i / 20.0);
-        Figures.Panel p = Figures.panel("loss", "step", "loss").logY().line("train", x, y)
+        Panel p = Figures.panel("loss", "step", "loss").logY().line("train", x, y)
                 .vline(50, "snapshot").shade(10, 20, "plateau");
         Figures.Saved s = Figures.save(p, dir, "loss");
         BufferedImage img = ImageIO.read(s.png().toFile());
-        assertEquals(Figures.PNG_SCALE * Figures.WIDTH, img.getWidth());
-        assertEquals(Figures.PNG_SCALE * Figures.HEIGHT, img.getHeight());
+        assertEquals(FigureStyle.PNG_SCALE * FigureStyle.WIDTH, img.getWidth());
+        assertEquals(FigureStyle.PNG_SCALE * FigureStyle.HEIGHT, img.getHeight());
         Document d = svg(s.svg());
         assertEquals("svg", d.getDocumentElement().getNodeName());
         assertEquals("0 0 800 500", d.getDocumentElement().getAttribute("viewBox"));
@@ -76,13 +76,13 @@ class FiguresTest {
 
     @Test
     void gridIsOneImageOfPanelsWithTitleBandAndOneSharedLegend() throws Exception {
-        List<Figures.Panel> panels = new ArrayList<>();
+        List<Panel> panels = new ArrayList<>();
         for (int l = 1; l <= 5; l++) {
-            Figures.Panel p = Figures.panel("layer " + l, "step", "singular value").logX().logY().legend(false);
+            Panel p = Figures.panel("layer " + l, "step", "singular value").logX().logY().legend(false);
             for (int k = 1; k <= 10; k++) {
                 double[] y = new double[30];
                 for (int i = 0; i < 30; i++) y[i] = Math.exp(-k) * (1 + i);
-                p.series("σ" + k, range(30), y, Figures.Style.LINE, Figures.indexColor(k)); // x = 0 is dropped on the log axis
+                p.series("σ" + k, range(30), y, Panel.Style.LINE, Figures.indexColor(k)); // x = 0 is dropped on the log axis
             }
             panels.add(p);
         }
@@ -90,12 +90,12 @@ class FiguresTest {
         BufferedImage img = ImageIO.read(s.png().toFile());
         // one legend for all panels, beside them; the whole as wide as the report's column (shown at 100%), panels
         // shrunk to fit it with their proportions, under the title band in two rows
-        FigureFiles.Layout l = FigureFiles.layout("t", panels, 3, Figures.PANEL_WIDTH, Figures.PANEL_HEIGHT, true);
-        assertTrue(l.legendWidth() > 30 && l.pw() < Figures.PANEL_WIDTH && l.cols() == 3, l.toString());
-        assertEquals(Figures.PNG_SCALE * (3 * l.pw() + l.legendWidth()), img.getWidth());
-        assertTrue(img.getWidth() <= Figures.PNG_SCALE * Figures.MAX_WIDTH, "fits the report: " + img.getWidth());
-        assertEquals(Figures.PNG_SCALE * (36 + 2 * l.ph()), img.getHeight());
-        assertEquals((double) Figures.PANEL_HEIGHT / Figures.PANEL_WIDTH, (double) l.ph() / l.pw(), 0.01);
+        FigureFiles.Layout l = FigureFiles.layout("t", panels, 3, FigureStyle.PANEL_WIDTH, FigureStyle.PANEL_HEIGHT, true);
+        assertTrue(l.legendWidth() > 30 && l.pw() < FigureStyle.PANEL_WIDTH && l.cols() == 3, l.toString());
+        assertEquals(FigureStyle.PNG_SCALE * (3 * l.pw() + l.legendWidth()), img.getWidth());
+        assertTrue(img.getWidth() <= FigureStyle.PNG_SCALE * FigureStyle.MAX_WIDTH, "fits the report: " + img.getWidth());
+        assertEquals(FigureStyle.PNG_SCALE * (36 + 2 * l.ph()), img.getHeight());
+        assertEquals((double) FigureStyle.PANEL_HEIGHT / FigureStyle.PANEL_WIDTH, (double) l.ph() / l.pw(), 0.01);
         String text = Files.readString(s.svg());
         assertEquals(10, text.split(">σ\\d+<", -1).length - 1, "each index once in the shared legend");
         assertTrue(Files.size(s.svg()) < 2_000_000, "SVG stays small: " + Files.size(s.svg()));
@@ -177,34 +177,34 @@ class FiguresTest {
 
     @Test
     void gridsFitTheReportAndNoTextIsSmall() {
-        List<Figures.Panel> six = new ArrayList<>();
+        List<Panel> six = new ArrayList<>();
         for (int k = 0; k < 6; k++) six.add(Figures.panel("p" + k, "x", "y").line("a", range(5)).line("b", range(5)));
         for (int cols = 1; cols <= 6; cols++) {
-            FigureFiles.Layout l = FigureFiles.layout("t", six, cols, Figures.PANEL_WIDTH, Figures.PANEL_HEIGHT, true);
-            assertTrue(l.width() <= Figures.MAX_WIDTH && l.pw() >= Figures.MIN_PANEL_WIDTH, cols + " columns: " + l);
+            FigureFiles.Layout l = FigureFiles.layout("t", six, cols, FigureStyle.PANEL_WIDTH, FigureStyle.PANEL_HEIGHT, true);
+            assertTrue(l.width() <= FigureStyle.MAX_WIDTH && l.pw() >= FigureStyle.MIN_PANEL_WIDTH, cols + " columns: " + l);
         }
-        for (java.awt.Font f : List.of(Figures.TITLE_FONT, Figures.PANEL_TITLE_FONT, Figures.LABEL_FONT, Figures.TICK_FONT,
-                Figures.LEGEND_FONT, Figures.MARK_FONT)) {
-            assertTrue(f.getSize() >= Figures.SMALLEST_FONT, f.toString());
+        for (java.awt.Font f : List.of(FigureStyle.TITLE_FONT, FigureStyle.PANEL_TITLE_FONT, FigureStyle.LABEL_FONT, FigureStyle.TICK_FONT,
+                FigureStyle.LEGEND_FONT, FigureStyle.MARK_FONT)) {
+            assertTrue(f.getSize() >= FigureStyle.SMALLEST_FONT, f.toString());
         }
-        assertTrue(Figures.SMALLEST_FONT >= 11, "11 px at 100% zoom is the least a reader should get");
-        assertTrue(Figures.MAX_WIDTH <= 1180 - 2 * 16, "report.html's column is 1180 px wide with 1.5 em padding");
+        assertTrue(FigureStyle.SMALLEST_FONT >= 11, "11 px at 100% zoom is the least a reader should get");
+        assertTrue(FigureStyle.MAX_WIDTH <= 1180 - 2 * 16, "report.html's column is 1180 px wide with 1.5 em padding");
     }
 
     @Test
     void aPanelWithSeveralSeriesAlwaysHasALegend() throws Exception {
         // a one-panel grid whose panel gave its legend to the grid (as layer_spectra's with one snapshot): its own
-        Figures.Panel p = Figures.panel("End of training", "index i", "σ_i").logY().legend(false);
-        for (int l = 1; l <= 3; l++) p.series("W_" + l, new double[] {1, 2, 3}, new double[] {3.0 / l, 2.0 / l, 1.0 / l}, Figures.Style.LINE_MARKERS, null);
+        Panel p = Figures.panel("End of training", "index i", "σ_i").logY().legend(false);
+        for (int l = 1; l <= 3; l++) p.series("W_" + l, new double[] {1, 2, 3}, new double[] {3.0 / l, 2.0 / l, 1.0 / l}, Panel.Style.LINE_MARKERS, null);
         String text = Files.readString(Figures.grid("Singular values of every layer", List.of(p), 1, dir, "one").svg());
         for (String w : List.of(">W₁<", ">W₂<", ">W₃<")) assertTrue(text.contains(w), w + " in the legend");
     }
 
     @Test
     void integerAxesHaveWholeTicksAndMathIsRendered() throws Exception {
-        Figures.Panel p = Figures.panel("Tail ratio of W_ℓ, mean over layers", "depth L", "Σ_{i≥2} s_i² / Σ s_i²")
-                .series("W_ℓ", new double[] {3, 4, 5, 6}, new double[] {0.4, 0.3, 0.2, 0.1}, Figures.Style.LINE_MARKERS, null)
-                .series("σ(Z_ℓ)", new double[] {3, 4, 5, 6}, new double[] {0.3, 0.25, 0.2, 0.15}, Figures.Style.LINE_MARKERS, null);
+        Panel p = Figures.panel("Tail ratio of W_ℓ, mean over layers", "depth L", "Σ_{i≥2} s_i² / Σ s_i²")
+                .series("W_ℓ", new double[] {3, 4, 5, 6}, new double[] {0.4, 0.3, 0.2, 0.1}, Panel.Style.LINE_MARKERS, null)
+                .series("σ(Z_ℓ)", new double[] {3, 4, 5, 6}, new double[] {0.3, 0.25, 0.2, 0.15}, Panel.Style.LINE_MARKERS, null);
         String text = Files.readString(Figures.save(p, dir, "depth").svg());
         for (String half : List.of(">3.5<", ">4.5<", ">3.2<", ">5.5<")) assertFalse(text.contains(half), "a fractional depth tick " + half);
         for (String whole : List.of(">3<", ">4<", ">5<", ">6<")) assertTrue(text.contains(whole), whole);
@@ -215,7 +215,7 @@ class FiguresTest {
 
     @Test
     void aLogAxisSaysWhatItCannotShow() throws Exception {
-        Figures.Panel p = Figures.panel("speed", "step", "s").log(true, true)
+        Panel p = Figures.panel("speed", "step", "s").log(true, true)
                 .line("s_unit", new double[] {0, 1, 10, 100, 1000}, new double[] {-3e-8, -1e-8, 6e-8, 1e-5, 2.6e-4});
         String text = Files.readString(Figures.save(p, dir, "speed").svg());
         assertTrue(text.contains("sᵤₙᵢₜ (1 ≤ 0 not shown)"), "the negative speed at x > 0 is counted; x = 0 is off a log axis anyway");

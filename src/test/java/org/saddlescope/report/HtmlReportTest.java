@@ -107,10 +107,10 @@ class HtmlReportTest {
 
     @Test
     void numbersAreRoundedToFourSignificantDigits() {
-        assertEquals("0.1235", HtmlTables.round(0.123456789));
-        assertEquals("12346", HtmlTables.round(12345.678)); // integer digits are kept
-        assertEquals("1.079e-04", HtmlTables.round(1.0786e-4));
-        assertEquals("2", HtmlTables.round(2.0));
+        assertEquals("0.1235", Html.round(0.123456789));
+        assertEquals("12346", Html.round(12345.678)); // integer digits are kept
+        assertEquals("1.079e-04", Html.round(1.0786e-4));
+        assertEquals("2", Html.round(2.0));
         assertEquals("40000", HtmlTables.cell("40000"));
         assertEquals("text", HtmlTables.cell("text"));
     }
