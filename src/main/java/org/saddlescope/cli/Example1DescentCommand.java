@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
 
 /** {@code saddlescope reproduce example1-gd}: which optimum small-initialisation gradient descent escapes along on Example 1. */
 @Command(name = "example1-gd", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Which optimum gradient descent from small initialisation escapes along on Example 1: the rank-two 1/2",
-                "or the rank-one sqrt(2)-1, over seeds, initial scales and widths (full-batch GD, lr = c/||theta||). Writes runs.csv,",
-                "summary.csv|md (fractions with Wilson intervals), figures/example1_gd and report.html."})
+        header = "Which optimum gradient descent from small initialisation escapes along on Example 1: rank two or rank one.",
+        description = {"Which optimum gradient descent from small initialisation escapes along on Example 1: the rank-two 1/2 "
+                + "or the rank-one sqrt(2)-1, over seeds, initial scales and widths (full-batch GD, lr = c/||theta||). Writes runs.csv, "
+                + "summary.csv|md (fractions with Wilson intervals), figures/example1_gd and report.html."})
 public final class Example1DescentCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -113,24 +113,32 @@ public final class RealRunBenchmark {
         return out;
     }
 
-    /** Precision, recall (with Wilson 95% intervals), timing errors (decades) of a set of results. */
+    /**
+     * Precision, recall (with Wilson 95% intervals), timing errors (decades) of a set of results, and the cases with at
+     * least one false detection (the figure of a negative control, whose precision and recall are undefined: no label,
+     * and no detection when the detector is right) with its Wilson interval over cases.
+     */
     public record Score(int cases, int labelled, int detected, int matched, double precision, double[] precisionCi, double recall,
-                        double[] recallCi, double medianError, double maxError, double meanSignedError) {}
+                        double[] recallCi, double medianError, double maxError, double meanSignedError, int falseAlarmCases,
+                        double[] falseAlarmCi) {
+        public double falseAlarmRate() { return cases == 0 ? Double.NaN : (double) falseAlarmCases / cases; }
+    }
 
     public static Score score(List<Result> rs) {
-        int lab = 0, det = 0, tp = 0;
+        int lab = 0, det = 0, tp = 0, alarms = 0;
         List<Double> err = new ArrayList<>();
         double signed = 0;
         for (Result r : rs) {
             lab += r.labels().length;
             det += r.detected().length;
             tp += r.truePositives();
+            if (r.detected().length > r.truePositives()) alarms++;
             for (double e : r.error()) if (Double.isFinite(e)) { err.add(Math.abs(e)); signed += e; }
         }
         double[] e = err.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return new Score(rs.size(), lab, det, tp, det == 0 ? Double.NaN : (double) tp / det, wilson(tp, det),
                 lab == 0 ? Double.NaN : (double) tp / lab, wilson(tp, lab), DetectorBenchmark.quantile(e, 0.5),
-                e.length == 0 ? Double.NaN : e[e.length - 1], e.length == 0 ? Double.NaN : signed / e.length);
+                e.length == 0 ? Double.NaN : e[e.length - 1], e.length == 0 ? Double.NaN : signed / e.length, alarms, wilson(alarms, rs.size()));
     }
 
     /** Wilson score interval (95%) of k successes in n; [NaN, NaN] for n = 0. */

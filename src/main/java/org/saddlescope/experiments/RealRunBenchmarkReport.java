@@ -29,22 +29,25 @@ public final class RealRunBenchmarkReport {
         StringBuilder md = new StringBuilder("# The detector on real runs\n\nLabels: escape k where sigma_k of the outputs on ")
                 .append("1000 training samples reaches an rms of ").append(RealRunBenchmark.LABEL_RMS)
                 .append(" per sample (outputs.csv); matched within ").append(DetectorBenchmark.TOLERANCE_DECADES)
-                .append(" decades, one to one. Precision and recall with Wilson 95% intervals; timing error |log10(detected middle / label)|.\n\n")
-                .append("| group | runs | labelled | detected | matched | precision [95% CI] | recall [95% CI] | median / max error (decades) | mean signed error |\n")
-                .append("|---|---:|---:|---:|---:|---|---|---|---:|\n");
+                .append(" decades, one to one. Precision and recall with Wilson 95% intervals; timing error |log10(detected middle / label)|; ")
+                .append("false alarms: the runs with a detection that matches no label (the figure of the negative controls), Wilson 95% over runs.\n\n")
+                .append("| group | runs | labelled | detected | matched | precision [95% CI] | recall [95% CI] | median / max error (decades) | mean signed error | false alarms [95% CI] |\n")
+                .append("|---|---:|---:|---:|---:|---|---|---|---:|---|\n");
         try (CsvWriter w = new CsvWriter(folder.path("real_score_by_group.csv"), new String[] {"group", "runs", "labelled", "detected", "matched",
                 "precision", "precision_low", "precision_high", "recall", "recall_low", "recall_high", "median_error_decades",
-                "max_error_decades", "mean_signed_error_decades"}, false)) {
+                "max_error_decades", "mean_signed_error_decades", "runs_with_false_detection", "false_alarm_rate", "false_alarm_low",
+                "false_alarm_high"}, false)) {
             List<RealRunBenchmark.Result> all = new ArrayList<>(results);
             Map<String, List<RealRunBenchmark.Result>> rows = new LinkedHashMap<>(groups);
             rows.put("all", all);
             for (Map.Entry<String, List<RealRunBenchmark.Result>> e : rows.entrySet()) {
                 RealRunBenchmark.Score s = RealRunBenchmark.score(e.getValue());
                 w.row(e.getKey(), s.cases(), s.labelled(), s.detected(), s.matched(), s.precision(), s.precisionCi()[0], s.precisionCi()[1],
-                        s.recall(), s.recallCi()[0], s.recallCi()[1], s.medianError(), s.maxError(), s.meanSignedError());
-                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s | %.3f / %.3f | %+.3f |%n", e.getKey(), s.cases(), s.labelled(),
-                        s.detected(), s.matched(), ci(s.precision(), s.precisionCi()), ci(s.recall(), s.recallCi()), s.medianError(), s.maxError(),
-                        s.meanSignedError()));
+                        s.recall(), s.recallCi()[0], s.recallCi()[1], s.medianError(), s.maxError(), s.meanSignedError(), s.falseAlarmCases(),
+                        s.falseAlarmRate(), s.falseAlarmCi()[0], s.falseAlarmCi()[1]);
+                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s | %.3f / %.3f | %+.3f | %d/%d %s |%n", e.getKey(), s.cases(),
+                        s.labelled(), s.detected(), s.matched(), ci(s.precision(), s.precisionCi()), ci(s.recall(), s.recallCi()), s.medianError(),
+                        s.maxError(), s.meanSignedError(), s.falseAlarmCases(), s.cases(), ci(s.falseAlarmRate(), s.falseAlarmCi()).replaceFirst("^[^ ]* ", "")));
             }
         }
         Map<String, Object> m = new LinkedHashMap<>();

@@ -38,8 +38,12 @@ class HelpTextTest {
 
     @Test
     void theCommandListShowsWholeSentences() {
-        CommandLine top = Main.commandLine();
-        for (CommandLine c : top.getSubcommands().values()) {
+        List<CommandLine> lists = new ArrayList<>(), todo = new ArrayList<>(List.of(Main.commandLine()));
+        while (!todo.isEmpty()) { // every command list, nested ones too (reproduce, sweep, data)
+            CommandLine parent = todo.remove(todo.size() - 1);
+            for (CommandLine c : parent.getSubcommands().values()) { lists.add(c); todo.add(c); }
+        }
+        for (CommandLine c : lists) {
             if (c.getCommand() instanceof CommandLine.HelpCommand) continue;
             CommandLine.Model.UsageMessageSpec u = c.getCommandSpec().usageMessage();
             String shown = u.header().length > 0 ? u.header()[0] : u.description()[0];
