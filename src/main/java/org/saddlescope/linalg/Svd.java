@@ -5,8 +5,8 @@ import org.bytedeco.openblas.global.openblas;
 
 /**
  * Singular value decompositions. {@link #full} is LAPACK's divide-and-conquer dgesdd (always in float64, so a
- * float32 layer is measured as accurately as a float64 one); {@link #topK} is randomised subspace iteration
- * through {@link TopSingularValues} (randomised subspace iteration) for the leading singular values of large layers.
+ * float32 layer is measured as accurately as a float64 one). The leading singular values of large layers by
+ * randomised subspace iteration: {@link TopSingularValues} (which uses this class; this class does not use it).
  */
 public final class Svd {
     private Svd() {}
@@ -42,13 +42,6 @@ public final class Svd {
         Matrix v = vt.transpose();
         vt.close();
         return new Result(u, sv, v);
-    }
-
-    /** Leading k singular values, one-off (see {@link TopSingularValues}; keep one of those to warm-start). */
-    public static double[] topK(Matrix a, int k, java.util.SplittableRandom rng) {
-        try (TopSingularValues t = new TopSingularValues(k, rng)) {
-            return t.compute(a);
-        }
     }
 
     /** Replaces the columns of q (m×l, m ≥ l) by an orthonormal basis of their span (Householder QR). */

@@ -51,6 +51,13 @@ public final class TopSingularValues implements AutoCloseable {
         this(k, 10, 8, 1e-4, rng);
     }
 
+    /** Leading k singular values of one matrix, one-off, at the defaults (keep an instance to warm-start). */
+    public static double[] once(Matrix a, int k, SplittableRandom rng) {
+        try (TopSingularValues t = new TopSingularValues(k, rng)) {
+            return t.compute(a);
+        }
+    }
+
     /** Whether {@link #compute} uses the full SVD for an m×n matrix. */
     public boolean exactFor(int m, int n) {
         int r = Math.min(m, n);

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
-import org.saddlescope.linalg.Svd;
+import org.saddlescope.linalg.TopSingularValues;
 import org.saddlescope.net.Network;
 import org.saddlescope.random.RandomStreams;
 import org.saddlescope.spectra.LowRankByDepth;
@@ -208,8 +208,8 @@ public final class TheoryAddon implements RunAddon {
             try (Matrix d = a.copy()) {
                 d.addScaled(-1, a0);
                 double fa = a.frobeniusNorm2(), fd = d.frobeniusNorm2(), f0 = a0.frobeniusNorm2();
-                double[] sa = Svd.topK(a, 2, streams.stream("sketch", 2L * l));
-                double[] sd = Svd.topK(d, 2, streams.stream("sketch", 2L * l + 1));
+                double[] sa = TopSingularValues.once(a, 2, streams.stream("sketch", 2L * l));
+                double[] sd = TopSingularValues.once(d, 2, streams.stream("sketch", 2L * l + 1));
                 double tailLearned = RankMeasures.tailRatio(sd, fd);
                 learnedTail[l - 1] = tailLearned;
                 ls.add(new LayerShare(l, RankMeasures.tailRatio(sa, fa), tailLearned,
