@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.saddlescope.experiments.Benchmark;
+import org.saddlescope.experiments.PaperNetwork;
 import org.saddlescope.runs.RunFolder;
 import org.saddlescope.linalg.Blas;
 import org.saddlescope.linalg.DType;
@@ -92,7 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
                     if (threads != 1) t2 = max(t2, Benchmark.torch(torchScript, python, b, n, threads, dt, log));
                     t1 = max(t1, Benchmark.torch(torchScript, python, b, n, 1, dt, log));
                 }
-                double gflops = ours * Benchmark.flopsPerStep(Benchmark.PAPER_WIDTHS, b) / 1e9;
+                double gflops = ours * PaperNetwork.flopsPerStep(PaperNetwork.WIDTHS, b) / 1e9;
                 Double numpyFraction = numpy.containsKey(dt) ? gflops / numpy.get(dt) : null;
                 Benchmark.Row row = new Benchmark.Row("paper MNIST net SGD", b, p, ours, gflops, gflops / peak.get(dt), numpyFraction,
                         threads, t2, t1, Benchmark.paperRunHours(b, ours));

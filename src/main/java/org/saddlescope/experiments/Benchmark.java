@@ -36,8 +36,6 @@ import org.saddlescope.train.TrainingSink;
 public final class Benchmark {
     private Benchmark() {}
 
-    public static final int[] PAPER_WIDTHS = {784, 1000, 1000, 1000, 1000, 1000, 10};
-
     /**
      * One training benchmark: steps/s and GFLOP/s (6·B·Σ n_ℓ n_{ℓ-1} a step), the share of this process's GEMM peak
      * and of the peer script's (NumPy's) where it ran, PyTorch beside at the run's thread count and at 1 thread, and
@@ -79,17 +77,10 @@ public final class Benchmark {
         return 1000.0 * (60000 / batch) / stepsPerSecond / 3600;
     }
 
-    /** Floating-point operations of one SGD step of a network with these widths: forward, δ and gradient products. */
-    public static double flopsPerStep(int[] widths, int batch) {
-        double macs = 0;
-        for (int l = 1; l < widths.length; l++) macs += (double) widths[l] * widths[l - 1];
-        return 6.0 * batch * macs;
-    }
-
     /** Steps/s of minibatch SGD on the paper's network, after a warm-up, over {@code steps} steps. */
     public static double trainingStepsPerSecond(int batch, Precision precision, int steps, long seed) {
-        Dataset d = StepProbe.randomInputs(batch, precision.compute(), seed);
-        Network net = StepProbe.paperNetwork(precision, seed);
+        Dataset d = PaperNetwork.randomInputs(batch, precision.compute(), seed);
+        Network net = PaperNetwork.create(precision, seed);
         int warm = Math.max(3, steps / 10);
         run(net, d, batch, warm, seed);
         long t0 = System.nanoTime();

@@ -8,8 +8,6 @@ import org.saddlescope.linalg.Blas;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.loss.CrossEntropy;
-import org.saddlescope.net.Activation;
-import org.saddlescope.net.Init;
 import org.saddlescope.net.Network;
 import org.saddlescope.net.Precision;
 import org.saddlescope.progress.ProgressListener;
@@ -61,8 +59,8 @@ public final class StepProbe {
 
     /** Times {@code steps} SGD steps of the paper's network after max(5, steps/5) warm-up steps. */
     public static Times measure(int batch, Precision precision, int steps, int threads) {
-        Network net = paperNetwork(precision, 0);
-        Dataset d = randomInputs(batch, precision.compute(), 0);
+        Network net = PaperNetwork.create(precision, 0);
+        Dataset d = PaperNetwork.randomInputs(batch, precision.compute(), 0);
         int warm = Math.max(5, steps / 5);
         StepClock clock = new StepClock(warm, threads == 1);
         Trainer.Settings s = new Trainer.Settings(batch, new LearningRate(10, 4), warm + steps, 0, 0, warm + steps, 0, 0, batch, 0);
@@ -98,12 +96,12 @@ public final class StepProbe {
         Dataset[] data = new Dataset[k];
         List<List<Double>> wall = new java.util.ArrayList<>(), cpu = new java.util.ArrayList<>();
         for (int i = 0; i < k; i++) {
-            nets[i] = paperNetwork(ps[i], 0);
-            data[i] = randomInputs(batch, ps[i].compute(), 0);
+            nets[i] = PaperNetwork.create(ps[i], 0);
+            data[i] = PaperNetwork.randomInputs(batch, ps[i].compute(), 0);
             wall.add(new java.util.ArrayList<>());
             cpu.add(new java.util.ArrayList<>());
         }
-        int steps = Math.max(5, (int) Math.ceil(0.3 / (Benchmark.flopsPerStep(Benchmark.PAPER_WIDTHS, batch) / 3e10)));
+        int steps = Math.max(5, (int) Math.ceil(0.3 / (PaperNetwork.flopsPerStep(PaperNetwork.WIDTHS, batch) / 3e10)));
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < k; i++) {
                 StepClock clock = new StepClock(2, threads == 1);
@@ -163,23 +161,5 @@ public final class StepProbe {
     private static double median(List<Double> v) {
         double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
         return StepClock.median(a, a.length);
-    }
-
-    /** The paper's network (784-1000×5-10, ReLU, N(0, 1e-3²)) in a precision, from the seed's init stream. */
-    public static Network paperNetwork(Precision precision, long seed) {
-        Network f64 = new Network(Benchmark.PAPER_WIDTHS, Activation.RELU, DType.F64);
-        Init.gaussian(f64, 1e-3, RandomStreams.of(seed).stream("init"));
-        return f64.to(precision);
-    }
-
-    /** 4 batches of Gaussian inputs with random labels from the seed's bench stream. */
-    public static Dataset randomInputs(int batch, DType dtype, long seed) {
-        SplittableRandom rng = RandomStreams.of(seed).stream("bench");
-        int n = batch * 4;
-        Matrix x = Matrix.zeros(dtype, 784, n);
-        for (int k = 0; k < x.size(); k++) x.setFlat(k, rng.nextGaussian());
-        int[] labels = new int[n];
-        for (int j = 0; j < n; j++) labels[j] = rng.nextInt(10);
-        return Dataset.classification("bench", x, labels, 10);
     }
 }

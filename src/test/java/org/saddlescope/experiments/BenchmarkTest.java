@@ -19,7 +19,7 @@ class BenchmarkTest {
     @Test
     void paperStepFlopsAndRunHoursByHand() {
         // 784·1000 + 4·1000² + 1000·10 = 4,794,000 MACs; 6 flops per MAC and sample (forward, δ, gradient).
-        assertEquals(6.0 * 32 * 4_794_000, Benchmark.flopsPerStep(Benchmark.PAPER_WIDTHS, 32), 0.0);
+        assertEquals(6.0 * 32 * 4_794_000, PaperNetwork.flopsPerStep(PaperNetwork.WIDTHS, 32), 0.0);
         // 1000 epochs × 1875 steps at 100 steps/s = 1,875,000 s / 3600.
         assertEquals(1_875_000 / 100.0 / 3600, Benchmark.paperRunHours(32, 100), 1e-12);
         // batch 1024: ⌊60000/1024⌋ = 58 steps an epoch (the partial batch is dropped).
