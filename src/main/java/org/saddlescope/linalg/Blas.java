@@ -14,28 +14,26 @@ import org.bytedeco.openblas.global.openblas_full;
 public final class Blas {
     private Blas() {}
 
-    private static volatile boolean loaded;
-
     /** Loads the native library and fixes the BLAS thread count (results are reproducible for a fixed count). */
     public static synchronized void init(int threads) {
-        ensureLoaded();
+        OpenBlas.ensureLoaded();
         openblas_full.openblas_set_num_threads(Math.max(1, threads));
     }
 
     public static int threads() {
-        ensureLoaded();
+        OpenBlas.ensureLoaded();
         return openblas_full.openblas_get_num_threads();
     }
 
     /** OpenBLAS build and the kernel it picked for this CPU, for run manifests. */
     public static String config() {
-        ensureLoaded();
+        OpenBlas.ensureLoaded();
         return openblas_full.openblas_get_config().getString() + " core=" + openblas_full.openblas_get_corename().getString();
     }
 
     /** The kernel family OpenBLAS chose for this CPU (e.g. Haswell, SkylakeX, Cooperlake). */
     public static String core() {
-        ensureLoaded();
+        OpenBlas.ensureLoaded();
         return openblas_full.openblas_get_corename().getString();
     }
 
@@ -74,16 +72,6 @@ public final class Blas {
         return java.util.Set.of();
     }
 
-    static void ensureLoaded() {
-        if (!loaded) {
-            synchronized (Blas.class) {
-                if (!loaded) {
-                    org.bytedeco.javacpp.Loader.load(openblas_full.class);
-                    loaded = true;
-                }
-            }
-        }
-    }
 
     /** C := alpha·op(A)·op(B) + beta·C, op = transpose when the flag is set. */
     public static void gemm(boolean transA, boolean transB, double alpha, Matrix a, Matrix b, double beta, Matrix c) {
@@ -95,13 +83,13 @@ public final class Blas {
             throw new IllegalArgumentException("gemm shapes: op(A) " + m + "x" + k + ", op(B) " + kb + "x" + n
                     + ", C " + c.shape());
         }
-        sameType(a, b, c);
+        Matrix.sameType(a, b, c);
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (beta == 0) c.fill(0); else c.scale(beta);
             return;
         }
-        ensureLoaded();
+        OpenBlas.ensureLoaded();
         int ta = transA ? CblasTrans : CblasNoTrans;
         int tb = transB ? CblasTrans : CblasNoTrans;
         int lda = Math.max(1, a.rows());
@@ -123,42 +111,18 @@ public final class Blas {
         return c;
     }
 
-    /**
-     * Σ x_k y_k over all entries, returned in double. float32 goes through BLAS dsdot, whose OpenBLAS kernel
-     * keeps partial sums in float lanes: relative error is below float32's epsilon (5e-9 measured on 3000
-     * integers, MatrixTest), not the double accuracy its name suggests.
-     */
+    /** Σ x_k y_k over all entries, returned in double (BLAS ddot/dsdot over x.size() entries: {@link Matrix#blasDot}). */
     public static double dot(Matrix x, Matrix y) {
-        sameType(x, y, y);
-        int n = x.size();
-        if (n == 0) return 0;
-        ensureLoaded();
-        if (x.dtype() == DType.F32) return openblas.cblas_dsdot(n, x.fp, 1, y.fp, 1);
-        return openblas.cblas_ddot(n, x.dp, 1, y.dp, 1);
+        return x.blasDot(y);
     }
 
-    /** y += a·x. */
+    /** y += a·x (BLAS axpy over x.size() entries: {@link Matrix#axpy}). */
     public static void axpy(double a, Matrix x, Matrix y) {
-        sameType(x, y, y);
-        int n = x.size();
-        if (n == 0) return;
-        ensureLoaded();
-        if (x.dtype() == DType.F32) openblas.cblas_saxpy(n, (float) a, x.fp, 1, y.fp, 1);
-        else openblas.cblas_daxpy(n, a, x.dp, 1, y.dp, 1);
+        y.axpy(a, x);
     }
 
     /** x *= a. */
     public static void scal(double a, Matrix x) {
-        int n = x.size();
-        if (n == 0) return;
-        ensureLoaded();
-        if (x.dtype() == DType.F32) openblas.cblas_sscal(n, (float) a, x.fp, 1);
-        else openblas.cblas_dscal(n, a, x.dp, 1);
-    }
-
-    private static void sameType(Matrix a, Matrix b, Matrix c) {
-        if (a.dtype() != b.dtype() || a.dtype() != c.dtype()) {
-            throw new IllegalArgumentException("mixed dtypes in one BLAS call: " + a.dtype() + ", " + b.dtype() + ", " + c.dtype());
-        }
+        x.scale(a);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas;
 
 /**
  * Dense column-major matrix in float32 or float64, stored off-heap so that BLAS and LAPACK work on it in
@@ -254,14 +255,14 @@ public final class Matrix implements AutoCloseable {
         return t;
     }
 
-    /** Squared Frobenius norm (BLAS ddot, or dsdot for float32: see {@link Blas#dot}). */
+    /** Squared Frobenius norm (BLAS ddot, or dsdot for float32: see {@link #blasDot}). */
     public double frobeniusNorm2() {
-        return Blas.dot(this, this);
+        return blasDot(this);
     }
 
     public double frobeniusNorm() { return Math.sqrt(frobeniusNorm2()); }
 
-    /** Frobenius inner product Tr[thisᵀ other] (BLAS ddot/dsdot, see {@link Blas#dot}). */
+    /** Frobenius inner product Tr[thisᵀ other] (BLAS ddot/dsdot, see {@link #blasDot}). */
     public double dot(Matrix other) {
         requireShape(other, rows, cols);
         if (other.dtype != dtype) {
@@ -269,7 +270,37 @@ public final class Matrix implements AutoCloseable {
             for (int k = 0, n = size(); k < n; k++) t += getFlat(k) * other.getFlat(k);
             return t;
         }
-        return Blas.dot(this, other);
+        return blasDot(other);
+    }
+
+    /**
+     * Σ x_k y_k over all {@link #size} entries of this and y (same dtype, shapes not checked), returned in double.
+     * float32 goes through BLAS dsdot, whose OpenBLAS kernel keeps partial sums in float lanes: relative error is below
+     * float32's epsilon (5e-9 measured on 3000 integers, MatrixTest), not the double accuracy its name suggests.
+     */
+    double blasDot(Matrix y) {
+        sameType(this, y, y);
+        int n = size();
+        if (n == 0) return 0;
+        OpenBlas.ensureLoaded();
+        if (dtype == DType.F32) return openblas.cblas_dsdot(n, fp, 1, y.fp, 1);
+        return openblas.cblas_ddot(n, dp, 1, y.dp, 1);
+    }
+
+    /** this += a·x over x's {@link #size} entries (BLAS axpy; same dtype, shapes not checked). */
+    void axpy(double a, Matrix x) {
+        sameType(x, this, this);
+        int n = x.size();
+        if (n == 0) return;
+        OpenBlas.ensureLoaded();
+        if (x.dtype == DType.F32) openblas.cblas_saxpy(n, (float) a, x.fp, 1, fp, 1);
+        else openblas.cblas_daxpy(n, a, x.dp, 1, dp, 1);
+    }
+
+    static void sameType(Matrix a, Matrix b, Matrix c) {
+        if (a.dtype != b.dtype || a.dtype != c.dtype) {
+            throw new IllegalArgumentException("mixed dtypes in one BLAS call: " + a.dtype + ", " + b.dtype + ", " + c.dtype);
+        }
     }
 
     public boolean allFinite() {
@@ -286,12 +317,18 @@ public final class Matrix implements AutoCloseable {
     }
 
     /** this *= a (BLAS scal). */
-    public void scale(double a) { Blas.scal(a, this); }
+    public void scale(double a) {
+        int n = size();
+        if (n == 0) return;
+        OpenBlas.ensureLoaded();
+        if (dtype == DType.F32) openblas.cblas_sscal(n, (float) a, fp, 1);
+        else openblas.cblas_dscal(n, a, dp, 1);
+    }
 
     /** this += a·x (BLAS axpy). */
     public void addScaled(double a, Matrix x) {
         requireShape(x, rows, cols);
-        Blas.axpy(a, x, this);
+        axpy(a, x);
     }
 
     public void requireShape(Matrix other, int r, int c) {

@@ -25,7 +25,7 @@ public final class Svd {
     }
 
     private static Result gesdd(Matrix a, boolean vectors) {
-        Blas.ensureLoaded();
+        OpenBlas.ensureLoaded();
         int m = a.rows(), n = a.cols(), r = Math.min(m, n);
         if (r == 0) return new Result(Matrix.zeros(DType.F64, m, 0), new double[0], Matrix.zeros(DType.F64, n, 0));
         Matrix work = a.to(DType.F64); // gesdd overwrites its input

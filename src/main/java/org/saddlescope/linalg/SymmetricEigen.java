@@ -23,7 +23,7 @@ public final class SymmetricEigen {
         int n = diagonal.length;
         if (n == 0) return new Result(new double[0], vectors ? Matrix.zeros(DType.F64, 0, 0) : null);
         if (offDiagonal.length < n - 1) throw new IllegalArgumentException("off-diagonal has " + offDiagonal.length + " entries, need " + (n - 1));
-        Blas.ensureLoaded();
+        OpenBlas.ensureLoaded();
         double[] d = diagonal.clone();
         double[] e = new double[Math.max(1, n - 1)];
         System.arraycopy(offDiagonal, 0, e, 0, n - 1);
@@ -37,7 +37,7 @@ public final class SymmetricEigen {
     public static Result dense(Matrix a, boolean vectors) {
         int n = a.rows();
         if (a.cols() != n) throw new IllegalArgumentException("not square: " + a.shape());
-        Blas.ensureLoaded();
+        OpenBlas.ensureLoaded();
         Matrix work = a.to(DType.F64); // dsyev overwrites its input with the vectors
         Matrix w = Matrix.zeros(DType.F64, Math.max(1, n), 1);
         try {
