@@ -51,6 +51,7 @@ class TypedConfigTest {
         assertEquals(InitScheme.GAUSSIAN, paper.init);
         assertEquals(Standardization.AUTO, paper.standardize);
         assertEquals("sgd", paper.optimizer.text());
+        assertEquals(OptimizerSpec.SGD, paper.optimizer); // equal as their texts are
         TrainConfig other = read(tmp, resource(OLD.get(1)));
         assertEquals(Precision.FLOAT32, other.dtype);
         assertEquals(InitScheme.ALIGNED, other.init);

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Optimisers by spec: {@code sgd}, {@code momentum[:mu=0.9,dampening=0,nesterov=false]},
@@ -14,6 +15,15 @@ public final class Optimizers {
 
     /** The optimiser a spec names; a bad spec is an IllegalArgumentException that says what is wrong. */
     public static Optimizer parse(String spec) {
+        return factory(spec).get();
+    }
+
+    /**
+     * A spec read once: each {@code get()} is a fresh optimiser in its initial state (optimisers keep state, so every
+     * run needs its own). A bad spec is an IllegalArgumentException here, including the optimiser's own checks of its
+     * values (momentum's mu &lt; 1, say), which run once on a first instance.
+     */
+    public static Supplier<Optimizer> factory(String spec) {
         String s = spec == null ? "" : spec.trim();
         int colon = s.indexOf(':');
         String name = (colon < 0 ? s : s.substring(0, colon)).toLowerCase(Locale.ROOT);
@@ -25,20 +35,27 @@ public final class Optimizers {
                 kv.put(part.substring(0, eq).trim().toLowerCase(Locale.ROOT), part.substring(eq + 1).trim());
             }
         }
-        switch (name) {
-            case "sgd":
+        Supplier<Optimizer> f = switch (name) {
+            case "sgd" -> {
                 known(spec, kv, Set.of());
-                return new Sgd();
-            case "momentum":
+                yield Sgd::new;
+            }
+            case "momentum" -> {
                 known(spec, kv, Set.of("mu", "dampening", "nesterov"));
-                return new Momentum(num(spec, kv, "mu", 0.9), num(spec, kv, "dampening", 0), bool(spec, kv, "nesterov"));
-            case "adam":
+                double mu = num(spec, kv, "mu", 0.9), dampening = num(spec, kv, "dampening", 0);
+                boolean nesterov = bool(spec, kv, "nesterov");
+                yield () -> new Momentum(mu, dampening, nesterov);
+            }
+            case "adam" -> {
                 known(spec, kv, Set.of("beta1", "beta2", "eps"));
-                return new Adam(num(spec, kv, "beta1", 0.9), num(spec, kv, "beta2", 0.999), num(spec, kv, "eps", 1e-8));
-            default:
-                throw new IllegalArgumentException("unknown optimizer '" + spec + "' (use sgd, momentum[:mu=0.9,dampening=0,nesterov=false]"
-                        + " or adam[:beta1=0.9,beta2=0.999,eps=1e-8])");
-        }
+                double beta1 = num(spec, kv, "beta1", 0.9), beta2 = num(spec, kv, "beta2", 0.999), eps = num(spec, kv, "eps", 1e-8);
+                yield () -> new Adam(beta1, beta2, eps);
+            }
+            default -> throw new IllegalArgumentException("unknown optimizer '" + spec + "' (use sgd, momentum[:mu=0.9,dampening=0,nesterov=false]"
+                    + " or adam[:beta1=0.9,beta2=0.999,eps=1e-8])");
+        };
+        f.get();
+        return f;
     }
 
     private static void known(String spec, Map<String, String> kv, Set<String> keys) {

@@ -85,6 +85,22 @@ class OptimizersTest {
         assertThrows(IllegalArgumentException.class, () -> Optimizers.parse("momentum:mu=0.9,dampening=0.5,nesterov=true"));
     }
 
+    /**
+     * A spec read once gives a new optimiser each time (each run keeps its own state) with the spec's values; its
+     * checks (momentum's mu < 1) fail when it is read, not when a run builds its optimiser.
+     */
+    @Test
+    void aFactoryReadsOnceAndBuildsFreshOptimisers() {
+        for (String spec : List.of("sgd", "momentum:mu=0.5,dampening=0.1,nesterov=false", "adam:beta1=0.8,beta2=0.99,eps=1.0E-6")) {
+            java.util.function.Supplier<Optimizer> f = Optimizers.factory(spec);
+            Optimizer a = f.get(), b = f.get();
+            assertTrue(a != b, spec + ": a fresh optimiser each time");
+            assertEquals(Optimizers.parse(spec).spec(), a.spec());
+            assertEquals(a.spec(), b.spec());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Optimizers.factory("momentum:mu=1"));
+    }
+
     /** The state a checkpoint saves restores into a fresh optimiser, and a wrong shape is refused. */
     @Test
     void stateRestoresAndIsChecked() {
