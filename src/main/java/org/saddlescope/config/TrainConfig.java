@@ -98,22 +98,22 @@ public final class TrainConfig extends InitSpec implements Validated {
     public int top_k = 10;
 
     @Help("Spectra cadence: N or steps:N, epoch or epoch:N, log or log:P (P per decade), joined by '+' (log+steps:500).")
-    public String spectra_every = "log";
+    public CadenceSpec spectra_every = CadenceSpec.LOG;
 
     @Help("Seconds between refreshes of report.html, every figure and the saddle analysis while the run goes on (0 = only at the end).")
     public double report_every = 300;
 
     /**
      * Rules between fields, and the spec strings still read as text; per-field ranges are the {@link Bounds} above, and
-     * the typed fields (dtype, optimizer, init, standardize, activation) were checked when they were read.
+     * the typed fields (dtype, optimizer, init, standardize, activation, spectra_every) were checked when they were read.
      */
     @Override
     public void validate(String where) {
         if (steps <= 0 && epochs <= 0) throw new BadInputException(where + ": give a budget: steps or epochs (--steps N or --epochs N)");
-        for (String[] f : new String[][] {{"dataset", dataset}, {"cost", cost}, {"spectra_every", spectra_every}}) {
+        for (String[] f : new String[][] {{"dataset", dataset}, {"cost", cost}}) {
             if (f[1] == null || f[1].isBlank()) throw new BadInputException(where + ": " + Configs.name(f[0]) + " is empty");
         }
-        for (String f : new String[] {"init", "dtype", "optimizer", "standardize", "activation"}) {
+        for (String f : new String[] {"init", "dtype", "optimizer", "standardize", "activation", "spectra_every"}) {
             if (Configs.value(this, f) == null) throw new BadInputException(where + ": " + Configs.name(f) + " is empty");
         }
         if (hidden.isEmpty()) throw new BadInputException(where + ": hidden: give at least one hidden width (--hidden N,N,...)");
@@ -126,7 +126,6 @@ public final class TrainConfig extends InitSpec implements Validated {
         }
         if (init == InitScheme.ALIGNED && !(init_norm > 0)) throw new BadInputException(where + ": init=aligned needs init_norm > 0 (alpha)");
         parses(where, "cost", () -> org.saddlescope.loss.Cost.parse(cost));
-        parses(where, "spectra_every", () -> org.saddlescope.spectra.Cadence.parse(spectra_every));
     }
 
     private static void parses(String where, String field, Runnable parse) {

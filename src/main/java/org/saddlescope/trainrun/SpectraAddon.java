@@ -109,13 +109,9 @@ public final class SpectraAddon implements RunAddon {
         }
     }
 
-    /** The config's spectra cadence; a bad spec is bad input naming the field. */
+    /** The config's spectra cadence (parsed when the config was read). */
     static Cadence cadence(TrainConfig cfg) {
-        try {
-            return Cadence.parse(cfg.spectra_every);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("spectra_every: " + e.getMessage());
-        }
+        return cfg.spectra_every.cadence();
     }
 
     @Override

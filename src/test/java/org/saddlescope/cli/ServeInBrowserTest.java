@@ -54,7 +54,7 @@ class ServeInBrowserTest {
         c.log_every = 10;
         c.eval_every = 500;
         c.top_k = 3;
-        c.spectra_every = "steps:50";
+        c.spectra_every = org.saddlescope.config.CadenceSpec.parse("steps:50");
         c.report_every = 0;
         c.checkpoint_minutes = 0;
         return c;

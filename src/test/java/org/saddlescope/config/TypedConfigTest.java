@@ -83,6 +83,19 @@ class TypedConfigTest {
         assertTrue(out.contains("\ndtype: float32\n") && out.contains("\nstandardize: feature\n") && out.contains("\ninit: he\n"), out);
     }
 
+    /** spectra_every is read once (a Cadence) and written as the user wrote it, not in Cadence's canonical form. */
+    @Test
+    void aCadenceIsReadOnceAndWrittenAsGiven(@TempDir Path tmp) throws Exception {
+        String base = resource(OLD.get(0));
+        assertTrue(base.contains("\nspectra_every: log+epoch\n"), "the old file names its cadence");
+        TrainConfig c = read(tmp, base.replace("\nspectra_every: log+epoch\n", "\nspectra_every: LOG+steps:500\n"));
+        assertEquals(new org.saddlescope.spectra.Cadence.Any(java.util.List.of(new org.saddlescope.spectra.Cadence.LogSpaced(org.saddlescope.spectra.Cadence.DEFAULT_PER_DECADE),
+                new org.saddlescope.spectra.Cadence.EverySteps(500))), c.spectra_every.cadence());
+        assertTrue(written(c).contains("\nspectra_every: LOG+steps:500\n"), written(c));
+        BadInputException e = assertThrows(BadInputException.class, () -> read(tmp, base.replace("\nspectra_every: log+epoch\n", "\nspectra_every: log:x\n")));
+        assertTrue(e.getMessage().startsWith("c.yaml: 'spectra_every' (--spectra-every): bad cadence 'log:x'"), e.getMessage());
+    }
+
     @Test
     void aBadTypedValueIsOneLineNamingFileFieldAndValue(@TempDir Path tmp) throws Exception {
         String base = resource(OLD.get(0));

@@ -50,7 +50,7 @@ public class ResumeIdentityTest {
         c.eval_every = 200;
         c.checkpoint_every = 0;
         c.top_k = 3;
-        c.spectra_every = "log+steps:100";
+        c.spectra_every = org.saddlescope.config.CadenceSpec.parse("log+steps:100");
         c.checkpoint_minutes = 0;
         c.seed = 5;
         return c;
