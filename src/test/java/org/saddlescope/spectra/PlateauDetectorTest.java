@@ -239,4 +239,35 @@ class PlateauDetectorTest {
         assertEquals(1, r.plateaus().size());
         assertEquals("plateau 0 since step 1", r.status());
     }
+
+    /**
+     * Example 1 as the paper runs it (depth 3, widths 8, full-batch GD from σ0 = 1e-3, lr 0.05/‖θ‖, spectra at the
+     * train command's log cadence): the singular values rise through the plateau while the weights align and grow,
+     * with the loss flat to 1e-8, and the loss falls once, from 16 to ~0. So: one escape, with the origin's plateau
+     * before it and its middle where the loss is falling (between its 1% and 99.9% drops, read off the loss here). The
+     * spectral rule once added two more: one at steps 50-178 where the loss moved by 1e-8, one reaching into this one.
+     */
+    @Test
+    void example1HasOneEscapeWhereItsLossFalls() {
+        Dataset d = Synthetic.example1(DType.F64).dataset();
+        Network net = new Network(new int[] {2, 8, 8, 1}, Activation.RELU, DType.F64);
+        Init.gaussian(net, 1e-3, RandomStreams.of(0).stream("init"));
+        LossHistory h = new LossHistory();
+        SpectralTracker tracker = new SpectralTracker(10, Cadence.parse("log"), null, RandomStreams.of(0));
+        new Trainer(net, new SquaredError(), d, null, new Trainer.Settings(0, new LearningRate(0.05, 1), 4000, 0, 0, 0, 0, 0, 0, 0),
+                TrainingSink.NONE, ProgressListener.NONE, List.of(h, tracker)).run(TrainState.initial(net.normSquared()));
+        LossHistory.Series s = h.logBinned();
+        PlateauDetector.Result r = new PlateauDetector().detect(s, tracker.snapshots());
+        double c0 = s.loss()[0], onePercent = Double.NaN, almostAll = Double.NaN;
+        for (int i = s.size() - 1; i >= 0; i--) {
+            if (s.loss()[i] > 0.99 * c0 && Double.isNaN(onePercent)) onePercent = s.step()[i];
+            if (s.loss()[i] > 1e-3 * c0 && Double.isNaN(almostAll)) almostAll = s.step()[i];
+        }
+        String what = r.plateaus() + "\n" + r.escapes();
+        assertEquals(1, r.escapes().size(), what);
+        PlateauDetector.Escape e = r.escapes().get(0);
+        assertTrue(e.middleStep() >= onePercent && e.middleStep() <= almostAll, "middle " + e.middleStep() + " outside [" + onePercent + ", " + almostAll + "]\n" + what);
+        assertFalse(r.plateaus().isEmpty(), what);
+        assertTrue(r.plateaus().get(0).endStep() <= e.startStep() && r.plateaus().get(0).loss() > 0.99 * c0, what);
+    }
 }
