@@ -23,6 +23,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.saddlescope.io.AtomicFiles;
+import org.saddlescope.runs.RunFiles;
 
 /**
  * report.html for a run folder, laid out like a page of a paper's supplement: the title, a summary (what the run
@@ -118,7 +119,7 @@ public final class HtmlReport {
 
     /** Writes report.html atomically and returns its path. */
     public Path write() {
-        Path out = outDir.resolve("report.html");
+        Path out = outDir.resolve(RunFiles.REPORT);
         AtomicFiles.writeAtomically(out, render().getBytes(StandardCharsets.UTF_8));
         return out;
     }
@@ -128,7 +129,7 @@ public final class HtmlReport {
     /** The page as a string. */
     public String render() {
         if (!Files.isDirectory(root)) throw new IllegalArgumentException("no run folder at " + root);
-        JsonNode manifest = readJson(root.resolve("manifest.json"));
+        JsonNode manifest = readJson(root.resolve(RunFiles.MANIFEST));
         String heading = title != null ? title : "saddlescope run: " + root.toAbsolutePath().normalize().getFileName();
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -160,7 +161,7 @@ public final class HtmlReport {
             for (String n : notes) h.append("<li>").append(Html.esc(n)).append("</li>\n");
             h.append("</ul>\n");
         }
-        glance(h, manifest, readText(root.resolve("config.yaml")));
+        glance(h, manifest, readText(root.resolve(RunFiles.CONFIG)));
         h.append("</section>\n");
     }
 
@@ -214,7 +215,7 @@ public final class HtmlReport {
     private void provenance(StringBuilder h, JsonNode manifest) {
         h.append("<section id=\"provenance\">\n<h2>Provenance</h2>\n");
         List<Path> jsons = new ArrayList<>(listDeep(".json"));
-        jsons.remove(root.resolve("manifest.json"));
+        jsons.remove(root.resolve(RunFiles.MANIFEST));
         for (Path j : jsons) {
             JsonNode n = readJson(j);
             h.append("<details><summary>").append(Html.esc(root.relativize(j).toString())).append("</summary>\n");
@@ -234,7 +235,7 @@ public final class HtmlReport {
             h.append("</table>\n");
         }
         h.append("</details>\n<details><summary>config.yaml</summary>\n");
-        Path config = root.resolve("config.yaml");
+        Path config = root.resolve(RunFiles.CONFIG);
         if (Files.isRegularFile(config)) {
             h.append("<p>Rerun with <code>--config config.yaml</code>.</p>\n<pre>").append(Html.esc(readText(config))).append("</pre>\n");
         } else {
@@ -320,8 +321,8 @@ public final class HtmlReport {
     /** Figure stems under figures/: the catalogue's in its order, then the rest by name. */
     private List<String> orderedFigures() {
         List<String> present = new ArrayList<>();
-        for (Path p : list(outDir.resolve("figures"), ".png")) present.add(stem(p));
-        for (Path p : list(outDir.resolve("figures"), ".svg")) if (!present.contains(stem(p))) present.add(stem(p));
+        for (Path p : list(outDir.resolve(RunFiles.FIGURES), ".png")) present.add(stem(p));
+        for (Path p : list(outDir.resolve(RunFiles.FIGURES), ".svg")) if (!present.contains(stem(p))) present.add(stem(p));
         List<String> out = new ArrayList<>();
         for (String k : CAPTIONS.keySet()) if (present.remove(k)) out.add(k);
         out.addAll(present.stream().sorted().toList());
@@ -329,12 +330,12 @@ public final class HtmlReport {
     }
 
     private void figure(StringBuilder h, String stem, int[] number) {
-        Path png = outDir.resolve("figures").resolve(stem + ".png");
-        Path svg = outDir.resolve("figures").resolve(stem + ".svg"), pdf = outDir.resolve("figures").resolve(stem + ".pdf");
+        Path png = outDir.resolve(RunFiles.FIGURES).resolve(stem + ".png");
+        Path svg = outDir.resolve(RunFiles.FIGURES).resolve(stem + ".svg"), pdf = outDir.resolve(RunFiles.FIGURES).resolve(stem + ".pdf");
         boolean hasPng = Files.isRegularFile(png);
         if (!hasPng && !Files.isRegularFile(svg)) return;
         number[0]++;
-        String rel = "figures/" + stem + (hasPng ? ".png" : ".svg");
+        String rel = RunFiles.FIGURES + "/" + stem + (hasPng ? ".png" : ".svg");
         h.append("<figure id=\"fig-").append(Html.esc(stem)).append("\"><a href=\"").append(Html.esc(rel)).append("\"><img src=\"")
                 .append(Html.esc(rel)).append("\" alt=\"").append(Html.esc(stem)).append('"');
         int[] size = hasPng ? pngSize(png) : null;
@@ -406,7 +407,7 @@ public final class HtmlReport {
         try (Stream<Path> s = Files.list(root)) {
             for (Path sub : s.filter(Files::isDirectory).sorted().toList()) {
                 String n = sub.getFileName().toString();
-                if (n.equals("checkpoints") || n.equals("weights") || n.equals("figures") || n.startsWith(".")) continue;
+                if (n.equals(RunFiles.CHECKPOINTS) || n.equals(RunFiles.WEIGHTS) || n.equals(RunFiles.FIGURES) || n.startsWith(".")) continue;
                 out.addAll(list(sub, suffix));
             }
         } catch (IOException e) {

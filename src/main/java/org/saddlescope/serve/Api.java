@@ -71,7 +71,7 @@ final class Api {
         for (String x : RunData.X_AXES) if (v.names().contains(x)) axes.add(x);
         m.put("x_axes", axes);
         m.put("rows", v.rows());
-        m.put("saddles", Map.of("plateaus", RunFiles.rows(dir.resolve("plateaus.csv")), "escapes", RunFiles.rows(dir.resolve("escapes.csv"))));
+        m.put("saddles", Map.of("plateaus", RunFiles.rows(dir.resolve(RunFiles.PLATEAUS)), "escapes", RunFiles.rows(dir.resolve(RunFiles.ESCAPES))));
         List<String> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.map(p -> p.getFileName().toString() + (Files.isDirectory(p) ? "/" : "")).filter(n -> !n.startsWith(".")).sorted().forEach(files::add);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.saddlescope.runs.RunFiles;
 
 /**
  * The curves of the runs being looked at: metrics.csv and spectra.csv of each, held as columns ({@link CsvTail}) and
@@ -31,8 +32,8 @@ final class RunData {
     }
 
     private Entry entry(Path run) {
-        Entry e = entries.computeIfAbsent(run, r -> new Entry(new CsvTail(r.resolve("metrics.csv"), c -> PLOTTED.matcher(c).matches()),
-                new CsvTail(r.resolve("spectra.csv"), c -> true), new long[1]));
+        Entry e = entries.computeIfAbsent(run, r -> new Entry(new CsvTail(r.resolve(RunFiles.METRICS), c -> PLOTTED.matcher(c).matches()),
+                new CsvTail(r.resolve(RunFiles.SPECTRA), c -> true), new long[1]));
         e.used()[0] = System.nanoTime();
         return e;
     }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.saddlescope.io.Json;
 import org.saddlescope.runs.RunFolder;
+import org.saddlescope.runs.RunFiles;
 
 /**
  * The index of a folder of runs: every run folder under it (to a depth of four: sweeps hold their points in
@@ -26,7 +27,7 @@ final class RunSummaries {
 
     static final int MAX_DEPTH = 4;
     static final int MAX_RUNS = 5000;
-    private static final List<String> SKIP = List.of("checkpoints", "figures", "weights");
+    private static final List<String> SKIP = List.of(RunFiles.CHECKPOINTS, RunFiles.FIGURES, RunFiles.WEIGHTS);
     /** config.yaml fields shown in the index (those a run of the command has). */
     static final List<String> CONFIG = List.of("preset", "dataset", "subset", "hidden", "activation", "cost", "dtype", "batch", "optimizer",
             "lr", "lr_power", "init_scale", "seed", "steps", "epochs");
@@ -56,8 +57,8 @@ final class RunSummaries {
     /** One run's line in the index. */
     static Map<String, Object> summary(String id, Path dir) {
         Map<String, Object> m = new LinkedHashMap<>();
-        JsonNode manifest = read(dir.resolve("manifest.json"), false);
-        JsonNode config = read(dir.resolve("config.yaml"), true);
+        JsonNode manifest = read(dir.resolve(RunFiles.MANIFEST), false);
+        JsonNode config = read(dir.resolve(RunFiles.CONFIG), true);
         long pid = LockProbe.holder(dir);
         m.put("id", id);
         m.put("command", text(manifest.path("command")));
@@ -69,7 +70,7 @@ final class RunSummaries {
             if (!v.isMissingNode() && !v.isNull()) cfg.put(k, v.isContainerNode() ? v.toString() : v.isNumber() ? v.numberValue() : v.asText());
         }
         m.put("config", cfg);
-        Map<String, Double> last = lastRow(dir.resolve("metrics.csv"), List.of("step", "epoch", "loss", "time_s", "nominal_step", "q"));
+        Map<String, Double> last = lastRow(dir.resolve(RunFiles.METRICS), List.of("step", "epoch", "loss", "time_s", "nominal_step", "q"));
         m.put("step", whole(last.getOrDefault("step", manifest.path("steps").asDouble(Double.NaN))));
         m.put("epoch", whole(last.getOrDefault("epoch", manifest.path("epochs").asDouble(Double.NaN))));
         m.put("loss", finite(last.getOrDefault("loss", Double.NaN)));
@@ -77,14 +78,14 @@ final class RunSummaries {
         double seconds = manifest.hasNonNull("train_seconds") && pid < 0 ? manifest.get("train_seconds").asDouble()
                 : last.getOrDefault("time_s", Double.NaN);
         m.put("seconds", finite(seconds));
-        m.put("escapes", dataRows(dir.resolve("escapes.csv")));
+        m.put("escapes", dataRows(dir.resolve(RunFiles.ESCAPES)));
         m.put("dataset", text(manifest.path("dataset")));
         m.put("widths", manifest.has("widths") ? manifest.get("widths").toString() : null);
         m.put("started", text(manifest.path("start")));
         m.put("ended", text(manifest.path("end")));
         m.put("message", text(manifest.path("message")));
-        m.put("report", Files.isRegularFile(dir.resolve("report.html")));
-        m.put("metrics", Files.isRegularFile(dir.resolve("metrics.csv")));
+        m.put("report", Files.isRegularFile(dir.resolve(RunFiles.REPORT)));
+        m.put("metrics", Files.isRegularFile(dir.resolve(RunFiles.METRICS)));
         return m;
     }
 

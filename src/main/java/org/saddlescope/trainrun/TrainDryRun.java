@@ -23,7 +23,6 @@ import org.saddlescope.train.Trainer;
 import org.saddlescope.train.TrainingObserver;
 import org.saddlescope.train.TrainingSink;
 import org.saddlescope.config.TrainConfig;
-import org.saddlescope.runs.RunFolder;
 import org.saddlescope.io.Json;
 
 /**
