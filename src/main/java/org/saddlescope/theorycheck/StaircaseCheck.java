@@ -44,8 +44,7 @@ final class StaircaseCheck {
                 Network obs = Weights.loadNew(at.weights(), Activation.RELU, DType.F64);
                 double lp = lossOf(pred, data, cost), lo = lossOf(obs, data, cost);
                 double c0 = StaircaseCheck.lossOfZero(data, cost);
-                String cmp = lp < 1e-3 * c0 && lo < 1e-3 * c0 ? "both below 1e-3 C(0): a minimum"
-                        : String.format(Locale.ROOT, "relative error %+.1f%%", 100 * (lp - lo) / lo);
+                String cmp = lossComparison(lp, lo, c0);
                 rows.add(new TheoryCheck.Row("staircase saddle " + k + ": training loss (observed at step " + at.step() + ")", lp, lo, cmp,
                         "goal: within 5%"));
                 int[] rp = Staircase.ranks(pred, SaddleAnalysis.DEFAULT_RANK_THRESHOLD), ro = learnedRanks(obs, w0);
@@ -66,6 +65,20 @@ final class StaircaseCheck {
             if (yPrevPred != null) { yPrevPred.close(); yPrevObs.close(); }
         }
         return rows;
+    }
+
+    /**
+     * Predicted against observed saddle loss: the relative error and whether it is within the 5% goal; where one side
+     * is a minimum (below 1e-3 C(0)) and the other is not, a relative error to ~0 says nothing (Example 1: +1e12%), so
+     * the row says which side stopped at a saddle and where, in units of C(0).
+     */
+    static String lossComparison(double predicted, double observed, double c0) {
+        boolean pMin = predicted < 1e-3 * c0, oMin = observed < 1e-3 * c0;
+        if (pMin && oMin) return "both below 1e-3 C(0): a minimum";
+        if (oMin) return String.format(Locale.ROOT, "WRONG: the run reached a minimum (below 1e-3 C(0)); predicted a saddle at %.3g C(0)", predicted / c0);
+        if (pMin) return String.format(Locale.ROOT, "WRONG: predicted a minimum; the run sits at %.3g C(0)", observed / c0);
+        double rel = (predicted - observed) / observed;
+        return String.format(Locale.ROOT, "relative error %+.1f%% (%s 5%%)", 100 * rel, Math.abs(rel) <= 0.05 ? "within" : "OUTSIDE");
     }
 
     static double lossOfZero(Dataset data, Cost cost) {
