@@ -15,13 +15,15 @@ public enum InitScheme {
     HE("he", false),
     /** He-normal with the small layers multiplied by epsilon. */
     HE_SCALED("he_scaled", false),
+    /** PyTorch's nn.Linear default, U(±1/√n_{ℓ-1}); with init_norm, rescaled to that ‖θ0‖. */
+    PYTORCH("pytorch", false),
     /** The weights of init_file. */
     NPZ("npz", true),
     /** init_norm · ρ/‖ρ‖ with the direction ρ read from init_file. */
     ALIGNED("aligned", true);
 
     /** The drawn schemes, as flow and sweep name them in their messages. */
-    public static final String DRAWN = "gaussian, he, he_scaled";
+    public static final String DRAWN = "gaussian, he, he_scaled, pytorch";
 
     private final String label;
     private final boolean fromFile;
@@ -45,6 +47,6 @@ public enum InitScheme {
     public static InitScheme parse(String s) {
         String t = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
         for (InitScheme i : values()) if (i.label.equals(t)) return i;
-        throw new IllegalArgumentException("unknown init '" + s + "' (use gaussian, he, he_scaled, npz, aligned)");
+        throw new IllegalArgumentException("unknown init '" + s + "' (use gaussian, he, he_scaled, pytorch, npz, aligned)");
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 /** {@link NetworkSpec} plus the initialisation θ0: what the runs that start a network share (train, flow, sweep). */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public class InitSpec extends NetworkSpec {
-    @Help("Initialisation θ0: gaussian (N(0, init_scale²)), he, he_scaled (He-normal, small_layers × epsilon); train also "
+    @Help("Initialisation θ0: gaussian (N(0, init_scale²)), he, he_scaled (He-normal, small_layers × epsilon), pytorch (nn.Linear's default U(±1/√fan_in); "
+            + "with init_norm, rescaled to that ‖θ0‖); train also "
             + "npz (init_file) and aligned (init_norm·ρ/‖ρ‖, ρ from init_file).")
     public InitScheme init = InitScheme.GAUSSIAN;
 

@@ -34,6 +34,7 @@ public final class NetworkBuilder {
         switch (init) {
             case GAUSSIAN: Init.gaussian(net, initScale, streams.stream("init")); return true;
             case HE: Init.heNormal(net, streams.stream("init")); return true;
+            case PYTORCH: Init.pytorchDefault(net, streams.stream("init")); return true;
             case HE_SCALED:
                 for (int l : smallLayers) {
                     if (l < 1 || l > net.depth()) throw new BadInputException("small layer " + l + " is not in 1.." + net.depth());

@@ -29,7 +29,8 @@ public final class TrainConfig extends InitSpec implements Validated {
     @Bounds(min = -1)
     public int test_subset = 0;
 
-    @Help("Input standardisation: auto (appendix B's scalar μ, σ for images; none for synthetic), scalar, feature, none.")
+    @Help("Input standardisation: auto (appendix B's scalar μ, σ for images; none for synthetic), scalar (global: one μ, σ over "
+            + "all pixels), feature (per-pixel μ, σ), none.")
     public Standardization standardize = Standardization.AUTO;
 
     @Help("If > 0, rescale θ0 to this norm after drawing it.")
@@ -103,6 +104,25 @@ public final class TrainConfig extends InitSpec implements Validated {
     @Help("Seconds between refreshes of report.html, every figure and the saddle analysis while the run goes on (0 = only at the end).")
     public double report_every = 300;
 
+    @Help("Cost over a minibatch: mean (PyTorch's default) or sum (gradient B times the mean's; logged losses stay means).")
+    public org.saddlescope.loss.Reduction reduction = org.saddlescope.loss.Reduction.MEAN;
+
+    @Help("Fast-forward the plateau at the origin: error-controlled steps that each stand for many minibatch steps of the "
+            + "configured law, handed back to it before the escape; budgets and cadences count nominal steps (docs/fast-forward.md).")
+    public boolean fast_forward = false;
+
+    @Help("Fast-forward: relative error allowed per step (step doubling): of the angle θ/‖θ‖ turns, and of the change of log‖θ‖.")
+    @Bounds(min = 0, minExclusive = true, max = 0.5)
+    public double fast_forward_tolerance = 0.03;
+
+    @Help("Fast-forward: samples per gradient, the next ones in the run's own data order (0 = the whole training set).")
+    @Bounds(min = 0)
+    public int fast_forward_sample = 8192;
+
+    @Help("Fast-forward: hand back to the configured law once ‖θ‖ has grown by this fraction since the fast-forward began.")
+    @Bounds(min = 0, minExclusive = true, max = 0.5)
+    public double fast_forward_handover = 0.005;
+
     /**
      * Rules between fields, and the spec strings still read as text; per-field ranges are the {@link Bounds} above, and
      * the typed fields (dtype, optimizer, init, standardize, activation, spectra_every) were checked when they were read.
@@ -125,6 +145,11 @@ public final class TrainConfig extends InitSpec implements Validated {
             throw new BadInputException(where + ": init=" + init + " needs init_file (--init-file)");
         }
         if (init == InitScheme.ALIGNED && !(init_norm > 0)) throw new BadInputException(where + ": init=aligned needs init_norm > 0 (alpha)");
+        if (reduction == null) throw new BadInputException(where + ": " + Configs.name("reduction") + " is empty");
+        if (fast_forward && !optimizer.create().gradientDescent()) {
+            throw new BadInputException(where + ": " + Configs.name("fast_forward") + " integrates gradient flow and needs optimizer sgd, not '"
+                    + optimizer + "' (momentum and Adam steps carry memory: no time change of the flow)");
+        }
         parses(where, "cost", () -> org.saddlescope.loss.Cost.parse(cost));
     }
 
@@ -160,9 +185,19 @@ public final class TrainConfig extends InitSpec implements Validated {
         return m;
     }
 
+    /**
+     * Fields that config.yaml leaves out while they hold their defaults (added after runs were written without them):
+     * a run that does not use them keeps the bytes of its config.yaml, and an older config.yaml reads back the same.
+     */
+    static final java.util.Set<String> OMITTED_AT_DEFAULT = java.util.Set.of("reduction", "fast_forward", "fast_forward_tolerance",
+            "fast_forward_sample", "fast_forward_handover");
+
     public Map<String, Object> toMap() {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = Json.YAML.convertValue(this, LinkedHashMap.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> defaults = Json.YAML.convertValue(new TrainConfig(), LinkedHashMap.class);
+        for (String k : OMITTED_AT_DEFAULT) if (java.util.Objects.equals(m.get(k), defaults.get(k))) m.remove(k);
         return m;
     }
 }

@@ -33,10 +33,11 @@ public enum Standardization {
     public static Standardization parse(String s) {
         String m = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
         switch (m) {
-            case "per-feature": case "per_feature": return FEATURE;
+            case "per-feature": case "per_feature": case "per-pixel": case "per_pixel": return FEATURE;
+            case "global": return SCALAR;
             default:
                 for (Standardization v : values()) if (v.label.equals(m)) return v;
-                throw new IllegalArgumentException("unknown standardize '" + s + "' (use auto, scalar, feature or none)");
+                throw new IllegalArgumentException("unknown standardize '" + s + "' (use auto, scalar (global), feature (per-pixel) or none)");
         }
     }
 }

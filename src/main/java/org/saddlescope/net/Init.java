@@ -34,6 +34,19 @@ public final class Init {
         }
     }
 
+    /**
+     * PyTorch's default for nn.Linear: kaiming_uniform_ with a = √5, i.e. W_ℓ entries U(−1/√n_{ℓ-1}, 1/√n_{ℓ-1})
+     * (gain √(2/(1+a²)) = 1/√3 times √(3/fan_in)). A reading of appendix B that did not say how it drew θ0 before
+     * scaling it; with init_norm the draw is rescaled to a chosen ‖θ0‖.
+     */
+    public static void pytorchDefault(Network net, SplittableRandom rng) {
+        for (int l = 1; l <= net.depth(); l++) {
+            double bound = 1 / Math.sqrt(net.width(l - 1));
+            Matrix w = net.weight(l);
+            for (int k = 0, n = w.size(); k < n; k++) w.setFlat(k, bound * (2 * rng.nextDouble() - 1));
+        }
+    }
+
     /** θ := θ·(target/‖θ‖). */
     public static void rescaleTo(Network net, double targetNorm) {
         double n = net.norm();

@@ -63,11 +63,11 @@ public final class Comparison {
             Run r = runs.get(i);
             Color c = Figures.indexColor(i + 1);
             if (r.metrics() != null && r.metrics().has("loss")) {
-                double[][] xy = r.metrics().finitePairs("step", "loss", true, true);
+                double[][] xy = r.metrics().finitePairs(r.metrics().timeAxis(), "loss", true, true);
                 loss.series(r.label(), xy[0], xy[1], Panel.Style.LINE, c);
             }
             if (r.metrics() != null && r.metrics().has("norm")) {
-                double[][] xy = r.metrics().finitePairs("step", "norm", true, true);
+                double[][] xy = r.metrics().finitePairs(r.metrics().timeAxis(), "norm", true, true);
                 norm.series(r.label(), xy[0], xy[1], Panel.Style.LINE, c);
             }
             if (r.escapes() != null) {
@@ -118,7 +118,7 @@ public final class Comparison {
         for (Run r : runs) {
             String steps = "", last = "";
             if (r.metrics() != null && r.metrics().has("loss")) {
-                double[][] xy = r.metrics().finitePairs("step", "loss", false, false);
+                double[][] xy = r.metrics().finitePairs(r.metrics().timeAxis(), "loss", false, false);
                 if (xy[0].length > 0) {
                     steps = Html.round(xy[0][xy[0].length - 1]);
                     last = Html.round(xy[1][xy[1].length - 1]);

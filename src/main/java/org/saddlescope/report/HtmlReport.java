@@ -254,6 +254,7 @@ public final class HtmlReport {
             put(rows, "parameters", manifest.path("parameters"));
             put(rows, "training samples", manifest.path("train_samples"));
             put(rows, "steps", manifest.path("steps"));
+            if (manifest.has("fast_forward")) fastForward(rows, manifest);
             if (manifest.has("train_seconds")) rows.put("training time", duration(manifest.get("train_seconds").asDouble()));
             put(rows, "seed", manifest.path("seed"));
             put(rows, "stopped", manifest.path("message"));
@@ -283,6 +284,19 @@ public final class HtmlReport {
             h.append("</tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    /** Issue 19: the fast-forwarded stretch on the nominal axis, why it handed over, and the controller's error estimates. */
+    private static void fastForward(Map<String, String> rows, JsonNode manifest) {
+        JsonNode ff = manifest.get("fast_forward");
+        put(rows, "nominal steps", manifest.path("nominal_steps"));
+        String end = ff.path("handover_nominal_step").isNumber() ? ff.get("handover_nominal_step").asText() + " (handed over: "
+                + ff.path("handed_over").asText() + ")" : "not handed over yet";
+        rows.put("fast-forwarded", String.format(java.util.Locale.ROOT,
+                "nominal steps %s–%s in %d steps (%d rejected), tolerance %s; largest relative error %.3g, estimates summed %.3g rad (direction), %.3g (log ‖θ‖)",
+                ff.path("start_nominal_step").asText(), end, ff.path("steps").asLong(), ff.path("rejected").asLong(),
+                ff.path("tolerance").asText(), ff.path("relative_error_max").asDouble(), ff.path("angle_error_sum").asDouble(),
+                ff.path("log_norm_error_sum").asDouble()));
     }
 
     private static void put(Map<String, String> rows, String key, JsonNode v) {

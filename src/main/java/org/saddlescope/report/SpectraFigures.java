@@ -46,15 +46,15 @@ public final class SpectraFigures {
     private static void lossFigures(Path run, Path dir, long firstStep, long endStep, Table escapes, List<Figures.Saved> saved) {
         Table metrics = readTable(run.resolve("metrics.csv"));
         if (metrics == null || !metrics.has("loss")) return;
-        double[][] xy = metrics.finitePairs("step", "loss", false, false);
+        double[][] xy = metrics.finitePairs(metrics.timeAxis(), "loss", false, false);
         if (xy[0].length < 2) return;
-        Panel p = Figures.panel("Training loss", "step", "loss (mean over each logging window)").line("loss", xy[0], xy[1]);
+        Panel p = Figures.panel("Training loss", metrics.timeLabel(), "loss (mean over each logging window)").line("loss", xy[0], xy[1]);
         if (firstStep >= 0) p.vline(firstStep, "after escape 1");
         if (endStep >= 0) p.vline(endStep, "end");
         saved.add(Figures.save(p, dir, "loss_snapshots"));
 
-        double[][] lxy = metrics.finitePairs("step", "loss", true, true);
-        Panel q = Figures.panel("Plateaus and escapes", "step", "loss").log(true, true).line("loss", lxy[0], lxy[1]);
+        double[][] lxy = metrics.finitePairs(metrics.timeAxis(), "loss", true, true);
+        Panel q = Figures.panel("Plateaus and escapes", metrics.timeLabel(), "loss").log(true, true).line("loss", lxy[0], lxy[1]);
         Table sm = readTable(run.resolve("loss_smoothed.csv"));
         if (sm != null && sm.rows() >= 2) {
             double[][] s = sm.finitePairs("step", "smoothed_loss", true, true);

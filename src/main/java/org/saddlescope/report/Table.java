@@ -72,6 +72,23 @@ public final class Table {
     public int rows() { return rows; }
     public boolean has(String column) { return columns.containsKey(column); }
 
+    /**
+     * The time axis of a metrics.csv table: {@code nominal_step} (the minibatch steps of the configured law, the axis
+     * of spectra.csv and the saddle files, the same as {@code step} unless a fast-forward ran) where it has one.
+     */
+    public String timeAxis() { return has("nominal_step") ? "nominal_step" : "step"; }
+
+    /**
+     * The label of {@link #timeAxis}: "step" where the nominal step is the update count in every row (no fast-forward
+     * ran: figures of ordinary runs keep their words), else the nominal step's meaning.
+     */
+    public String timeLabel() {
+        if (!has("nominal_step") || !has("step")) return "step";
+        double[] a = column("step"), b = column("nominal_step");
+        for (int i = 0; i < a.length; i++) if (Double.isFinite(b[i]) && a[i] != b[i]) return "nominal step (minibatch steps at the configured lr)";
+        return "step";
+    }
+
     public double[] column(String name) {
         double[] v = columns.get(name);
         if (v == null) throw new IllegalArgumentException("no column '" + name + "' (have " + header + ")");

@@ -23,14 +23,14 @@ public final class TrainFigures {
         Table t = Table.read(metrics);
         if (t.rows() < 2) return saved;
 
-        Panel loss = Figures.panel("Loss", "step", "loss").log(true, true);
+        Panel loss = Figures.panel("Loss", t.timeLabel(), "loss").log(true, true);
         addLine(loss, t, "loss", "minibatch loss (window mean)");
         addLine(loss, t, "train_loss", "train loss");
         addLine(loss, t, "test_loss", "test loss");
         if (loss.seriesCount() > 0) saved.add(Figures.save(loss, dir, "loss"));
 
         List<Panel> panels = new ArrayList<>();
-        Panel norms = Figures.panel("Parameter norms", "step", "Frobenius norm").log(true, true);
+        Panel norms = Figures.panel("Parameter norms", t.timeLabel(), "Frobenius norm").log(true, true);
         addLine(norms, t, "norm", "‖θ‖");
         for (String c : t.header()) {
             if (c.startsWith("w_norm_")) addLine(norms, t, c, "‖W" + SpectraFigures.sub(Integer.parseInt(c.substring(7))) + "‖");
@@ -38,11 +38,11 @@ public final class TrainFigures {
         panels.add(norms);
         // log y: on a plateau from small init the speed rises over decades (6e-8 to 3e-4 on MNIST), which a linear
         // axis shows as zero, then a spike; values ≤ 0 (a direction that lowers nothing) are counted in the legend
-        Panel speed = Figures.panel("Escape speed −L_0(θ/‖θ‖)", "step", "s_unit (unit sphere)").log(true, true);
+        Panel speed = Figures.panel("Escape speed −L_0(θ/‖θ‖)", t.timeLabel(), "s_unit (unit sphere)").log(true, true);
         addLine(speed, t, "speed_unit", "s_unit");
         panels.add(speed);
         if (t.has("test_acc") || t.has("train_acc")) {
-            Panel acc = Figures.panel("Accuracy", "step", "accuracy").logX().yRange(0, 1);
+            Panel acc = Figures.panel("Accuracy", t.timeLabel(), "accuracy").logX().yRange(0, 1);
             addLine(acc, t, "train_acc", "train");
             addLine(acc, t, "test_acc", "test");
             panels.add(acc);
@@ -54,7 +54,7 @@ public final class TrainFigures {
 
     private static void addLine(Panel p, Table t, String column, String label) {
         if (!t.has(column)) return;
-        double[][] xy = t.finitePairs("step", column, true, false);
+        double[][] xy = t.finitePairs(t.timeAxis(), column, true, false);
         if (xy[0].length >= 2) p.line(label, xy[0], xy[1]);
     }
 }

@@ -14,6 +14,7 @@ import org.saddlescope.data.Npz;
 import org.saddlescope.linalg.DType;
 import org.saddlescope.linalg.Matrix;
 import org.saddlescope.net.Network;
+import org.saddlescope.train.FastForward;
 import org.saddlescope.train.TrainState;
 import org.saddlescope.train.optim.Optimizer;
 import org.saddlescope.io.BadInputException;
@@ -71,11 +72,10 @@ public final class Checkpoints {
         m.put("window_loss_sum_bits", Long.toHexString(Double.doubleToRawLongBits(state.windowLossSum())));
         m.put("window_steps", state.windowSteps());
         m.put("optimizer", optimizer.spec());
-        if (state.monitor() != null) {
-            List<String> bits = new ArrayList<>();
-            for (double v : state.monitor()) bits.add(Long.toHexString(Double.doubleToRawLongBits(v)));
-            m.put("monitor_bits", bits);
-        }
+        if (state.monitor() != null) m.put("monitor_bits", bitsList(state.monitor()));
+        m.put("nominal_step", state.nominalStep());
+        m.put("q_bits", Long.toHexString(Double.doubleToRawLongBits(state.q())));
+        if (state.fastForward() != null) m.put("fast_forward_bits", bitsList(state.fastForward().toArray()));
         m.put("elapsed_seconds", state.elapsedSeconds());
         m.put("threads", threads);
         m.put("extra", extra);
@@ -86,6 +86,12 @@ public final class Checkpoints {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static List<String> bitsList(double[] values) {
+        List<String> bits = new ArrayList<>();
+        for (double v : values) bits.add(Long.toHexString(Double.doubleToRawLongBits(v)));
+        return bits;
     }
 
     /** What a checkpoint holds besides the trainer state: the stored weights exactly, as named arrays (live). */
@@ -166,16 +172,28 @@ public final class Checkpoints {
         JsonNode el = n.get("elapsed_seconds");
         if (el == null || !el.isNumber()) throw new BadInputException(file + ": missing or non-numeric field 'elapsed_seconds'");
         int threads = n.has("threads") ? (int) integer(n, "threads", file, 1, 4096) : 1;
-        double[] monitor = null;
-        if (n.has("monitor_bits")) {
-            JsonNode mb = n.get("monitor_bits");
-            if (!mb.isArray()) throw new BadInputException(file + ": field 'monitor_bits' is not a list");
-            monitor = new double[mb.size()];
-            for (int i = 0; i < monitor.length; i++) monitor[i] = bits(mb.get(i), "monitor_bits", file);
+        double[] monitor = n.has("monitor_bits") ? bitsArray(n.get("monitor_bits"), "monitor_bits", file) : null;
+        // Checkpoints from before the fast-forward: the nominal step is the step, q unknown (the trainer derives it).
+        long nominal = n.has("nominal_step") ? integer(n, "nominal_step", file, step, Long.MAX_VALUE) : step;
+        double q = n.has("q_bits") ? bits(n.get("q_bits"), "q_bits", file) : Double.NaN;
+        FastForward.State ff = null;
+        if (n.has("fast_forward_bits")) {
+            try {
+                ff = FastForward.State.fromArray(bitsArray(n.get("fast_forward_bits"), "fast_forward_bits", file));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(file + ": " + e.getMessage());
+            }
         }
-        TrainState s = new TrainState(step, epoch, batchInEpoch, norm2, window, windowSteps, el.asDouble(), monitor);
+        TrainState s = new TrainState(step, epoch, batchInEpoch, norm2, window, windowSteps, el.asDouble(), monitor, nominal, q, ff);
         JsonNode extra = n.path("extra");
         return new Saved(weights, s, threads, extra.isObject() ? extra : Json.JSON.createObjectNode(), arrays);
+    }
+
+    private static double[] bitsArray(JsonNode mb, String field, Path file) {
+        if (!mb.isArray()) throw new BadInputException(file + ": field '" + field + "' is not a list");
+        double[] out = new double[mb.size()];
+        for (int i = 0; i < out.length; i++) out[i] = bits(mb.get(i), field, file);
+        return out;
     }
 
     private static String fileName(JsonNode n, String field, Path file) {

@@ -47,6 +47,12 @@ public record Manifest(JsonNode json) {
     /** Training steps done when the manifest was last written (0 before the first stop). */
     public long steps() { return json.path("steps").asLong(0); }
 
+    /**
+     * Minibatch steps of the configured law the run stands for (its budget's unit): {@link #steps} unless a fast-forward
+     * ran, where one update stands for many.
+     */
+    public long nominalSteps() { return json.path("nominal_steps").asLong(steps()); }
+
     public long epochs() { return json.path("epochs").asLong(0); }
 
     public double trainSeconds() { return json.path("train_seconds").asDouble(); }

@@ -9,7 +9,16 @@ import java.util.Locale;
  */
 public sealed interface Cadence {
     /** Whether the probe fires after step {@code step} (1-based); {@code epochEnd} marks an epoch's last step. */
-    boolean due(long step, long epoch, boolean epochEnd);
+    default boolean due(long step, long epoch, boolean epochEnd) {
+        return crossed(step - 1, step, epochEnd ? epoch - 1 : epoch, epoch);
+    }
+
+    /**
+     * Whether the probe fires for an update that moved the run from step {@code from} to {@code to} (and from epoch
+     * {@code fromEpoch} to {@code toEpoch}): when any step in (from, to] would have fired. One step of a
+     * fast-forward stands for many.
+     */
+    boolean crossed(long from, long to, long fromEpoch, long toEpoch);
 
     String spec();
 
@@ -17,7 +26,7 @@ public sealed interface Cadence {
         public EverySteps {
             if (n <= 0) throw new IllegalArgumentException("cadence steps must be positive, got " + n);
         }
-        public boolean due(long step, long epoch, boolean epochEnd) { return step % n == 0; }
+        public boolean crossed(long from, long to, long fromEpoch, long toEpoch) { return Math.floorDiv(to, n) > Math.floorDiv(from, n); }
         public String spec() { return "steps:" + n; }
     }
 
@@ -26,7 +35,7 @@ public sealed interface Cadence {
             if (n <= 0) throw new IllegalArgumentException("cadence epochs must be positive, got " + n);
         }
         /** On an epoch's last step the trainer reports {@code epoch} = epochs completed (1, 2, …). */
-        public boolean due(long step, long epoch, boolean epochEnd) { return epochEnd && epoch % n == 0; }
+        public boolean crossed(long from, long to, long fromEpoch, long toEpoch) { return Math.floorDiv(toEpoch, n) > Math.floorDiv(fromEpoch, n); }
         public String spec() { return n == 1 ? "epoch" : "epoch:" + n; }
     }
 
@@ -34,9 +43,9 @@ public sealed interface Cadence {
         public LogSpaced {
             if (perDecade <= 0) throw new IllegalArgumentException("cadence points per decade must be positive, got " + perDecade);
         }
-        public boolean due(long step, long epoch, boolean epochEnd) {
-            if (step <= 1) return step == 1;
-            return bin(step) > bin(step - 1);
+        public boolean crossed(long from, long to, long fromEpoch, long toEpoch) {
+            if (from < 1) return to >= 1;
+            return bin(to) > bin(from);
         }
         private long bin(long t) { return (long) Math.floor(perDecade * Math.log10(t) + 1e-9); }
         public String spec() { return "log:" + perDecade; }
@@ -44,8 +53,8 @@ public sealed interface Cadence {
 
     /** Fires when any of its parts fires (spec {@code "log+steps:500"}: dense early, regular later). */
     record Any(java.util.List<Cadence> parts) implements Cadence {
-        public boolean due(long step, long epoch, boolean epochEnd) {
-            for (Cadence c : parts) if (c.due(step, epoch, epochEnd)) return true;
+        public boolean crossed(long from, long to, long fromEpoch, long toEpoch) {
+            for (Cadence c : parts) if (c.crossed(from, to, fromEpoch, toEpoch)) return true;
             return false;
         }
         public String spec() {

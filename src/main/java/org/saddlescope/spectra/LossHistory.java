@@ -41,7 +41,24 @@ public final class LossHistory implements TrainingObserver {
 
     @Override
     public void afterStep(Network net, StepInfo info) {
-        add(info.step(), info.loss(), info.normSquared());
+        if (info.span() > 1) addSpan(info.step(), info.span(), info.loss(), info.normSquared());
+        else add(info.step(), info.loss(), info.normSquared());
+    }
+
+    /**
+     * An update that stood for {@code span} steps ending at {@code step} (a fast-forward step, issue 19), its loss
+     * counted at each of them: the log bins it covers get the weight the steps it replaces would have given them, so
+     * the detector sees a fast-forwarded plateau in log-time as it sees one trained step by step. The steps inside
+     * add no noise differences (they were not measured apart); ‖θ‖² counts at the last.
+     */
+    public void addSpan(long step, long span, double loss, double normSquared) {
+        double before = previousLoss;
+        for (long t = Math.max(1, step - span + 1); t < step; t++) {
+            previousLoss = Double.NaN;
+            add(t, loss, Double.NaN);
+        }
+        previousLoss = before;
+        add(step, loss, normSquared);
     }
 
     /** Adds one step's loss (NaN = not measured) and ‖θ‖² (NaN = not measured). */

@@ -48,7 +48,8 @@ public final class SpectralTracker implements TrainingObserver, AutoCloseable {
     @Override
     public void afterStep(Network net, StepInfo info) {
         epoch = info.epoch();
-        if (cadence.due(info.step(), info.epoch(), info.epochEnd())) record(net, info.step(), info.epoch());
+        long fromEpoch = info.span() == 1 ? (info.epochEnd() ? info.epoch() - 1 : info.epoch()) : info.previousStep() / stepsPerEpoch;
+        if (cadence.crossed(info.previousStep(), info.step(), fromEpoch, info.epoch())) record(net, info.step(), info.epoch());
     }
 
     @Override

@@ -114,6 +114,18 @@ public final class PrecisionMonitor {
     }
 
     /**
+     * After an update that is not one gradient step (a fast-forward step): per layer the change of ‖W_ℓ‖² it makes
+     * in exact arithmetic, and its first-order part 2⟨W_ℓ, U_ℓ⟩. The identity's prediction then takes the whole
+     * change (the first-order parts need not cancel between layers); its rounding bound takes the first-order part.
+     */
+    public void afterUpdate(double[] normChange, double[] firstOrder) {
+        for (int l = 1; l <= depth; l++) {
+            gdSum[l - 1] += normChange[l - 1];
+            arithVar[l - 1] += firstOrder[l - 1] * firstOrder[l - 1];
+        }
+    }
+
+    /**
      * The monitor's metrics at a log step, in {@link #columns} order, written into {@code row} from {@code at};
      * {@code r} is the record of the step just taken (its lost-update counts, if it counted). Also returns the
      * ‖W_ℓ‖² it read (float64 sums), for the caller's own columns. Warnings go to {@code warnings}.

@@ -15,6 +15,7 @@ import org.saddlescope.report.RunReport;
 import org.saddlescope.spectra.LossHistory;
 import org.saddlescope.spectra.SaddleTracker;
 import org.saddlescope.spectra.SpectrumSnapshot;
+import org.saddlescope.train.TimeAxis;
 import org.saddlescope.train.TrainingObserver;
 import org.saddlescope.config.TrainConfig;
 import org.saddlescope.runs.RunFolder;
@@ -38,6 +39,7 @@ final class LiveReport implements TrainingObserver, AutoCloseable {
         t.setPriority(Thread.MIN_PRIORITY);
         return t;
     });
+    private final TimeAxis axis;
     private long last = System.nanoTime();
     private Future<?> inFlight;
     private volatile String failure;
@@ -45,9 +47,10 @@ final class LiveReport implements TrainingObserver, AutoCloseable {
     /** The words that mark a live report (a resumed finished run draws its final report over one). */
     static final String LIVE = "Live report of a run in progress";
 
-    LiveReport(RunFolder folder, SaddleTracker tracker, TrainConfig cfg, double everySeconds) {
+    LiveReport(RunFolder folder, SaddleTracker tracker, TimeAxis axis, TrainConfig cfg, double everySeconds) {
         this.folder = folder;
         this.tracker = tracker;
+        this.axis = axis;
         this.cfg = cfg;
         this.everyNanos = (long) (everySeconds * 1e9);
     }
@@ -58,7 +61,7 @@ final class LiveReport implements TrainingObserver, AutoCloseable {
     @Override
     public void afterStep(Network net, StepInfo info) {
         tracker.afterStep(net, info);
-        if ((info.step() & 63) != 0) return;
+        if ((info.step() >> 6) == (info.previousStep() >> 6)) return; // checked when the step passes a multiple of 64
         long now = System.nanoTime();
         if (now - last < everyNanos) return;
         last = now;
@@ -68,12 +71,13 @@ final class LiveReport implements TrainingObserver, AutoCloseable {
         double spectraSeconds = tracker.spectra() == null ? 0 : tracker.spectra().seconds();
         int k = tracker.spectra() == null ? 0 : tracker.spectra().k();
         long step = info.step();
-        inFlight = worker.submit(() -> refresh(loss, snaps, spectraSeconds, k, step));
+        TimeAxis time = axis.snapshot();
+        inFlight = worker.submit(() -> refresh(loss, snaps, spectraSeconds, k, step, time));
     }
 
-    private void refresh(LossHistory.Series loss, List<SpectrumSnapshot> snaps, double spectraSeconds, int k, long step) {
+    private void refresh(LossHistory.Series loss, List<SpectrumSnapshot> snaps, double spectraSeconds, int k, long step, TimeAxis time) {
         try {
-            SaddleFiles.write(folder, tracker.detector(), loss, snaps, spectraSeconds, Double.NaN, k);
+            SaddleFiles.write(folder, tracker.detector(), loss, snaps, spectraSeconds, Double.NaN, k, time);
             String budget = cfg.steps > 0 ? String.format(Locale.ROOT, " of %d", cfg.steps) : "";
             String at = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now());
             RunReport.write(folder.root(), folder.root(), "saddlescope train: " + folder.root().toAbsolutePath().normalize().getFileName(),

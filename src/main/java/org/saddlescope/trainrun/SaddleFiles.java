@@ -19,6 +19,7 @@ import org.saddlescope.spectra.LossHistory;
 import org.saddlescope.spectra.PlateauDetector;
 import org.saddlescope.spectra.SaddleAnalysis;
 import org.saddlescope.spectra.SpectrumSnapshot;
+import org.saddlescope.train.TimeAxis;
 
 /**
  * The saddle analysis of a training run, as files of its folder: the detection on the loss and the spectra so far
@@ -32,10 +33,10 @@ public final class SaddleFiles {
 
     /** Detection on the loss and spectra so far, and the analysis files written from it. */
     static void write(RunFolder folder, PlateauDetector detector, LossHistory.Series loss, List<SpectrumSnapshot> snaps,
-                        double spectraSeconds, double trainSeconds, int trackedK) {
+                        double spectraSeconds, double trainSeconds, int trackedK, TimeAxis axis) {
         PlateauDetector.Result det = detector.detect(loss, snaps);
         SaddleAnalysis a = new SaddleAnalysis(det, snaps, SaddleAnalysis.DEFAULT_RANK_THRESHOLD);
-        writeAnalysis(folder, a, detector.settings(), spectraSeconds, trainSeconds, trackedK);
+        writeAnalysis(folder, a, detector.settings(), spectraSeconds, trainSeconds, trackedK, axis);
     }
 
     /**
@@ -46,22 +47,31 @@ public final class SaddleFiles {
         return trackedK > 0 && rank >= trackedK;
     }
 
-    /** The analysis files; {@code trackedK} is the number of singular values tracked per layer (0: none). */
+    /**
+     * The analysis files; {@code trackedK} is the number of singular values tracked per layer (0: none). The saddles
+     * are found on the run's time axis, the nominal step (minibatch steps of the configured law: the update count
+     * unless a fast-forward ran), so every step column is a nominal step; {@code axis} adds, at an escape's onset and
+     * a plateau's start, the update count ({@code step}), the normalised time {@code q} (section 2.1; empty where the
+     * run did not record it) and {@code nominal_step}, {@code nominal_epoch}.
+     */
     public static void writeAnalysis(RunFolder folder, SaddleAnalysis a, PlateauDetector.Settings settings,
-                                     double spectraSeconds, double trainSeconds, int trackedK) {
+                                     double spectraSeconds, double trainSeconds, int trackedK, TimeAxis axis) {
         PlateauDetector.Result det = a.detection();
         try (CsvWriter w = new CsvWriter(folder.path(RunFiles.ESCAPES), new String[] {"escape", "start_step", "middle_step", "end_step",
                 "loss_before", "loss_after", "theta_norm_before", "theta_norm_after", "from_plateau", "to_plateau",
-                "spectral_rise", "direction", "spectral_middle_step", "onset_step"}, false)) {
+                "spectral_rise", "direction", "spectral_middle_step", "onset_step", "step", "q", "nominal_step", "nominal_epoch"}, false)) {
             for (PlateauDetector.Escape e : det.escapes()) {
+                long at = round(Double.isNaN(e.onsetStep()) ? e.middleStep() : e.onsetStep());
                 w.row(e.number(), round(e.startStep()), round(e.middleStep()), round(e.endStep()), e.lossBefore(), e.lossAfter(),
                         Math.sqrt(e.normSquaredBefore()), Math.sqrt(e.normSquaredAfter()), e.fromPlateau(), e.toPlateau(),
                         Double.isNaN(e.spectralRise()) ? null : e.spectralRise(), e.direction() > 0 ? e.direction() : null,
-                        Double.isNaN(e.spectralMiddleStep()) ? null : round(e.spectralMiddleStep()), round(e.onsetStep()));
+                        Double.isNaN(e.spectralMiddleStep()) ? null : round(e.spectralMiddleStep()), round(e.onsetStep()),
+                        axis.updateAt(at), finite(axis.qAt(at)), at, axis.epochAt(at));
             }
         }
         try (CsvWriter w = new CsvWriter(folder.path(RunFiles.PLATEAUS), new String[] {"plateau", "start_step", "end_step", "loss",
-                "theta_norm", "snapshot_step", "bottleneck_rank", "rank_at_least", "layer_ranks"}, false);
+                "theta_norm", "snapshot_step", "bottleneck_rank", "rank_at_least", "layer_ranks", "step", "q", "nominal_step",
+                "nominal_epoch"}, false);
              CsvWriter lw = new CsvWriter(folder.path(RunFiles.PLATEAU_LAYERS), new String[] {"plateau", "snapshot_step", "layer",
                      "numerical_rank", "tail_ratio", "effective_rank", "sigma_1", "sigma_2"}, false)) {
             for (PlateauDetector.Plateau p : det.plateaus()) {
@@ -76,9 +86,10 @@ public final class SaddleFiles {
                     }
                 }
                 boolean censored = pr != null && censored(pr.bottleneckRank(), trackedK);
-                w.row(p.index(), round(p.startStep()), round(p.endStep()), p.loss(), Math.sqrt(p.normSquared()),
+                long at = round(p.startStep());
+                w.row(p.index(), at, round(p.endStep()), p.loss(), Math.sqrt(p.normSquared()),
                         pr == null ? null : pr.snapshotStep(), pr == null || censored ? null : pr.bottleneckRank(),
-                        censored ? trackedK : null, ranks.toString());
+                        censored ? trackedK : null, ranks.toString(), axis.updateAt(at), finite(axis.qAt(at)), at, axis.epochAt(at));
             }
         }
         try (CsvWriter w = new CsvWriter(folder.path(RunFiles.LOSS_SMOOTHED), new String[] {"step", "smoothed_loss", "log_slope"}, false)) {
@@ -186,6 +197,8 @@ public final class SaddleFiles {
     }
 
     private static long round(double step) { return Math.round(step); }
+
+    private static Double finite(double v) { return Double.isFinite(v) ? v : null; }
 
     /** spectra.csv back into snapshots (rows grouped by step and layer). */
     public static List<SpectrumSnapshot> readSpectra(Path file) {

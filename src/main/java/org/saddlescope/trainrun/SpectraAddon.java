@@ -1,11 +1,6 @@
 package org.saddlescope.trainrun;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,6 +21,7 @@ import org.saddlescope.spectra.PlateauDetector;
 import org.saddlescope.spectra.SaddleTracker;
 import org.saddlescope.spectra.SpectralTracker;
 import org.saddlescope.spectra.SpectrumSnapshot;
+import org.saddlescope.train.TimeAxis;
 import org.saddlescope.train.Trainer;
 import org.saddlescope.train.TrainingObserver;
 import org.saddlescope.config.TrainConfig;
@@ -54,46 +50,50 @@ import org.saddlescope.runs.RunFolder;
 public final class SpectraAddon implements RunAddon {
     public static final String[] SPECTRA_HEADER = {"step", "layer", "index", "singular_value", "layer_frobenius_norm"};
 
-    /** Every step's StepInfo, for the replay of a resumed run. */
+    /** Every update's StepInfo, for the replay of a resumed run ({@link StepLog}). */
     static final String STEP_LOG = RunFiles.STEP_LOG;
-    /** epoch (8), epochEnd (1), loss, ‖θ‖², learning rate (8 each); the step is the record's index + 1. */
-    static final int RECORD = 33;
 
     private final Map<Path, Session> sessions = new ConcurrentHashMap<>();
     /** A live report's failure, by folder, kept when its session ends (for {@link #warnings}). */
     private final Map<Path, String> failures = new ConcurrentHashMap<>();
 
-    /** The observer a run gets: logs every StepInfo to steps.bin, then hands it on (to the live report, else the tracker). */
+    /**
+     * The observer a run gets: logs every StepInfo to steps.bin, feeds the run's time axis (nominal step, update
+     * count and q, for the saddle files), then hands it on (to the live report, else the tracker).
+     */
     private static final class Session implements TrainingObserver {
         final SaddleTracker tracker;
         final CsvWriter csv;
         final LiveReport live;
         final TrainingObserver next;
-        final DataOutputStream log;
+        final StepLog.Writer log;
+        final TimeAxis axis;
 
-        Session(SaddleTracker tracker, CsvWriter csv, LiveReport live, DataOutputStream log) {
+        Session(SaddleTracker tracker, CsvWriter csv, LiveReport live, StepLog.Writer log, TimeAxis axis) {
             this.tracker = tracker;
             this.csv = csv;
             this.live = live;
             this.next = live != null ? live : tracker;
             this.log = log;
+            this.axis = axis;
         }
 
-        @Override public void onStart(Network net, long step, long stepsPerEpoch) { next.onStart(net, step, stepsPerEpoch); }
-        @Override public void onEnd(Network net, long step) { next.onEnd(net, step); }
+        @Override public void onStart(Network net, long step, long stepsPerEpoch) {
+            axis.onStart(net, step, stepsPerEpoch);
+            next.onStart(net, step, stepsPerEpoch);
+        }
+
+        @Override public void onEnd(Network net, long step) {
+            axis.onEnd(net, step);
+            next.onEnd(net, step);
+        }
+
         @Override public String status() { return next.status(); }
 
         @Override
         public void afterStep(Network net, StepInfo info) {
-            try {
-                log.writeLong(info.epoch());
-                log.writeBoolean(info.epochEnd());
-                log.writeDouble(info.loss());
-                log.writeDouble(info.normSquared());
-                log.writeDouble(info.learningRate());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            log.write(info);
+            axis.afterStep(net, info);
             next.afterStep(net, info);
         }
 
@@ -101,11 +101,7 @@ public final class SpectraAddon implements RunAddon {
             if (live != null) live.close(); // a refresh in flight finishes before the final files are written
             if (live != null && live.failure() != null) failures.put(key, live.failure());
             if (csv != null) csv.close();
-            try {
-                log.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            log.close();
         }
     }
 
@@ -116,13 +112,22 @@ public final class SpectraAddon implements RunAddon {
 
     @Override
     public TrainingObserver observer(TrainConfig cfg, RunFolder folder, Network net, Checkpoints.Saved resumed) {
-        long step = resumed == null ? 0 : resumed.state().step();
+        long step = resumed == null ? 0 : resumed.state().step();          // updates: records of steps.bin
+        long nominal = resumed == null ? 0 : resumed.state().nominalStep(); // the spectra's time axis
         JsonNode lengths = resumed == null ? null : resumed.extra().path("files");
         LossHistory history = new LossHistory();
         PlateauDetector detector = new PlateauDetector();
+        TimeAxis axis = new TimeAxis();
         Path logFile = folder.path(STEP_LOG);
         if (step > 0) {
-            replay(logFile, step, lengths, new SaddleTracker(history, null, detector));
+            SaddleTracker replayed = new SaddleTracker(history, null, detector);
+            replay(logFile, step, lengths, new TrainingObserver() {
+                @Override
+                public void afterStep(Network n, StepInfo info) {
+                    axis.afterStep(n, info);
+                    replayed.afterStep(n, info);
+                }
+            });
         } else {
             deleteQuietly(logFile);
         }
@@ -134,7 +139,7 @@ public final class SpectraAddon implements RunAddon {
             List<SpectrumSnapshot> earlier = List.of();
             if (step > 0) {
                 if (lengths != null && lengths.has(RunFiles.SPECTRA)) CsvWriter.truncateTo(file, lengths.get(RunFiles.SPECTRA).asLong());
-                else CsvWriter.truncateAfter(file, step); // checkpoints of older versions
+                else CsvWriter.truncateAfter(file, nominal); // checkpoints of older versions
                 earlier = SaddleFiles.readSpectra(file);
             } else {
                 deleteQuietly(file);
@@ -142,19 +147,13 @@ public final class SpectraAddon implements RunAddon {
             CsvWriter w = new CsvWriter(file, SPECTRA_HEADER, step > 0);
             csv = w;
             spectra = new SpectralTracker(cfg.top_k, cadence, sn -> write(w, sn), RandomStreams.of(cfg.seed));
-            if (step > 0) spectra.resume(earlier, step, net.depth(), bases(resumed));
+            if (step > 0) spectra.resume(earlier, nominal, net.depth(), bases(resumed));
         }
         SaddleTracker tracker = new SaddleTracker(history, spectra, detector);
-        LiveReport live = cfg.report_every > 0 ? new LiveReport(folder, tracker, cfg, cfg.report_every) : null;
-        try {
-            Files.createDirectories(logFile.getParent());
-            DataOutputStream log = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(logFile.toFile(), step > 0), 1 << 16));
-            Session s = new Session(tracker, csv, live, log);
-            sessions.put(folder.root().toAbsolutePath().normalize(), s);
-            return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        LiveReport live = cfg.report_every > 0 ? new LiveReport(folder, tracker, axis, cfg, cfg.report_every) : null;
+        Session s = new Session(tracker, csv, live, StepLog.open(logFile, step == 0), axis);
+        sessions.put(folder.root().toAbsolutePath().normalize(), s);
+        return s;
     }
 
     @Override
@@ -163,56 +162,38 @@ public final class SpectraAddon implements RunAddon {
         if (step > 0) checkStepLog(folder.path(STEP_LOG), step, resumed.extra().path("files"));
     }
 
-    /** Bad input unless steps.bin holds at least the checkpoint's {@code step} records, as the checkpoint recorded. */
-    private static void checkStepLog(Path logFile, long step, JsonNode lengths) {
-        long want = step * RECORD;
+    /**
+     * Bad input unless steps.bin holds at least the checkpoint's {@code step} records, as the checkpoint recorded;
+     * returns the log's length at the checkpoint.
+     */
+    private static long checkStepLog(Path logFile, long step, JsonNode lengths) {
+        if (!Files.exists(logFile)) {
+            throw new BadInputException(logFile + " is missing; the run cannot resume its saddle analysis from step " + step);
+        }
+        long want = StepLog.length(StepLog.current(logFile), step);
         if (lengths != null && lengths.has(STEP_LOG) && lengths.get(STEP_LOG).asLong() != want) {
             throw new BadInputException(logFile + ": the checkpoint at step " + step + " records " + lengths.get(STEP_LOG).asLong()
                     + " bytes, not " + want);
         }
-        if (!Files.exists(logFile)) {
-            throw new BadInputException(logFile + " is missing; the run cannot resume its saddle analysis from step " + step);
-        }
         CsvWriter.checkLength(logFile, want);
+        return want;
     }
 
     /** steps.bin cut back to the checkpoint's {@code step} records and fed, step by step, to {@code replay}. */
     private static void replay(Path logFile, long step, JsonNode lengths, TrainingObserver replay) {
-        checkStepLog(logFile, step, lengths);
-        long want = step * RECORD;
-        CsvWriter.truncateTo(logFile, want);
-        readSteps(logFile, step, replay);
-    }
-
-    /** The first {@code n} records of steps.bin, fed step by step to {@code to}. */
-    private static void readSteps(Path logFile, long n, TrainingObserver to) {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(logFile), 1 << 16))) {
-            for (long t = 1; t <= n; t++) {
-                long epoch = in.readLong();
-                boolean epochEnd = in.readBoolean();
-                double loss = in.readDouble(), norm2 = in.readDouble(), lr = in.readDouble();
-                to.afterStep(null, new TrainingObserver.StepInfo(t, epoch, epochEnd, loss, norm2, lr));
-            }
-        } catch (IOException e) {
-            throw new BadInputException(logFile + ": unreadable (" + e.getMessage() + ")");
-        }
+        CsvWriter.truncateTo(logFile, checkStepLog(logFile, step, lengths));
+        StepLog.read(logFile, step, 0, replay);
     }
 
     /**
      * The loss history a finished or stopped run's detector saw: its checkpoints/steps.bin replayed into a fresh
-     * {@link LossHistory} (every step, or the first {@code upTo} when positive: the run as it stood then).
+     * {@link LossHistory} (every step, or up to nominal step {@code upTo} when positive: the run as it stood then).
      */
     public static LossHistory readHistory(Path run, long upTo) {
         Path logFile = run.resolve(STEP_LOG);
         LossHistory h = new LossHistory();
         if (!Files.exists(logFile)) throw new BadInputException(logFile + " is missing: no step log to read the loss history from");
-        long n;
-        try {
-            n = Files.size(logFile) / RECORD;
-        } catch (IOException e) {
-            throw new BadInputException(logFile + ": unreadable (" + e.getMessage() + ")");
-        }
-        readSteps(logFile, upTo > 0 ? Math.min(n, upTo) : n, h);
+        StepLog.read(logFile, StepLog.records(logFile), upTo, h);
         return h;
     }
 
@@ -269,7 +250,7 @@ public final class SpectraAddon implements RunAddon {
         // The snapshots as spectra.csv holds them, whether this process took them or read them back on resume.
         List<SpectrumSnapshot> snaps = t.spectra() == null ? List.of() : SaddleFiles.readSpectra(folder.path(RunFiles.SPECTRA));
         SaddleFiles.write(folder, t.detector(), t.history().logBinned(), snaps, t.spectra() == null ? 0 : t.spectra().seconds(),
-                result.state().elapsedSeconds(), t.spectra() == null ? 0 : t.spectra().k());
+                result.state().elapsedSeconds(), t.spectra() == null ? 0 : t.spectra().k(), s.axis.snapshot());
         if (t.spectra() != null) t.spectra().close();
     }
 

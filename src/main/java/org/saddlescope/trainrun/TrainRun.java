@@ -16,7 +16,9 @@ import org.saddlescope.linalg.Matrix;
 import org.saddlescope.linalg.Blas;
 import org.saddlescope.net.Network;
 import org.saddlescope.net.Precision;
+import org.saddlescope.train.FastForward;
 import org.saddlescope.train.LearningRate;
+import org.saddlescope.train.MetricsRow;
 import org.saddlescope.progress.ProgressListener;
 import org.saddlescope.train.TrainState;
 import org.saddlescope.train.Trainer;
@@ -130,7 +132,7 @@ public final class TrainRun {
             }
             Manifest manifest = Manifest.read(folder.root());
             String ended = manifest.stop();
-            long done = manifest.steps();
+            long done = manifest.nominalSteps();
             if (ended.equals("diverged")) {
                 throw new BadInputException(dir + " diverged (" + manifest.message() + "); a resume would repeat the same steps: "
                         + "start a new run with another --lr or --lr-power");
@@ -143,7 +145,7 @@ public final class TrainRun {
             Network net = setup.buildNetwork(cfg);
             long total = trainer(cfg, net, cfg.optimizer.create(), setup, hooks).totalSteps();
             long ownTotal = trainer(own, net, own.optimizer.create(), setup, hooks).totalSteps();
-            long from = saved == null ? 0 : saved.state().step();
+            long from = saved == null ? 0 : saved.state().nominalStep();
             boolean finished = (ended.equals("budget") || ended.equals("loss_target")) && Files.exists(folder.weights().resolve(RunFiles.FINAL_WEIGHTS));
             if (from > ownTotal || (finished && from >= done)) {
                 throw new BadInputException(folder.path(Checkpoints.STATE) + " is at step " + from + ", past the budget of " + ownTotal
@@ -167,7 +169,8 @@ public final class TrainRun {
             throw new BadInputException(folder.root() + " already finished " + done + " steps; a new budget must be larger (got "
                     + (steps != null ? "--steps " + steps : "--epochs " + epochs) + ", " + total + " steps)");
         }
-        TrainState end = new TrainState(done, manifest.epochs(), 0, Double.NaN, 0, 0, manifest.trainSeconds(), null);
+        TrainState end = new TrainState(manifest.steps(), manifest.epochs(), 0, Double.NaN, 0, 0, manifest.trainSeconds(), null, done,
+                Double.NaN, null);
         Outcome o = new Outcome(folder.root(), Trainer.Stop.BUDGET, end, "already finished " + done + " steps; nothing to do (extend it with --steps N)",
                 List.of());
         // stopped (SIGTERM, SIGKILL) after its manifest while its figures were drawn: draw them and the report now
@@ -216,8 +219,11 @@ public final class TrainRun {
 
     private static Trainer.Settings settings(TrainConfig cfg, Hooks hooks) {
         double minutes = cfg.checkpoint_minutes;
+        FastForward.Settings ff = cfg.fast_forward ? new FastForward.Settings(cfg.fast_forward_tolerance, cfg.fast_forward_sample,
+                cfg.fast_forward_handover, FastForward.HANDOVER_LOSS_DROP) : null;
         return new Trainer.Settings(cfg.batch, new LearningRate(cfg.lr, cfg.lr_power), cfg.steps, cfg.epochs, cfg.loss_target,
-                cfg.log_every, cfg.eval_every, cfg.checkpoint_every, cfg.eval_samples, cfg.seed, minutes * 60, hooks.stopRequested());
+                cfg.log_every, cfg.eval_every, cfg.checkpoint_every, cfg.eval_samples, cfg.seed, minutes * 60, hooks.stopRequested(),
+                ff, cfg.reduction);
     }
 
     private static Trainer trainer(TrainConfig cfg, Network net, Optimizer optimizer, RunSetup setup, Hooks hooks) {
@@ -292,11 +298,36 @@ public final class TrainRun {
             m.put("stop", r.stop().name().toLowerCase(java.util.Locale.ROOT));
             m.put("message", r.message());
             m.put("steps", r.state().step());
+            m.put("nominal_steps", r.state().nominalStep());
             m.put("epochs", r.state().epoch());
+            m.put("q", Double.isFinite(r.state().q()) ? r.state().q() : null);
+            if (r.state().fastForward() != null) m.put("fast_forward", fastForward(cfg, r.state().fastForward()));
             m.put("train_seconds", r.state().elapsedSeconds());
             m.put("steps_per_second", r.state().step() / Math.max(1e-9, r.state().elapsedSeconds()));
             m.put("warnings", r.warnings());
         }
+        return m;
+    }
+
+    /**
+     * The manifest's account of the fast-forwarded stretch: where it began and handed over (nominal step, epoch, q at
+     * the configured lr), its steps, the controller's error estimates, and why it handed over.
+     */
+    private static Map<String, Object> fastForward(TrainConfig cfg, FastForward.State ff) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tolerance", cfg.fast_forward_tolerance);
+        m.put("sample", cfg.fast_forward_sample);
+        m.put("handover_growth", cfg.fast_forward_handover);
+        m.put("start_nominal_step", ff.startNominal());
+        m.put("handover_nominal_step", ff.active() ? null : ff.endNominal());
+        m.put("handover_q", ff.active() ? null : ff.endQ());
+        m.put("handed_over", ff.handOver() == null ? null : ff.handOver().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("steps", ff.accepted());
+        m.put("rejected", ff.rejected());
+        m.put("relative_error_max", ff.errorMax());
+        m.put("angle_error_sum", ff.angleErrorSum());
+        m.put("log_norm_error_sum", ff.normErrorSum());
+        m.put("start_norm", Double.isNaN(ff.startNorm()) ? null : ff.startNorm());
         return m;
     }
 
@@ -308,6 +339,25 @@ public final class TrainRun {
         }
     }
 
+    /**
+     * How many of {@code columns} a resumed run writes to its metrics.csv: all, or the header's count when the file was
+     * begun by an older version whose columns are a prefix of these (it goes on without the columns added since).
+     */
+    static int keptColumns(Path metrics, List<String> columns) {
+        if (!Files.exists(metrics)) return columns.size();
+        String header;
+        try (java.io.BufferedReader r = Files.newBufferedReader(metrics, java.nio.charset.StandardCharsets.UTF_8)) {
+            header = r.readLine();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (header == null || header.isEmpty()) return columns.size();
+        List<String> had = List.of(header.split(",", -1));
+        if (had.size() <= columns.size() && had.equals(columns.subList(0, had.size()))) return had.size();
+        throw new BadInputException(metrics + ": its columns (" + header + ") are not those of this version's metrics.csv; "
+                + "it was changed after the run wrote it");
+    }
+
     /** metrics.csv rows and checkpoints (with the addons' state) into the run folder. */
     private static final class FolderSink implements TrainingSink, AutoCloseable {
         private final RunFolder folder;
@@ -315,6 +365,8 @@ public final class TrainRun {
         private final int threads;
         private final List<RunAddon> addons;
         private CsvWriter metrics;
+        private boolean[] integer; // columns written as integers
+        private int kept;          // leading columns written: fewer when an older run's metrics.csv has fewer
         private Path lastCheckpoint;
         private long lastCheckpointStep = -1;
 
@@ -327,14 +379,17 @@ public final class TrainRun {
 
         @Override
         public void metricsHeader(List<String> columns) {
-            if (metrics == null) metrics = new CsvWriter(folder.path(RunFiles.METRICS), columns.toArray(new String[0]), append);
+            kept = append ? keptColumns(folder.path(RunFiles.METRICS), columns) : columns.size();
+            if (metrics == null) metrics = new CsvWriter(folder.path(RunFiles.METRICS), columns.subList(0, kept).toArray(new String[0]), append);
+            integer = new boolean[columns.size()];
+            for (int i = 0; i < integer.length; i++) integer[i] = MetricsRow.INTEGER.contains(columns.get(i));
         }
 
         @Override
         public void metrics(double[] row) {
-            Object[] v = new Object[row.length];
-            for (int i = 0; i < row.length; i++) {
-                v[i] = i < 2 ? (Object) (long) row[i] : (Double.isNaN(row[i]) ? null : (Object) row[i]);
+            Object[] v = new Object[kept];
+            for (int i = 0; i < kept; i++) {
+                v[i] = Double.isNaN(row[i]) ? null : integer[i] ? (Object) (long) row[i] : (Object) row[i];
             }
             metrics.row(v);
         }

@@ -53,7 +53,13 @@ class BadInputTest {
             c("--lr", "--lr", "fast"), c("--steps", "--steps", "1.5"), c("--steps", "--steps", "99999999999999999999"),
             c("unknown dataset", "--dataset", "imagenet"), c("dataset", "--dataset", "teacher:n=abc"), c("dataset", "--dataset", ""),
             c("--out is empty", "--out", ""), c("unknown key", "--dataset", "teacher:colour=red"),
-            c("--frobnicate", "--frobnicate"), c("init_file", "--init", "aligned", "--init-norm", "1"));
+            c("--frobnicate", "--frobnicate"), c("init_file", "--init", "aligned", "--init-norm", "1"),
+            // issue 19: a law the fast-forward cannot speed up (momentum carries memory), tolerances out of range
+            c("needs optimizer sgd", "--fast-forward", "--optimizer", "momentum:mu=0.9"),
+            c("'fast_forward_tolerance'", "--fast-forward", "--fast-forward-tolerance", "0.7"),
+            c("'fast_forward_tolerance'", "--fast-forward", "--fast-forward-tolerance", "0"),
+            c("'fast_forward_handover'", "--fast-forward", "--fast-forward-handover", "-1"),
+            c("'reduction' (--reduction): unknown reduction 'max'", "--reduction", "max"));
 
     @Test
     void everyMalformedFlagIsExitTwoOneLineAndWritesNothing(@TempDir Path tmp) throws IOException {

@@ -101,7 +101,7 @@ class TypedConfigTest {
         String base = resource(OLD.get(0));
         String[][] cases = {
                 {"dtype: mixed", "dtype: float16", "c.yaml: 'dtype' (--dtype): unknown dtype 'float16' (use float32, mixed or float64)"},
-                {"init: gaussian", "init: zeros", "c.yaml: 'init' (--init): unknown init 'zeros' (use gaussian, he, he_scaled, npz, aligned)"},
+                {"init: gaussian", "init: zeros", "c.yaml: 'init' (--init): unknown init 'zeros' (use gaussian, he, he_scaled, pytorch, npz, aligned)"},
                 {"optimizer: sgd", "optimizer: rmsprop", "c.yaml: 'optimizer' (--optimizer): unknown optimizer 'rmsprop'"},
                 {"optimizer: sgd", "optimizer: adam:beta3=1", "c.yaml: 'optimizer' (--optimizer): optimizer 'adam:beta3=1': unknown key 'beta3'"},
                 {"standardize: auto", "standardize: sometimes", "c.yaml: 'standardize' (--standardize): unknown standardize 'sometimes'"},

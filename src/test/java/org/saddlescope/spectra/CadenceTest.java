@@ -35,6 +35,27 @@ class CadenceTest {
         assertEquals("log:20", Cadence.parse("log").spec());
     }
 
+    /**
+     * Issue 19: an update that stands for many steps (a fast-forward step) fires a cadence exactly when one of the
+     * steps it stands for would have: crossed(from, to) is the OR of due() over (from, to], for every split of 1..300
+     * into spans of 1 to 17 steps (epochs of 7 steps).
+     */
+    @Test
+    void aSpanFiresWhenAnyStepItStandsForWould() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(19);
+        for (String spec : new String[] {"steps:5", "epoch", "epoch:3", "log:4", "log:3+steps:40"}) {
+            Cadence c = Cadence.parse(spec);
+            long from = 0;
+            while (from < 300) {
+                long to = Math.min(300, from + 1 + rng.nextInt(17));
+                boolean any = false;
+                for (long t = from + 1; t <= to; t++) any |= c.due(t, t / 7, t % 7 == 0);
+                assertEquals(any, c.crossed(from, to, from / 7, to / 7), spec + " over (" + from + ", " + to + "]");
+                from = to;
+            }
+        }
+    }
+
     @Test
     void badSpecsAreRejectedWithTheForms() {
         for (String bad : new String[] {"often", "steps:0", "log:x", "epoch:-1", ""}) {

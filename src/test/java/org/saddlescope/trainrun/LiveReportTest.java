@@ -29,7 +29,7 @@ class LiveReportTest {
         TrainConfig cfg = TrainConfig.merge(List.of(java.util.Map.of("steps", 100000)), "test"); // a config needs a budget
         SaddleTracker tracker = new SaddleTracker(new LossHistory(), null, new PlateauDetector());
         StringBuilder metrics = new StringBuilder("step,loss,norm\n");
-        try (LiveReport live = new LiveReport(folder, tracker, cfg, 0)) {
+        try (LiveReport live = new LiveReport(folder, tracker, new org.saddlescope.train.TimeAxis(), cfg, 0)) {
             for (long t = 1; t <= 4096; t++) {
                 double w = 1 / (1 + Math.exp(-(Math.log(t) - Math.log(300)) / 0.05));
                 double loss = 2.3 + (0.4 - 2.3) * w;

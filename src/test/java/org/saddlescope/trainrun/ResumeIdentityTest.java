@@ -89,6 +89,35 @@ public class ResumeIdentityTest {
         assertSameRun(straight, stopped);
     }
 
+    /**
+     * Issue 19: a fast-forwarded run stopped inside the fast-forward and again after its hand-over, and resumed each
+     * time, writes the same bytes as one that never stopped (the controller's state, q and the nominal step are in
+     * the checkpoint; steps.bin replays the fast-forward's spans).
+     */
+    @Test
+    void aFastForwardedRunResumesBitForBit(@TempDir Path tmp) throws Exception {
+        long steps = 3000;
+        TrainConfig c = sgd(steps);
+        c.lr = 0.01;
+        c.fast_forward = true;
+        c.fast_forward_tolerance = 0.1;
+        Path straight = tmp.resolve("straight");
+        TrainRun.start(c, straight, 1, ProgressListener.NONE, ADDONS);
+        com.fasterxml.jackson.databind.JsonNode ff = Json.JSON.readTree(straight.resolve("manifest.json").toFile()).get("fast_forward");
+        long ffSteps = ff.get("steps").asLong();
+        assertTrue(ffSteps >= 4 && ff.get("handover_nominal_step").asLong() < steps, ff.toString());
+
+        Path stopped = tmp.resolve("stopped");
+        TrainRun.Outcome o = TrainRun.start(c, stopped, 1, ProgressListener.NONE, hooks(stopAfter(2)), ADDONS);
+        assertEquals(Trainer.Stop.INTERRUPTED, o.stop());
+        assertTrue(o.state().fastForward().active() && o.state().nominalStep() > 2, "stopped inside the fast-forward");
+        o = TrainRun.resume(stopped, null, null, null, ProgressListener.NONE, hooks(stopAfter(ffSteps + 50)), ADDONS);
+        assertTrue(!o.state().fastForward().active(), "stopped after the hand-over");
+        o = TrainRun.resume(stopped, null, null, null, ProgressListener.NONE, TrainRun.Hooks.NONE, ADDONS);
+        assertEquals(steps, o.state().nominalStep());
+        assertSameRun(straight, stopped);
+    }
+
     @Test
     void wallTimeCheckpointsDoNotChangeTheBits(@TempDir Path tmp) throws Exception {
         TrainConfig often = sgd(300);
@@ -158,7 +187,8 @@ public class ResumeIdentityTest {
         Path run = tmp.resolve("run");
         TrainRun.start(c, run, 1, ProgressListener.NONE, ADDONS);
         Path state = run.resolve(Checkpoints.STATE);
-        Files.writeString(state, Files.readString(state).replace("\"step\" : 299", "\"step\" : 400"));
+        Files.writeString(state, Files.readString(state).replace("\"step\" : 299", "\"step\" : 400")
+                .replace("\"nominal_step\" : 299", "\"nominal_step\" : 400"));
         // finished, extended or not, and not recorded as finished (killed before its manifest was written)
         Map<String, byte[]> before = contents(run);
         for (Long steps : new Long[] {null, 1000L}) {
