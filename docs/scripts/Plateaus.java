@@ -13,7 +13,7 @@ public class Plateaus {
             for (PlateauDetector.Plateau p : d.plateaus())
                 System.out.printf(Locale.ROOT, "%s plateau %d steps %.0f-%.0f loss %.4f%n", Path.of(r).getFileName(), p.index(), p.startStep(), p.endStep(), p.loss());
             for (PlateauDetector.Escape e : d.escapes())
-                System.out.printf(Locale.ROOT, "%s escape %d steps %.0f/%.0f/%.0f loss %.4f -> %.4f%n", Path.of(r).getFileName(), e.number(), e.startStep(), e.middleStep(), e.endStep(), e.lossBefore(), e.lossAfter());
+                System.out.printf(Locale.ROOT, "%s escape %d steps %.0f/%.0f/%.0f onset %.0f loss %.4f -> %.4f%n", Path.of(r).getFileName(), e.number(), e.startStep(), e.middleStep(), e.endStep(), e.onsetStep(), e.lossBefore(), e.lossAfter());
         }
     }
 }

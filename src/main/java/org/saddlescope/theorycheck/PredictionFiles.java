@@ -74,12 +74,15 @@ final class PredictionFiles {
                 b.get("theorem31_verdict"), b.get("theorem31_first_layer_bound_below_1")));
         out.add("Proposition 3.4: " + b.get("proposition34_verdict"));
         for (Prediction.PlateauEnd e : o.plateau()) {
-            out.add(String.format(Locale.ROOT, "plateau end (loss down %.3g): reduced model (prediction) q = %.4g, %.4g steps; simulation of the run's flow %s; "
-                    + "aligned start (Prop 2.2 lower bound) %.4g steps%s", e.lossDrop(), e.reducedQ(), e.reducedSteps(),
+            out.add(String.format(Locale.ROOT, "plateau end (loss down %.3g): reduced model (prediction) %s; simulation of the run's flow %s; "
+                    + "aligned start (Prop 2.2 lower bound) %.4g steps%s", e.lossDrop(), Double.isNaN(e.reducedSteps()) ? "not run or not reached"
+                            : String.format(Locale.ROOT, "q = %.4g, %.4g steps", e.reducedQ(), e.reducedSteps()),
                     Double.isNaN(e.simulatedSteps()) ? "not run or not reached" : String.format(Locale.ROOT, "%.4g steps", e.simulatedSteps()),
                     e.alignedSteps(), e.alignedSteps() == 0 ? " (vacuous)" : ""));
         }
-        out.add("reduced model valid (second-order term < 10% of the first) up to " + p.get("reduced_validity_end_steps") + " steps");
+        Object validity = p.get("reduced_validity_end_steps"); // absent when the plateau models were skipped (--plateau-subset -1)
+        out.add(validity == null ? "reduced model not run (--plateau-subset -1)"
+                : "reduced model valid (second-order term < 10% of the first) up to " + validity + " steps");
         out.add("aligned start: " + p.get("aligned_start"));
         out.add("lr law: " + p.get("lr_law") + "; " + p.get("flow_faithful_forecast"));
         if (o.staircase() != null) out.addAll(StaircaseFiles.lines(o.staircase()));

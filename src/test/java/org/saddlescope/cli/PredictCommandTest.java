@@ -68,4 +68,16 @@ class PredictCommandTest {
         assertEquals(2, Main.execute("predict", "--out", out.toString(), "--quiet", "--dataset", "teacher", "--activation", "tanh"));
         assertFalse(Files.exists(out), "nothing written on bad input");
     }
+
+    /** With the plateau models skipped (--plateau-subset -1) the result says so, not "q = NaN, NaN steps" or "up to null steps". */
+    @Test
+    void skippedPlateauModelsAreSaidToBeSkipped(@TempDir Path tmp) {
+        CommandLineTest.Run r = CommandLineTest.run("predict", "--out", tmp.resolve("p").toString(), "--quiet", "--dataset",
+                "teacher:n=24,d=4,out=2,width=4", "--hidden", "4,4", "--cost", "mse", "--search-width", "4", "--restarts", "1",
+                "--iterations", "20", "--refine-iterations", "2", "--plateau-subset", "-1", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("reduced model not run (--plateau-subset -1)"), r.out());
+        assertTrue(r.out().contains("reduced model (prediction) not run or not reached"), r.out());
+        assertTrue(!r.out().contains("null") && !r.out().contains("q = NaN"), r.out());
+    }
 }
