@@ -75,6 +75,8 @@ public final class HessianCommand implements Callable<Integer> {
         SaddleHessian.Outcome o;
         try (ConsoleProgress progress = new ConsoleProgress("hessian", common.quiet())) {
             if (Files.isDirectory(target)) {
+                // a run's hessian files go into the run (its report links them): an --out given here would be ignored
+                if (common.out != null) throw new BadInputException("--out is for a weights file; hessian on the run " + target + " writes into it");
                 o = SaddleHessian.onRun(target, s, progress);
             } else {
                 if (config == null) throw new BadInputException("hessian on a weights file needs --config FILE (its train config: data and cost)");

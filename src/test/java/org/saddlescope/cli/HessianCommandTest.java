@@ -1,6 +1,7 @@
 package org.saddlescope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -80,5 +81,9 @@ class HessianCommandTest {
         Files.writeString(npz, "x");
         CommandLineTest.assertOneLineBadInput(CommandLineTest.run("hessian", npz.toString(), "--quiet"), "--config");
         CommandLineTest.assertOneLineBadInput(CommandLineTest.run("hessian", tmp.resolve("empty").toString(), "--dtype", "float16", "--quiet"), "--dtype");
+        // --out with a run folder was ignored without a word (the files went into the run): now refused before anything runs
+        CommandLineTest.assertOneLineBadInput(CommandLineTest.run("hessian", tmp.resolve("empty").toString(), "--out", tmp.resolve("h").toString(),
+                "--quiet"), "--out is for a weights file");
+        assertFalse(Files.exists(tmp.resolve("h")));
     }
 }
