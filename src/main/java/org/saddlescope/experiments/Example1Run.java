@@ -190,7 +190,6 @@ public final class Example1Run {
                     num(r.best()), r.closestGap(), r.seconds()));
         }
         lines.add(conjecture(overallBest == null ? Double.NaN : overallBest.speed(), sweep));
-        lines.add(conjecture(overallBest == null ? Double.NaN : overallBest.speed(), sweep));
         return lines;
     }
 
