@@ -170,9 +170,10 @@ public final class FastForward implements AutoCloseable {
         double span = Math.min(st.accepted() == 0 ? Math.max(st.span(), minimumSpan()) : st.span(), remaining);
         if (span < minimumSpan()) return null;
         double loss = start(nominal);
-        long rejected = 0;
+        long rejected = 0, tried = Long.MAX_VALUE;
         while (true) {
-            long h = Math.min(remaining, Math.round(span));
+            long h = nextTry(span, remaining, tried);
+            tried = h;
             if (h < minimumSpan()) return null;
             Trial tr = trial(h, q);
             // a relative first-order error grows like h; an error that is not a number (0/0) counts as too large
@@ -184,6 +185,14 @@ public final class FastForward implements AutoCloseable {
             rejected++;
             span = h * Math.max(MIN_SHRINK, factor);
         }
+    }
+
+    /**
+     * The span to try: {@code span} rounded, within the budget, and shorter than the span last tried ({@code tried}):
+     * rounding a span shrunk by less than one step (0.9·3 = 2.7 → 3) would otherwise retry it for ever.
+     */
+    static long nextTry(double span, long remaining, long tried) {
+        return Math.min(Math.min(remaining, Math.round(span)), tried - 1);
     }
 
     /** Exactly one step of span {@code h} from nominal step {@code nominal}, whatever its error (tests). */

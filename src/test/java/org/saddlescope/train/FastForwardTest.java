@@ -153,6 +153,42 @@ class FastForwardTest {
         assertEquals(steps, seen.get(seen.size() - 1).step());
     }
 
+    /**
+     * Where the configured law's own step is already as large as the tolerance allows (here c = 0.2 and tolerance
+     * 1e-4: mnist-paper-d4 is such a case, its plateau 700 steps of lr 10/‖θ‖⁴), the fast-forward hands over before it
+     * moves and the run is bit for bit the run without it.
+     */
+    @Test
+    void aFastForwardThatCannotPayLeavesTheRunUntouched() {
+        Dataset d = teacher();
+        Network with = theta0(), without = theta0();
+        Trainer.Settings s = new Trainer.Settings(16, new LearningRate(0.2, 2), 400, 0, 0, 0, 0, 0, 0, 1);
+        Trainer.Result r = new Trainer(with, new SquaredError(), d, null, s.withFastForward(new FastForward.Settings(1e-4, 0, 0.005, 1e-3)),
+                TrainingSink.NONE, ProgressListener.NONE, List.of()).run(TrainState.initial(with.normSquared()));
+        new Trainer(without, new SquaredError(), d, null, s, TrainingSink.NONE, ProgressListener.NONE, List.of())
+                .run(TrainState.initial(without.normSquared()));
+        assertEquals(0, r.state().fastForward().accepted());
+        assertEquals(0, r.state().fastForward().endNominal());
+        assertEquals(400, r.state().step(), "every update a minibatch step");
+        for (int l = 1; l <= with.depth(); l++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(without.weight(l).toDoubleArray(), with.weight(l).toDoubleArray(), 0, "layer " + l);
+        }
+    }
+
+    /**
+     * Regression (teacher-saddles, c = 0.01, seed 3 hung in its 12th step): a rejected span of 3 shrunk by the safety
+     * factor, 2.7, rounds back to 3 and was retried for ever. Every retry is now strictly shorter, down to below the
+     * smallest span that pays (the caller then hands over); the budget still bounds it.
+     */
+    @Test
+    void everyRetryIsShorterThanTheOneBefore() {
+        assertEquals(2, FastForward.nextTry(2.7, 1000, 3));
+        assertEquals(1, FastForward.nextTry(1.8, 1000, 2));
+        assertEquals(40, FastForward.nextTry(40.4, 1000, 50));
+        assertEquals(7, FastForward.nextTry(40.4, 7, Long.MAX_VALUE));
+        assertEquals(512, FastForward.nextTry(512, 1000, Long.MAX_VALUE));
+    }
+
     @Test
     void settingsOutOfRangeAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new FastForward.Settings(0, 0, 0.005, 1e-3));
