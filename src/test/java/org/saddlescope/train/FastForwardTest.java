@@ -126,6 +126,30 @@ class FastForwardTest {
     }
 
     /**
+     * p ≠ L − 2 (p = 3, L = 4): the direction's dynamics are no longer scale-free and a nominal step advances q by
+     * c·‖θ‖^(L−2−p), which the fast-forward integrates by quadrature. Against the configured law itself (full-batch GD
+     * at c = 0.001, 4,000 steps, q ≈ 7.5): q within 1e-3 (the summed log-norm estimates are 1e-3 and the rate goes as
+     * 1/‖θ‖; measured 2e-4), θ within the summed estimates (GD's own distance from the flow is far below them at
+     * this c), in fewer than 100 steps.
+     */
+    @Test
+    void anyLrPowerAgainstTheConfiguredLaw() {
+        Dataset d = teacher();
+        Network gd = theta0(), ff = theta0();
+        Trainer.Settings s = new Trainer.Settings(0, new LearningRate(0.001, 3), 4000, 0, 0, 0, 0, 0, 0, 1);
+        TrainState plain = new Trainer(gd, new SquaredError(), d, null, s, TrainingSink.NONE, ProgressListener.NONE, List.of())
+                .run(TrainState.initial(gd.normSquared())).state();
+        TrainState fast = new Trainer(ff, new SquaredError(), d, null, s.withFastForward(new FastForward.Settings(0.1, 0, 0.9, 0.9)),
+                TrainingSink.NONE, ProgressListener.NONE, List.of()).run(TrainState.initial(ff.normSquared())).state();
+        FastForward.State st = fast.fastForward();
+        assertTrue(st.active() && st.accepted() < 100, st.accepted() + " steps, active " + st.active());
+        assertEquals(plain.q(), fast.q(), 1e-3 * plain.q());
+        double[] e = distance(ff, gd);
+        assertTrue(e[0] <= st.angleErrorSum(), "angle " + e[0] + " vs estimates " + st.angleErrorSum());
+        assertTrue(e[1] <= st.normErrorSum(), "log-norm " + e[1] + " vs estimates " + st.normErrorSum());
+    }
+
+    /**
      * With the default hand-over the run is handed back to the configured law before the escape (‖θ‖ +1%, the
      * definition of escapes.csv), and every update after it is one minibatch step; the nominal steps the updates
      * stand for add up to the budget.
