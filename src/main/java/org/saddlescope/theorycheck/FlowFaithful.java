@@ -50,7 +50,7 @@ public final class FlowFaithful {
         }
     }
 
-    /** From a run's metrics.csv (columns step, w_norm_1..w_norm_L); {@code upToStep} ≤ 0: none. */
+    /** From a run's metrics.csv (columns step or nominal_step, w_norm_1..w_norm_L); {@code upToStep} (nominal) ≤ 0: none. */
     public static Check of(Path metrics, boolean homogeneous, long upToStep) {
         if (!homogeneous) {
             return new Check(false, Double.NaN, -1, -1, Double.NaN, upToStep, null, null, true,
@@ -61,7 +61,7 @@ public final class FlowFaithful {
             List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
             if (lines.isEmpty()) throw new BadInputException(metrics + " is empty");
             List<String> head = List.of(lines.get(0).split(","));
-            int cs = head.indexOf("step");
+            int cs = head.indexOf("step"), nominal = head.indexOf("nominal_step"); // upToStep is on the nominal axis
             List<Integer> wc = new ArrayList<>();
             for (int l = 1; head.contains("w_norm_" + l); l++) wc.add(head.indexOf("w_norm_" + l));
             if (cs < 0 || wc.size() < 2) throw new BadInputException(metrics + " has no step and w_norm_1..w_norm_L columns");
@@ -76,7 +76,8 @@ public final class FlowFaithful {
                 }
                 if (!ok) continue;
                 double[] full = new double[2 + w2.length - 1];
-                full[0] = Double.parseDouble(f[cs].trim());
+                String at = nominal >= 0 && nominal < f.length && !f[nominal].isBlank() ? f[nominal] : f[cs];
+                full[0] = Double.parseDouble(at.trim());
                 for (double v : w2) full[1] += v;
                 for (int l = 0; l < w2.length - 1; l++) full[2 + l] = w2[l + 1] - w2[l];
                 rows.add(full);

@@ -51,9 +51,10 @@ public final class PlateauPoints {
         return null;
     }
 
+    /** The last logged step of a run on the nominal axis (plateaus.csv's), 0 when metrics.csv has no rows. */
     static long lastStep(Path run) {
         Table m = Table.read(run.resolve(RunFiles.METRICS));
-        double[] st = m.column("step");
+        double[] st = m.column(m.timeAxis());
         return st.length == 0 ? 0 : (long) st[st.length - 1];
     }
 }

@@ -284,15 +284,10 @@ public final class TheoryAddon implements RunAddon {
         return m;
     }
 
+    /** The end snapshot's step on the nominal axis, as the loss-drop snapshots' (-1 without metrics.csv rows). */
     private static long lastStep(RunFolder folder) {
-        Path p = folder.path(RunFiles.METRICS);
-        if (!Files.exists(p)) return -1;
-        try {
-            List<String> lines = Files.readAllLines(p);
-            if (lines.size() < 2) return -1;
-            return Long.parseLong(lines.get(lines.size() - 1).split(",", 2)[0].trim());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        if (!Files.exists(folder.path(RunFiles.METRICS))) return -1;
+        long last = PlateauPoints.lastStep(folder.root());
+        return last > 0 ? last : -1;
     }
 }

@@ -122,7 +122,8 @@ public final class TheoryCheck {
     public static Outcome check(RunFolder run, Predicted pred) {
         TrainConfig cfg = TrainConfig.merge(List.of(TrainConfig.readYaml(run.path(RunFiles.CONFIG))), run.path(RunFiles.CONFIG).toString());
         Table m = Table.read(run.path(RunFiles.METRICS));
-        double[] step = m.column("step"), loss = m.column("loss");
+        // the nominal axis (minibatch steps at the configured lr): the prediction's, spectra.csv's and the saddle files'
+        double[] step = m.column(m.timeAxis()), loss = m.column("loss");
         double c0 = Double.NaN;
         for (double v : loss) if (Double.isFinite(v)) { c0 = v; break; }
         List<Row> rows = new ArrayList<>();
