@@ -152,6 +152,12 @@ public final class TrainRun {
                         + " steps in " + cfgFile + (finished ? " (the run finished at step " + done + ")" : "")
                         + ": the folder is damaged (changed after the run wrote it); nothing was changed");
             }
+            if ((steps != null || epochs != null) && total < from) {
+                // a budget below the checkpoint would end the run at once and write it into config.yaml, after which the
+                // folder reads as damaged (its checkpoint past its own budget) and no larger budget resumes it
+                throw new BadInputException("--resume " + dir + ": " + (steps != null ? "--steps " + steps : "--epochs " + epochs) + " gives "
+                        + total + " steps, fewer than the " + from + " the run has done; a new budget must be larger than that; nothing was changed");
+            }
             if (finished && (ended.equals("loss_target") || total <= done)) return alreadyFinished(folder, manifest, done, steps, epochs, total, hooks);
             Optimizer optimizer = cfg.optimizer.create();
             restoreState(folder, saved, net, optimizer, setup, addons); // reads and checks only

@@ -68,6 +68,12 @@ class ResumeTest {
                 "the child finished before it was killed; the test would prove nothing");
         assertTrue(Files.exists(state), "no checkpoint before the kill:\n" + Files.readString(tmp.resolve("child.log")));
 
+        // a budget below the checkpoint is refused and leaves the folder as it was (it used to end the run there and
+        // write that budget into config.yaml, after which no larger budget could resume it)
+        byte[] yamlBefore = Files.readAllBytes(killed.resolve("config.yaml"));
+        org.junit.jupiter.api.Assertions.assertThrows(org.saddlescope.io.BadInputException.class, () -> TrainRun.resume(killed, 100L, null, 1,
+                ProgressListener.NONE, TrainRun.Hooks.NONE, List.of(new SpectraAddon())));
+        assertArrayEquals(yamlBefore, Files.readAllBytes(killed.resolve("config.yaml")));
         TrainRun.Outcome o = TrainRun.resume(killed, 1, ProgressListener.NONE, List.of(new SpectraAddon()));
         assertEquals(steps, o.state().step());
         assertArrayEquals(Files.readAllBytes(straight.resolve("weights/final.npz")), Files.readAllBytes(killed.resolve("weights/final.npz")));
