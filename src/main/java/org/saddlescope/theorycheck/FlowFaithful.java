@@ -61,7 +61,8 @@ public final class FlowFaithful {
             List<String> lines = Files.readAllLines(metrics, StandardCharsets.UTF_8);
             if (lines.isEmpty()) throw new BadInputException(metrics + " is empty");
             List<String> head = List.of(lines.get(0).split(","));
-            int cs = head.indexOf("step"), nominal = head.indexOf("nominal_step"); // upToStep is on the nominal axis
+            // the axis of Table.timeAxis (upToStep is nominal): nominal_step where the run has it (every row then fills it)
+            int cs = head.contains("nominal_step") ? head.indexOf("nominal_step") : head.indexOf("step");
             List<Integer> wc = new ArrayList<>();
             for (int l = 1; head.contains("w_norm_" + l); l++) wc.add(head.indexOf("w_norm_" + l));
             if (cs < 0 || wc.size() < 2) throw new BadInputException(metrics + " has no step and w_norm_1..w_norm_L columns");
@@ -76,8 +77,7 @@ public final class FlowFaithful {
                 }
                 if (!ok) continue;
                 double[] full = new double[2 + w2.length - 1];
-                String at = nominal >= 0 && nominal < f.length && !f[nominal].isBlank() ? f[nominal] : f[cs];
-                full[0] = Double.parseDouble(at.trim());
+                full[0] = Double.parseDouble(f[cs].trim());
                 for (double v : w2) full[1] += v;
                 for (int l = 0; l < w2.length - 1; l++) full[2 + l] = w2[l + 1] - w2[l];
                 rows.add(full);
