@@ -133,7 +133,7 @@ public final class TrainConfig extends InitSpec implements Validated {
         for (String[] f : new String[][] {{"dataset", dataset}, {"cost", cost}}) {
             if (f[1] == null || f[1].isBlank()) throw new BadInputException(where + ": " + Configs.name(f[0]) + " is empty");
         }
-        for (String f : new String[] {"init", "dtype", "optimizer", "standardize", "activation", "spectra_every"}) {
+        for (String f : new String[] {"init", "dtype", "optimizer", "standardize", "activation", "spectra_every", "hidden", "small_layers"}) {
             if (Configs.value(this, f) == null) throw new BadInputException(where + ": " + Configs.name(f) + " is empty");
         }
         if (hidden.isEmpty()) throw new BadInputException(where + ": hidden: give at least one hidden width (--hidden N,N,...)");

@@ -115,4 +115,17 @@ class TypedConfigTest {
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
     }
+
+    /** A null list field (found by ConfigFuzzTest: "small_layers: null" threw a NullPointerException) is bad input. */
+    @Test
+    void aNullListIsBadInputNotACrash() {
+        for (String f : new String[] {"small_layers", "hidden"}) {
+            java.util.Map<String, Object> m = new java.util.HashMap<>();
+            m.put(f, null);
+            m.put("steps", 3);
+            org.saddlescope.io.BadInputException e = assertThrows(org.saddlescope.io.BadInputException.class,
+                    () -> TrainConfig.merge(List.of(m), "x.yaml"));
+            assertTrue(e.getMessage().contains(f), e.getMessage());
+        }
+    }
 }
